@@ -1,0 +1,188 @@
+//! The error type of libtuf.
+//!
+//! Every failure is one [`Error`] variant; [`Error::kind`] classifies it into an [`ErrorKind`],
+//! which is what the C ABI exposes as a stable result code. The categories follow the TUF
+//! specification's client workflow (digest section 2.x).
+
+use std::fmt;
+
+/// A stable classification of errors. The discriminants are the C ABI's `tuf_result` codes and
+/// are never renumbered or reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum ErrorKind {
+    /// A caller passed an invalid argument (NULL pointer, invalid UTF-8, bad option value).
+    InvalidArgument = 1,
+    /// Metadata could not be parsed or is not valid TUF metadata (syntax, types, missing or
+    /// duplicate fields, floats, bad dates, `_type` mismatch, unsupported `spec_version`).
+    InvalidMetadata = 2,
+    /// A threshold of valid signatures was not reached (5.3.4, 5.4.2, 5.5.3, 5.6.3).
+    BadSignature = 3,
+    /// A version check failed: rollback or mismatch (5.3.5, 5.4.3, 5.5.4, 5.5.5, 5.6.4).
+    BadVersion = 4,
+    /// Metadata expired before the reference time (5.3.10, 5.4.4, 5.5.6, 5.6.5).
+    Expired = 5,
+    /// Length or hashes differ from what trusted metadata says (5.5.2, 5.6.2, 5.7.3).
+    LengthOrHashMismatch = 6,
+    /// The repository is inconsistent (a role missing from snapshot, a snapshot entry removed,
+    /// an unknown delegated role).
+    Repository = 7,
+    /// A download failed: HTTP status, connection or transport error.
+    Download = 8,
+    /// A download sent more bytes than allowed (endless data attack).
+    LengthExceeded = 9,
+    /// A download was slower than the configured minimum speed (slow retrieval attack).
+    SlowRetrieval = 10,
+    /// A local file system operation failed.
+    Io = 11,
+    /// The requested target is not described by trusted metadata (5.7.2).
+    TargetNotFound = 12,
+    /// An operation was called in the wrong order (e.g. snapshot before timestamp).
+    State = 13,
+    /// A cryptographic operation failed (e.g. key generation or signing).
+    Crypto = 14,
+    /// A Rust panic was caught at the C boundary.
+    Panic = 15,
+}
+
+impl ErrorKind {
+    /// A short, static description of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid argument",
+            ErrorKind::InvalidMetadata => "invalid metadata",
+            ErrorKind::BadSignature => "signature threshold not met",
+            ErrorKind::BadVersion => "bad version number",
+            ErrorKind::Expired => "metadata expired",
+            ErrorKind::LengthOrHashMismatch => "length or hash mismatch",
+            ErrorKind::Repository => "repository error",
+            ErrorKind::Download => "download error",
+            ErrorKind::LengthExceeded => "download length exceeded",
+            ErrorKind::SlowRetrieval => "slow retrieval",
+            ErrorKind::Io => "I/O error",
+            ErrorKind::TargetNotFound => "target not found",
+            ErrorKind::State => "invalid operation order",
+            ErrorKind::Crypto => "cryptographic error",
+            ErrorKind::Panic => "internal panic",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every error libtuf reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// Parse or format error. `path` names the offending field, e.g.
+    /// `signed.roles.timestamp.threshold`.
+    #[error("invalid metadata at {path}: {msg}")]
+    InvalidMetadata { path: String, msg: String },
+
+    #[error("{role}: expected _type {expected:?}, got {got:?}")]
+    WrongType {
+        role: String,
+        expected: String,
+        got: String,
+    },
+
+    #[error("{role}: signature threshold not met ({valid} of {threshold} valid signatures)")]
+    UnsignedMetadata {
+        role: String,
+        valid: usize,
+        threshold: u64,
+    },
+
+    #[error("{role}: bad version {got}, expected {expected}")]
+    BadVersion {
+        role: String,
+        expected: String,
+        got: u64,
+    },
+
+    #[error("{role}: expired at {expires}")]
+    Expired { role: String, expires: String },
+
+    #[error("{what}: {msg}")]
+    LengthOrHashMismatch { what: String, msg: String },
+
+    #[error("repository error: {0}")]
+    Repository(String),
+
+    #[error("download of {url} failed: {msg}")]
+    Download {
+        url: String,
+        status: Option<u32>,
+        msg: String,
+    },
+
+    #[error("download of {url} exceeded the limit of {limit} bytes")]
+    LengthExceeded { url: String, limit: u64 },
+
+    #[error("download of {url} was too slow: {msg}")]
+    SlowRetrieval { url: String, msg: String },
+
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("target not found: {0}")]
+    TargetNotFound(String),
+
+    #[error("invalid operation order: {0}")]
+    State(String),
+
+    #[error("cryptographic error: {0}")]
+    Crypto(String),
+}
+
+impl Error {
+    /// The stable classification of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::InvalidMetadata { .. } | Error::WrongType { .. } => ErrorKind::InvalidMetadata,
+            Error::UnsignedMetadata { .. } => ErrorKind::BadSignature,
+            Error::BadVersion { .. } => ErrorKind::BadVersion,
+            Error::Expired { .. } => ErrorKind::Expired,
+            Error::LengthOrHashMismatch { .. } => ErrorKind::LengthOrHashMismatch,
+            Error::Repository(_) => ErrorKind::Repository,
+            Error::Download { .. } => ErrorKind::Download,
+            Error::LengthExceeded { .. } => ErrorKind::LengthExceeded,
+            Error::SlowRetrieval { .. } => ErrorKind::SlowRetrieval,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::TargetNotFound(_) => ErrorKind::TargetNotFound,
+            Error::State(_) => ErrorKind::State,
+            Error::Crypto(_) => ErrorKind::Crypto,
+        }
+    }
+
+    /// An [`Error::InvalidMetadata`] at `path`.
+    pub fn invalid(path: impl Into<String>, msg: impl Into<String>) -> Error {
+        Error::InvalidMetadata {
+            path: path.into(),
+            msg: msg.into(),
+        }
+    }
+
+    /// An [`Error::Io`] for `path`.
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+}
+
+/// `Result` with libtuf's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,15 @@
+//! libtuf: a client library and metadata verifier for The Update Framework (TUF 1.0).
+//!
+//! Layers, from the bottom up:
+//! - [`json`]: strict JSON parsing and canonical JSON (securesystemslib's `encode_canonical`).
+//! - [`crypto`]: public keys, signature verification and signing, hashing.
+//! - [`metadata`]: the typed TUF metadata model.
+//! - [`verify`]: the trusted metadata set, every check of the client workflow, pure and I/O-free.
+
+pub mod crypto;
+pub mod error;
+pub mod json;
+pub mod metadata;
+pub mod verify;
+
+pub use error::{Error, ErrorKind, Result};
