@@ -1,1 +1,10 @@
-//! crypto
+//! Cryptography for TUF: hashing, hex, public keys and signature verification, signing keys.
+//!
+//! All primitives come from `ring`; key encodings (PEM, SubjectPublicKeyInfo, PKCS#8) are parsed
+//! with `pem-rfc7468` and `spki`/`der`. Key encodings follow what python-tuf and securesystemslib
+//! write (digest section 1.6).
+
+pub mod hash;
+pub mod hex;
+
+pub use hash::HashAlgorithm;
