@@ -4,7 +4,12 @@
 //! with `pem-rfc7468` and `spki`/`der`. Key encodings follow what python-tuf and securesystemslib
 //! write (digest section 1.6).
 
+mod encoding;
 pub mod hash;
 pub mod hex;
+pub mod key;
+pub mod scheme;
 
 pub use hash::HashAlgorithm;
+pub use key::PublicKey;
+pub use scheme::Scheme;
