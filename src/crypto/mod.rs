@@ -9,7 +9,9 @@ pub mod hash;
 pub mod hex;
 pub mod key;
 pub mod scheme;
+pub mod signer;
 
 pub use hash::HashAlgorithm;
 pub use key::PublicKey;
 pub use scheme::Scheme;
+pub use signer::{KeyKind, SigningKey};
