@@ -1,1 +1,3 @@
 //! metadata
+
+pub mod matching;
