@@ -1,3 +1,4 @@
 //! metadata
 
 pub mod matching;
+pub mod time;
