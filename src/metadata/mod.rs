@@ -1,1 +1,4 @@
 //! metadata
+
+pub mod matching;
+pub mod time;
