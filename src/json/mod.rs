@@ -16,6 +16,7 @@ mod value;
 mod write;
 
 pub use parse::{Parser, Path};
+pub(crate) use value::write_members;
 pub use value::{Map, Number, Value};
 pub use write::{Style, ToJson, Writer};
 

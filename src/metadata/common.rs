@@ -1,0 +1,178 @@
+//! What every `signed` object shares: `_type`, `spec_version`, `version`, `expires`
+//! (digest 1.5), and the [`Signed`] trait of the four role types.
+
+use super::fields::{once, positive, required};
+use super::time::DateTime;
+use crate::error::{Error, Result};
+use crate::json::{Map, Parser, Path, ToJson, Writer};
+
+/// The major version of the TUF specification this library implements.
+pub const SPEC_MAJOR: u64 = 1;
+/// The `spec_version` written into metadata this library creates.
+pub const SPEC_VERSION: &str = "1.0.31";
+
+/// The top-level roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleType {
+    Root,
+    Timestamp,
+    Snapshot,
+    Targets,
+}
+
+impl RoleType {
+    /// The role's name, which is also its `_type` and its file stem.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleType::Root => "root",
+            RoleType::Timestamp => "timestamp",
+            RoleType::Snapshot => "snapshot",
+            RoleType::Targets => "targets",
+        }
+    }
+
+    /// All four, in the order of the client workflow.
+    pub const ALL: [RoleType; 4] = [
+        RoleType::Root,
+        RoleType::Timestamp,
+        RoleType::Snapshot,
+        RoleType::Targets,
+    ];
+
+    /// Whether `name` is a top-level role name.
+    pub fn is_top_level(name: &str) -> bool {
+        RoleType::ALL.iter().any(|r| r.as_str() == name)
+    }
+}
+
+/// The `signed` part of a metadata file of one role type.
+pub trait Signed: ToJson + Sized {
+    /// The role type, whose name is the expected `_type`.
+    const TYPE: RoleType;
+
+    /// Reads the `signed` object at `path`.
+    fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Self>;
+
+    /// `version`, always >= 1.
+    fn version(&self) -> u64;
+
+    /// `expires`.
+    fn expires(&self) -> DateTime;
+
+    /// Whether this metadata is expired at `reference` (`reference >= expires`, digest 6.21).
+    fn is_expired(&self, reference: DateTime) -> bool {
+        reference >= self.expires()
+    }
+}
+
+/// Checks `spec_version` as python-tuf does: `X.Y` or `X.Y.Z`, ASCII digits only, with major
+/// version 1 (digest 1.5, 6.39).
+pub fn check_spec_version(v: &str) -> std::result::Result<(), String> {
+    let parts: Vec<&str> = v.split('.').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("{v:?} is not of the form X.Y or X.Y.Z"));
+    }
+    match parts[0].parse::<u64>() {
+        Ok(SPEC_MAJOR) => Ok(()),
+        _ => Err(format!(
+            "unsupported specification version {v:?} (major version {SPEC_MAJOR} is supported)"
+        )),
+    }
+}
+
+/// Accumulates the common fields while a role's `signed` object is read.
+#[derive(Default)]
+pub(crate) struct Common {
+    typ: Option<()>,
+    spec_version: Option<String>,
+    version: Option<u64>,
+    expires: Option<DateTime>,
+}
+
+/// The common fields of a parsed `signed` object.
+pub(crate) struct CommonFields {
+    pub spec_version: String,
+    pub version: u64,
+    pub expires: DateTime,
+}
+
+impl Common {
+    /// Reads `key` if it is a common field; returns false for other keys.
+    pub fn field(
+        &mut self,
+        p: &mut Parser<'_>,
+        key: &str,
+        path: &Path<'_>,
+        role: RoleType,
+    ) -> Result<bool> {
+        let fp = path.key(key);
+        match key {
+            "_type" => {
+                let got = p.string(&fp)?;
+                if got != role.as_str() {
+                    // Digest 6.38: a validly signed file of another type is never accepted.
+                    return Err(Error::WrongType {
+                        role: role.as_str().into(),
+                        expected: role.as_str().into(),
+                        got: got.into_owned(),
+                    });
+                }
+                once(&mut self.typ, (), &fp)?;
+            }
+            "spec_version" => {
+                let v = p.string(&fp)?;
+                check_spec_version(&v).map_err(|m| fp.error(m))?;
+                once(&mut self.spec_version, v.into_owned(), &fp)?;
+            }
+            "version" => {
+                let v = positive(p, &fp)?;
+                once(&mut self.version, v, &fp)?;
+            }
+            "expires" => {
+                let s = p.string(&fp)?;
+                let t = DateTime::parse(&s).ok_or_else(|| {
+                    fp.error(format!(
+                        "{s:?} is not a date-time of the form YYYY-MM-DDTHH:MM:SSZ"
+                    ))
+                })?;
+                once(&mut self.expires, t, &fp)?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The collected fields; fails if any is missing.
+    pub fn finish(self, path: &Path<'_>) -> Result<CommonFields> {
+        required(self.typ, path, "_type")?;
+        Ok(CommonFields {
+            spec_version: required(self.spec_version, path, "spec_version")?,
+            version: required(self.version, path, "version")?,
+            expires: required(self.expires, path, "expires")?,
+        })
+    }
+}
+
+/// Writes the common fields and unknown fields of a `signed` object.
+pub(crate) fn write_common(
+    w: &mut Writer,
+    role: RoleType,
+    spec_version: &str,
+    version: u64,
+    expires: DateTime,
+    extra: &Map,
+) {
+    w.key("_type");
+    w.string(role.as_str());
+    w.key("spec_version");
+    w.string(spec_version);
+    w.key("version");
+    w.u64(version);
+    w.key("expires");
+    w.string(&expires.to_string());
+    crate::json::write_members(w, extra);
+}

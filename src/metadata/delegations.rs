@@ -1,0 +1,343 @@
+//! `delegations` of targets metadata: classic `roles` or TAP 15 `succinct_roles`
+//! (digest 1.12, 4).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+
+use super::common::RoleType;
+use super::fields::{map, once, positive, required, strings, unique_strings, unknown};
+use super::matching::{self, SuccinctBins};
+use super::Key;
+use crate::error::Result;
+use crate::json::{Map, Parser, Path, ToJson, Writer};
+
+/// Which targets a delegated role is trusted for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSpec {
+    /// `paths`: glob patterns, matched segment by segment (digest 4.1).
+    Paths(Vec<String>),
+    /// `path_hash_prefixes`: prefixes of the hex SHA-256 of the target path (digest 4.2).
+    HashPrefixes(Vec<String>),
+}
+
+/// An entry of `delegations.roles`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelegatedRole {
+    /// Role name: unique, not empty, not a top-level role name.
+    pub name: String,
+    /// Keyids (in the delegator's `delegations.keys`) allowed to sign.
+    pub keyids: Vec<String>,
+    /// Distinct keys needed (>= 1).
+    pub threshold: u64,
+    /// Whether a match stops the search from considering later delegations (5.6.7.2.1).
+    pub terminating: bool,
+    /// The paths this role is trusted for.
+    pub paths: PathSpec,
+    /// Unknown fields.
+    pub extra: Map,
+}
+
+impl DelegatedRole {
+    /// Whether `target` is within this role's paths (digest 4.1, 4.2).
+    pub fn covers(&self, target: &str) -> bool {
+        match &self.paths {
+            PathSpec::Paths(patterns) => patterns
+                .iter()
+                .any(|p| matching::path_matches_pattern(target, p)),
+            PathSpec::HashPrefixes(prefixes) => matching::matches_any_hash_prefix(target, prefixes),
+        }
+    }
+
+    fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<DelegatedRole> {
+        let (mut name, mut keyids, mut threshold, mut terminating) = (None, None, None, None);
+        let (mut paths, mut prefixes) = (None, None);
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            let fp = path.key(&k);
+            match &*k {
+                "name" => once(&mut name, p.string(&fp)?.into_owned(), &fp),
+                "keyids" => once(&mut keyids, unique_strings(p, &fp)?, &fp),
+                "threshold" => once(&mut threshold, positive(p, &fp)?, &fp),
+                "terminating" => once(&mut terminating, p.bool(&fp)?, &fp),
+                "paths" => once(&mut paths, strings(p, &fp)?, &fp),
+                "path_hash_prefixes" => once(&mut prefixes, strings(p, &fp)?, &fp),
+                _ => unknown(p, &mut extra, k, path),
+            }
+        })?;
+        let name: String = required(name, path, "name")?;
+        if name.is_empty() {
+            return Err(path.key("name").error("role name must not be empty"));
+        }
+        if RoleType::is_top_level(&name) {
+            return Err(path
+                .key("name")
+                .error(format!("{name:?} is a top-level role name")));
+        }
+        // python-tuf requires exactly one of the two (digest 1.12).
+        let paths = match (paths, prefixes) {
+            (Some(p), None) => PathSpec::Paths(p),
+            (None, Some(h)) => PathSpec::HashPrefixes(h),
+            _ => {
+                return Err(
+                    path.error("exactly one of \"paths\" and \"path_hash_prefixes\" is required")
+                )
+            }
+        };
+        Ok(DelegatedRole {
+            name,
+            keyids: required(keyids, path, "keyids")?,
+            threshold: required(threshold, path, "threshold")?,
+            terminating: required(terminating, path, "terminating")?,
+            paths,
+            extra,
+        })
+    }
+}
+
+impl ToJson for DelegatedRole {
+    fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("keyids");
+        write_strings(w, &self.keyids);
+        w.key("name");
+        w.string(&self.name);
+        match &self.paths {
+            PathSpec::Paths(p) => {
+                w.key("paths");
+                write_strings(w, p);
+            }
+            PathSpec::HashPrefixes(h) => {
+                w.key("path_hash_prefixes");
+                write_strings(w, h);
+            }
+        }
+        w.key("terminating");
+        w.bool(self.terminating);
+        w.key("threshold");
+        w.u64(self.threshold);
+        crate::json::write_members(w, &self.extra);
+        w.end_object();
+    }
+}
+
+fn write_strings(w: &mut Writer, items: &[String]) {
+    w.begin_array();
+    for s in items {
+        w.string(s);
+    }
+    w.end_array();
+}
+
+/// TAP 15 `succinct_roles`: 2^bit_length hash bins sharing keys and threshold (digest 4.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuccinctRoles {
+    pub keyids: Vec<String>,
+    pub threshold: u64,
+    /// The bins, from `bit_length` (1..=32) and `name_prefix`.
+    pub bins: SuccinctBins,
+    /// Unknown fields.
+    pub extra: Map,
+}
+
+impl SuccinctRoles {
+    fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<SuccinctRoles> {
+        let (mut keyids, mut threshold, mut bits, mut prefix) = (None, None, None, None);
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            let fp = path.key(&k);
+            match &*k {
+                "keyids" => once(&mut keyids, unique_strings(p, &fp)?, &fp),
+                "threshold" => once(&mut threshold, positive(p, &fp)?, &fp),
+                "bit_length" => once(&mut bits, p.u64(&fp)?, &fp),
+                "name_prefix" => once(&mut prefix, p.string(&fp)?.into_owned(), &fp),
+                _ => unknown(p, &mut extra, k, path),
+            }
+        })?;
+        let bits: u64 = required(bits, path, "bit_length")?;
+        let prefix: String = required(prefix, path, "name_prefix")?;
+        if !(1..=32).contains(&bits) {
+            return Err(path.key("bit_length").error("must be between 1 and 32"));
+        }
+        let bins = SuccinctBins::new(bits, prefix)
+            .map_err(|e| path.key("bit_length").error(e.to_string()))?;
+        Ok(SuccinctRoles {
+            keyids: required(keyids, path, "keyids")?,
+            threshold: required(threshold, path, "threshold")?,
+            bins,
+            extra,
+        })
+    }
+}
+
+impl ToJson for SuccinctRoles {
+    fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("bit_length");
+        w.u64(u64::from(self.bins.bit_length()));
+        w.key("keyids");
+        write_strings(w, &self.keyids);
+        w.key("name_prefix");
+        w.string(self.bins.name_prefix());
+        w.key("threshold");
+        w.u64(self.threshold);
+        crate::json::write_members(w, &self.extra);
+        w.end_object();
+    }
+}
+
+/// The two forms of delegation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DelegatedRoles {
+    /// An ordered list: earlier entries have priority (digest 1.12).
+    Roles(Vec<DelegatedRole>),
+    /// Hash bins (TAP 15).
+    Succinct(SuccinctRoles),
+}
+
+/// `delegations`: keys, and either `roles` or `succinct_roles`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delegations {
+    /// Keys of the delegated roles, by keyid. Delegated roles are verified with these, never
+    /// with root's keys (digest 6.14).
+    pub keys: BTreeMap<String, Key>,
+    /// The delegations.
+    pub roles: DelegatedRoles,
+    /// Unknown fields.
+    pub extra: Map,
+}
+
+/// The keys and threshold a delegated role must be signed with.
+#[derive(Clone, Copy, Debug)]
+pub struct RoleRequirement<'a> {
+    pub keyids: &'a [String],
+    pub threshold: u64,
+}
+
+impl Delegations {
+    /// Classic delegations with no roles yet.
+    pub fn new() -> Delegations {
+        Delegations {
+            keys: BTreeMap::new(),
+            roles: DelegatedRoles::Roles(Vec::new()),
+            extra: Map::new(),
+        }
+    }
+
+    /// The delegated roles that cover `target`, in priority order, each with whether it is
+    /// terminating. Succinct bins yield the one bin of the target, as terminating (python-tuf's
+    /// choice; TAP 15 calls bins non-terminating, digest 4.3).
+    pub fn roles_for_target<'a>(
+        &'a self,
+        target: &'a str,
+    ) -> Box<dyn Iterator<Item = (Cow<'a, str>, bool)> + 'a> {
+        match &self.roles {
+            DelegatedRoles::Roles(roles) => Box::new(
+                roles
+                    .iter()
+                    .filter(move |r| r.covers(target))
+                    .map(|r| (Cow::Borrowed(r.name.as_str()), r.terminating)),
+            ),
+            DelegatedRoles::Succinct(s) => Box::new(std::iter::once((
+                Cow::Owned(s.bins.bin_for_target(target)),
+                true,
+            ))),
+        }
+    }
+
+    /// The keyids and threshold of the delegated role `name`, if this delegates to it.
+    pub fn requirement(&self, name: &str) -> Option<RoleRequirement<'_>> {
+        match &self.roles {
+            DelegatedRoles::Roles(roles) => {
+                roles
+                    .iter()
+                    .find(|r| r.name == name)
+                    .map(|r| RoleRequirement {
+                        keyids: &r.keyids,
+                        threshold: r.threshold,
+                    })
+            }
+            DelegatedRoles::Succinct(s) => s.bins.parse_bin_name(name).map(|_| RoleRequirement {
+                keyids: &s.keyids,
+                threshold: s.threshold,
+            }),
+        }
+    }
+
+    pub(crate) fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Delegations> {
+        let (mut keys, mut roles, mut succinct) = (None, None, None);
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            let fp = path.key(&k);
+            match &*k {
+                "keys" => once(&mut keys, map(p, &fp, |p, kp, _| Key::read(p, kp))?, &fp),
+                "roles" => {
+                    let mut list = Vec::new();
+                    let mut names = HashSet::new();
+                    p.array(&fp, |p, i| {
+                        let ip = fp.index(i);
+                        let role = DelegatedRole::read(p, &ip)?;
+                        if !names.insert(role.name.clone()) {
+                            return Err(ip
+                                .key("name")
+                                .error(format!("duplicate role name {:?}", role.name)));
+                        }
+                        list.push(role);
+                        Ok(())
+                    })?;
+                    once(&mut roles, list, &fp)
+                }
+                "succinct_roles" => once(&mut succinct, SuccinctRoles::read(p, &fp)?, &fp),
+                _ => unknown(p, &mut extra, k, path),
+            }
+        })?;
+        let roles = match (roles, succinct) {
+            (Some(r), None) => DelegatedRoles::Roles(r),
+            (None, Some(s)) => DelegatedRoles::Succinct(s),
+            _ => {
+                return Err(
+                    path.error("exactly one of \"roles\" and \"succinct_roles\" is required")
+                )
+            }
+        };
+        Ok(Delegations {
+            keys: required(keys, path, "keys")?,
+            roles,
+            extra,
+        })
+    }
+}
+
+impl Default for Delegations {
+    fn default() -> Delegations {
+        Delegations::new()
+    }
+}
+
+impl ToJson for Delegations {
+    fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("keys");
+        w.begin_object();
+        for (id, key) in &self.keys {
+            w.key(id);
+            key.write_json(w);
+        }
+        w.end_object();
+        match &self.roles {
+            DelegatedRoles::Roles(roles) => {
+                w.key("roles");
+                w.begin_array();
+                for r in roles {
+                    r.write_json(w);
+                }
+                w.end_array();
+            }
+            DelegatedRoles::Succinct(s) => {
+                w.key("succinct_roles");
+                s.write_json(w);
+            }
+        }
+        crate::json::write_members(w, &self.extra);
+        w.end_object();
+    }
+}

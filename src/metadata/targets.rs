@@ -1,0 +1,171 @@
+//! `targets.json` and delegated targets metadata (digest 1.12).
+
+use std::collections::BTreeMap;
+
+use super::common::{write_common, Common, RoleType, Signed, SPEC_VERSION};
+use super::delegations::Delegations;
+use super::fields::{once, required, unknown};
+use super::hashes::{check_length, Hashes};
+use super::time::DateTime;
+use crate::error::Result;
+use crate::json::{Map, Parser, Path, ToJson, Value, Writer};
+
+/// A target file's description: length, hashes, and optional `custom` data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetFile {
+    /// Exact length in bytes.
+    pub length: u64,
+    /// Hashes of the file (non-empty).
+    pub hashes: Hashes,
+    /// Unknown fields, including `custom` (python-tuf keeps it among the unrecognised fields).
+    pub extra: Map,
+}
+
+impl TargetFile {
+    /// The description of `data`: its length and SHA-256.
+    pub fn from_data(data: &[u8]) -> TargetFile {
+        TargetFile {
+            length: data.len() as u64,
+            hashes: Hashes::sha256_of(data),
+            extra: Map::new(),
+        }
+    }
+
+    /// The `custom` field, if any.
+    pub fn custom(&self) -> Option<&Value> {
+        self.extra.get("custom")
+    }
+
+    /// Checks `data` against the length and every hash (5.7.3). `what` names the target in
+    /// errors.
+    pub fn verify(&self, what: &str, data: &[u8]) -> Result<()> {
+        check_length(what, self.length, data.len() as u64)?;
+        self.hashes.verify(what, data)
+    }
+
+    pub(crate) fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<TargetFile> {
+        let (mut length, mut hashes) = (None, None);
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            let fp = path.key(&k);
+            match &*k {
+                "length" => once(&mut length, p.u64(&fp)?, &fp),
+                "hashes" => once(&mut hashes, Hashes::read(p, &fp)?, &fp),
+                _ => unknown(p, &mut extra, k, path),
+            }
+        })?;
+        Ok(TargetFile {
+            length: required(length, path, "length")?,
+            hashes: required(hashes, path, "hashes")?,
+            extra,
+        })
+    }
+}
+
+impl ToJson for TargetFile {
+    fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("hashes");
+        self.hashes.write_json(w);
+        w.key("length");
+        w.u64(self.length);
+        crate::json::write_members(w, &self.extra);
+        w.end_object();
+    }
+}
+
+/// The signed part of `targets.json` or of a delegated targets role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Targets {
+    pub spec_version: String,
+    pub version: u64,
+    pub expires: DateTime,
+    /// Target files by TARGETPATH (exact string match, no normalisation).
+    pub targets: BTreeMap<String, TargetFile>,
+    /// Delegations to other targets roles, if any.
+    pub delegations: Option<Delegations>,
+    /// Unknown fields.
+    pub extra: Map,
+}
+
+impl Targets {
+    /// An empty targets role of version 1.
+    pub fn new(expires: DateTime) -> Targets {
+        Targets {
+            spec_version: SPEC_VERSION.into(),
+            version: 1,
+            expires,
+            targets: BTreeMap::new(),
+            delegations: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl Signed for Targets {
+    const TYPE: RoleType = RoleType::Targets;
+
+    fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Targets> {
+        let mut common = Common::default();
+        let (mut targets, mut delegations) = (None, None);
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            if common.field(p, &k, path, RoleType::Targets)? {
+                return Ok(());
+            }
+            let fp = path.key(&k);
+            match &*k {
+                "targets" => once(
+                    &mut targets,
+                    super::fields::map(p, &fp, |p, tp, _| TargetFile::read(p, tp))?,
+                    &fp,
+                ),
+                "delegations" => once(&mut delegations, Delegations::read(p, &fp)?, &fp),
+                _ => unknown(p, &mut extra, k, path),
+            }
+        })?;
+        let c = common.finish(path)?;
+        Ok(Targets {
+            spec_version: c.spec_version,
+            version: c.version,
+            expires: c.expires,
+            targets: required(targets, path, "targets")?,
+            delegations,
+            extra,
+        })
+    }
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn expires(&self) -> DateTime {
+        self.expires
+    }
+}
+
+impl ToJson for Targets {
+    fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        write_common(
+            w,
+            RoleType::Targets,
+            &self.spec_version,
+            self.version,
+            self.expires,
+            &self.extra,
+        );
+        if let Some(d) = &self.delegations {
+            w.key("delegations");
+            d.write_json(w);
+        }
+        w.key("targets");
+        w.begin_object();
+        for (path, t) in &self.targets {
+            w.key(path);
+            t.write_json(w);
+        }
+        w.end_object();
+        w.end_object();
+    }
+}

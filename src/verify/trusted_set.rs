@@ -1,0 +1,379 @@
+//! The trusted metadata set: python-tuf's `TrustedMetadataSet`, with the same order of checks,
+//! fed raw bytes and a fixed reference time.
+
+use std::collections::HashMap;
+
+use super::signatures::{check_keyids, verify_threshold};
+use crate::error::{Error, Result};
+use crate::metadata::{DateTime, Metadata, RoleType, Root, Signed, Snapshot, Targets, Timestamp};
+
+/// Choices where the specification and python-tuf differ (digest 1.7, 4.3). The default is
+/// python-tuf's behaviour, which repositories in the wild rely on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Require every keyid in root and delegations to be the SHA-256 of the canonical key
+    /// (the spec's rule; python-tuf does not check it). Off by default.
+    pub strict_keyids: bool,
+}
+
+/// What [`TrustedSet::update_timestamp`] did with a timestamp whose checks passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampUpdate {
+    /// The new timestamp is now trusted (and should be persisted).
+    Updated,
+    /// Its version equals the trusted one: the trusted timestamp is kept and nothing should be
+    /// persisted; the update cycle continues with cached metadata (5.4.3.1, python-tuf).
+    Unchanged,
+}
+
+/// A delegated or top-level targets role in the set, with the role it was verified through.
+#[derive(Debug)]
+struct LoadedTargets {
+    metadata: Metadata<Targets>,
+    delegator: String,
+}
+
+/// The metadata trusted so far in one update cycle.
+///
+/// Build it from a trusted root ([`TrustedSet::new`]), then feed it, in the order of the client
+/// workflow: any number of new roots ([`update_root`](TrustedSet::update_root)), timestamps
+/// (the cached one first, then the remote one), snapshots, the top-level targets and delegated
+/// targets. Each update either accepts the bytes, or rejects them with an error and leaves the
+/// set as it was, except where noted: a timestamp or snapshot that is valid but expired (or,
+/// for snapshot, of another version than the timestamp lists) is kept as a baseline for
+/// rollback checks and reported as an error, exactly as python-tuf does with "intermediate"
+/// metadata; the next step refuses to use it.
+///
+/// All expiry checks compare against the one reference time given at construction (5.1).
+#[derive(Debug)]
+pub struct TrustedSet {
+    reference_time: DateTime,
+    policy: Policy,
+    initial_root: Root,
+    root: Metadata<Root>,
+    timestamp: Option<Metadata<Timestamp>>,
+    snapshot: Option<Metadata<Snapshot>>,
+    targets: HashMap<String, LoadedTargets>,
+}
+
+fn state(msg: &str) -> Error {
+    Error::State(msg.into())
+}
+
+impl TrustedSet {
+    /// Loads the trusted root (5.2). It must be signed by a threshold of its own root keys;
+    /// its expiry does not matter yet (5.3.10 checks the final root).
+    pub fn new(root_bytes: &[u8], reference_time: DateTime, policy: Policy) -> Result<TrustedSet> {
+        let root = Metadata::<Root>::from_bytes(root_bytes)?;
+        if policy.strict_keyids {
+            check_keyids("signed.keys", &root.signed.keys)?;
+        }
+        verify_role(&root.signed, RoleType::Root, &root)?;
+        Ok(TrustedSet {
+            reference_time,
+            policy,
+            initial_root: root.signed.clone(),
+            root,
+            timestamp: None,
+            snapshot: None,
+            targets: HashMap::new(),
+        })
+    }
+
+    /// The reference time of this cycle.
+    pub fn reference_time(&self) -> DateTime {
+        self.reference_time
+    }
+
+    /// The trusted root.
+    pub fn root(&self) -> &Root {
+        &self.root.signed
+    }
+
+    /// The trusted timestamp, if any (possibly an expired baseline; see the type docs).
+    pub fn timestamp(&self) -> Option<&Timestamp> {
+        self.timestamp.as_ref().map(|m| &m.signed)
+    }
+
+    /// The trusted snapshot, if any (possibly a baseline that is not final).
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref().map(|m| &m.signed)
+    }
+
+    /// The trusted top-level targets, if loaded.
+    pub fn targets(&self) -> Option<&Targets> {
+        self.get_targets("targets")
+    }
+
+    /// The trusted targets role `role` (`targets` or a delegated role), if loaded.
+    pub fn get_targets(&self, role: &str) -> Option<&Targets> {
+        self.targets.get(role).map(|t| &t.metadata.signed)
+    }
+
+    /// The role through whose delegation `role` was verified (`root` for `targets`).
+    pub fn delegator_of(&self, role: &str) -> Option<&str> {
+        self.targets.get(role).map(|t| t.delegator.as_str())
+    }
+
+    /// 5.3.11: whether the keys (keyids or threshold) of the timestamp or snapshot role differ
+    /// between the root trusted when this set was built and the current root. When they do,
+    /// the caller deletes its persisted timestamp and snapshot before loading them, so that
+    /// versions inflated with compromised keys cannot block recovery (fast-forward attack).
+    pub fn timestamp_snapshot_keys_rotated(&self) -> bool {
+        [RoleType::Timestamp, RoleType::Snapshot].iter().any(|r| {
+            let (a, b) = (self.initial_root.role(*r), self.root.signed.role(*r));
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    let mut ka: Vec<&String> = a.keyids.iter().collect();
+                    let mut kb: Vec<&String> = b.keyids.iter().collect();
+                    ka.sort();
+                    kb.sort();
+                    a.threshold != b.threshold
+                        || ka != kb
+                        || ka.iter().any(|id| {
+                            self.initial_root.keys.get(*id) != self.root.signed.keys.get(*id)
+                        })
+                }
+                _ => true,
+            }
+        })
+    }
+
+    /// Verifies and trusts the next root version (5.3.4 to 5.3.7).
+    ///
+    /// Checks, in python-tuf's order: `_type` is root; signed by a threshold of the **trusted**
+    /// root's root keys (5.3.4); version is exactly trusted + 1 (5.3.5); signed by a threshold
+    /// of its **own** root keys (5.3.4). Its expiry is not checked (5.3.6): only the final
+    /// root's is, by [`update_timestamp`](Self::update_timestamp) (5.3.10).
+    pub fn update_root(&mut self, bytes: &[u8]) -> Result<&Root> {
+        if self.timestamp.is_some() {
+            return Err(state("cannot update root after timestamp"));
+        }
+        let new = Metadata::<Root>::from_bytes(bytes)?;
+        verify_role(&self.root.signed, RoleType::Root, &new)?;
+        let expected = self.root.signed.version + 1;
+        if new.signed.version != expected {
+            return Err(Error::BadVersion {
+                role: "root".into(),
+                expected: expected.to_string(),
+                got: new.signed.version,
+            });
+        }
+        if self.policy.strict_keyids {
+            check_keyids("signed.keys", &new.signed.keys)?;
+        }
+        verify_role(&new.signed, RoleType::Root, &new)?;
+        self.root = new;
+        Ok(&self.root.signed)
+    }
+
+    /// Verifies a timestamp (5.4): the final root must not be expired (5.3.10); signed by a
+    /// threshold of root's timestamp keys (5.4.2); against a trusted timestamp, its version
+    /// must not be lower (5.4.3.1; equal keeps the trusted one) and its snapshot version must
+    /// not be lower (5.4.3.2). It then becomes trusted; if it is expired (5.4.4) it is kept as
+    /// a rollback baseline and [`Error::Expired`] is returned.
+    pub fn update_timestamp(&mut self, bytes: &[u8]) -> Result<TimestampUpdate> {
+        if self.snapshot.is_some() {
+            return Err(state("cannot update timestamp after snapshot"));
+        }
+        // 5.3.10: the final root must not be expired.
+        check_expiry(&self.root.signed, self.reference_time, "root")?;
+        let new = Metadata::<Timestamp>::from_bytes(bytes)?;
+        verify_role(&self.root.signed, RoleType::Timestamp, &new)?;
+        if let Some(old) = &self.timestamp {
+            // 5.4.3.1: rollback of the timestamp version.
+            if new.signed.version < old.signed.version {
+                return Err(Error::BadVersion {
+                    role: "timestamp".into(),
+                    expected: format!(">= {}", old.signed.version),
+                    got: new.signed.version,
+                });
+            }
+            if new.signed.version == old.signed.version {
+                return Ok(TimestampUpdate::Unchanged);
+            }
+            // 5.4.3.2: rollback of the snapshot version.
+            let (old_v, new_v) = (
+                old.signed.snapshot_meta.version,
+                new.signed.snapshot_meta.version,
+            );
+            if new_v < old_v {
+                return Err(Error::BadVersion {
+                    role: "snapshot (in timestamp meta)".into(),
+                    expected: format!(">= {old_v}"),
+                    got: new_v,
+                });
+            }
+        }
+        self.timestamp = Some(new);
+        self.check_final_timestamp()?;
+        Ok(TimestampUpdate::Updated)
+    }
+
+    fn check_final_timestamp(&self) -> Result<&Timestamp> {
+        let ts = self
+            .timestamp()
+            .ok_or_else(|| state("timestamp is not loaded"))?;
+        // 5.4.4
+        check_expiry(ts, self.reference_time, "timestamp")?;
+        Ok(ts)
+    }
+
+    /// Verifies a snapshot (5.5): the trusted timestamp must be final (not expired); unless
+    /// `trusted` (bytes from the local cache, already verified once), length and hashes must
+    /// match the timestamp's meta (5.5.2); signed by a threshold of root's snapshot keys
+    /// (5.5.3); against a trusted snapshot, no entry may disappear or go down in version
+    /// (5.5.5). It then becomes trusted; if its version differs from the timestamp's (5.5.4)
+    /// or it is expired (5.5.6), it is kept as a rollback baseline and an error is returned.
+    pub fn update_snapshot(&mut self, bytes: &[u8], trusted: bool) -> Result<&Snapshot> {
+        if self.targets.contains_key("targets") {
+            return Err(state("cannot update snapshot after targets"));
+        }
+        let ts = self.check_final_timestamp()?;
+        if !trusted {
+            ts.snapshot_meta
+                .verify_length_and_hashes("snapshot", bytes)?;
+        }
+        let new = Metadata::<Snapshot>::from_bytes(bytes)?;
+        verify_role(&self.root.signed, RoleType::Snapshot, &new)?;
+        if let Some(old) = &self.snapshot {
+            // 5.5.5: every file listed before is still listed, with a version not lower.
+            for (name, old_meta) in &old.signed.meta {
+                let new_meta = new.signed.meta.get(name).ok_or_else(|| {
+                    Error::Repository(format!("new snapshot does not list {name}"))
+                })?;
+                if new_meta.version < old_meta.version {
+                    return Err(Error::BadVersion {
+                        role: format!("{name} (in snapshot meta)"),
+                        expected: format!(">= {}", old_meta.version),
+                        got: new_meta.version,
+                    });
+                }
+            }
+        }
+        self.snapshot = Some(new);
+        self.check_final_snapshot()
+    }
+
+    fn check_final_snapshot(&self) -> Result<&Snapshot> {
+        let snap = self
+            .snapshot()
+            .ok_or_else(|| state("snapshot is not loaded"))?;
+        // 5.5.6
+        check_expiry(snap, self.reference_time, "snapshot")?;
+        // 5.5.4
+        let ts = self
+            .timestamp()
+            .ok_or_else(|| state("timestamp is not loaded"))?;
+        if snap.version != ts.snapshot_meta.version {
+            return Err(Error::BadVersion {
+                role: "snapshot".into(),
+                expected: ts.snapshot_meta.version.to_string(),
+                got: snap.version,
+            });
+        }
+        Ok(snap)
+    }
+
+    /// Verifies the top-level targets (5.6.1 to 5.6.5): see
+    /// [`update_delegated_targets`](Self::update_delegated_targets), with root as delegator.
+    pub fn update_targets(&mut self, bytes: &[u8]) -> Result<&Targets> {
+        self.update_delegated_targets(bytes, "targets", "root")
+    }
+
+    /// Verifies targets metadata of `role`, delegated by `delegator` (`root` for the top-level
+    /// `targets`), which must already be trusted. The snapshot must be final; `role` must be
+    /// listed in it; length and hashes must match its entry (5.6.2); signed by a threshold of
+    /// the delegator's keys for this role (5.6.3: root's targets keys, or the delegator's
+    /// `delegations.keys` with the delegation's keyids and threshold); version equal to the
+    /// snapshot's entry (5.6.4); not expired (5.6.5).
+    pub fn update_delegated_targets(
+        &mut self,
+        bytes: &[u8],
+        role: &str,
+        delegator: &str,
+    ) -> Result<&Targets> {
+        let snapshot = self.check_final_snapshot()?;
+        let meta = snapshot
+            .role_meta(role)
+            .ok_or_else(|| Error::Repository(format!("snapshot does not list {role}.json")))?;
+        meta.verify_length_and_hashes(role, bytes)?;
+        let expected_version = meta.version;
+        let new = Metadata::<Targets>::from_bytes(bytes)?;
+        if delegator == "root" {
+            if role != "targets" {
+                return Err(Error::Repository(format!(
+                    "root delegates only to targets, not {role}"
+                )));
+            }
+            verify_role(&self.root.signed, RoleType::Targets, &new)?;
+        } else {
+            let parent = self
+                .get_targets(delegator)
+                .ok_or_else(|| state(&format!("delegator {delegator} is not loaded")))?;
+            let delegations = parent
+                .delegations
+                .as_ref()
+                .ok_or_else(|| Error::Repository(format!("{delegator} has no delegations")))?;
+            let req = delegations.requirement(role).ok_or_else(|| {
+                Error::Repository(format!("{delegator} does not delegate to {role}"))
+            })?;
+            verify_threshold(
+                role,
+                &delegations.keys,
+                req.keyids,
+                req.threshold,
+                &new.signed_bytes(),
+                &new.signatures,
+            )?;
+        }
+        if new.signed.version != expected_version {
+            return Err(Error::BadVersion {
+                role: role.into(),
+                expected: expected_version.to_string(),
+                got: new.signed.version,
+            });
+        }
+        check_expiry(&new.signed, self.reference_time, role)?;
+        if self.policy.strict_keyids {
+            if let Some(d) = &new.signed.delegations {
+                check_keyids("signed.delegations.keys", &d.keys)?;
+            }
+        }
+        self.targets.insert(
+            role.to_string(),
+            LoadedTargets {
+                metadata: new,
+                delegator: delegator.to_string(),
+            },
+        );
+        Ok(&self.targets[role].metadata.signed)
+    }
+}
+
+/// Verifies `md` with the keys and threshold `root` gives `role`.
+fn verify_role<T: Signed>(root: &Root, role: RoleType, md: &Metadata<T>) -> Result<()> {
+    let req = root.role(role).ok_or_else(|| Error::UnsignedMetadata {
+        role: role.as_str().into(),
+        valid: 0,
+        threshold: 1,
+    })?;
+    verify_threshold(
+        role.as_str(),
+        &root.keys,
+        &req.keyids,
+        req.threshold,
+        &md.signed_bytes(),
+        &md.signatures,
+    )
+}
+
+fn check_expiry<T: Signed>(signed: &T, reference: DateTime, role: &str) -> Result<()> {
+    if signed.is_expired(reference) {
+        return Err(Error::Expired {
+            role: role.into(),
+            expires: signed.expires().to_string(),
+        });
+    }
+    Ok(())
+}
