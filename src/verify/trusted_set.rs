@@ -308,24 +308,7 @@ impl TrustedSet {
             }
             verify_role(&self.root.signed, RoleType::Targets, &new)?;
         } else {
-            let parent = self
-                .get_targets(delegator)
-                .ok_or_else(|| state(&format!("delegator {delegator} is not loaded")))?;
-            let delegations = parent
-                .delegations
-                .as_ref()
-                .ok_or_else(|| Error::Repository(format!("{delegator} has no delegations")))?;
-            let req = delegations.requirement(role).ok_or_else(|| {
-                Error::Repository(format!("{delegator} does not delegate to {role}"))
-            })?;
-            verify_threshold(
-                role,
-                &delegations.keys,
-                req.keyids,
-                req.threshold,
-                &new.signed_bytes(),
-                &new.signatures,
-            )?;
+            self.verify_delegated(role, delegator, &new)?;
         }
         if new.signed.version != expected_version {
             return Err(Error::BadVersion {
@@ -348,6 +331,42 @@ impl TrustedSet {
             },
         );
         Ok(&self.targets[role].metadata.signed)
+    }
+}
+
+impl TrustedSet {
+    /// Checks that the already trusted targets role `role` is also signed by a threshold of
+    /// the keys `delegator` gives it (digest 6.34: a role reached through two delegators must
+    /// satisfy each of them).
+    pub fn check_delegation(&self, role: &str, delegator: &str) -> Result<()> {
+        let loaded = self
+            .targets
+            .get(role)
+            .ok_or_else(|| state(&format!("{role} is not loaded")))?;
+        self.verify_delegated(role, delegator, &loaded.metadata)
+    }
+
+    /// Verifies `md` as role `role` with the keys and threshold that the trusted targets
+    /// role `delegator` gives it in its `delegations` (5.6.3 for delegated roles).
+    fn verify_delegated(&self, role: &str, delegator: &str, md: &Metadata<Targets>) -> Result<()> {
+        let parent = self
+            .get_targets(delegator)
+            .ok_or_else(|| state(&format!("delegator {delegator} is not loaded")))?;
+        let delegations = parent
+            .delegations
+            .as_ref()
+            .ok_or_else(|| Error::Repository(format!("{delegator} has no delegations")))?;
+        let req = delegations
+            .requirement(role)
+            .ok_or_else(|| Error::Repository(format!("{delegator} does not delegate to {role}")))?;
+        verify_threshold(
+            role,
+            &delegations.keys,
+            req.keyids,
+            req.threshold,
+            &md.signed_bytes(),
+            &md.signatures,
+        )
     }
 }
 
