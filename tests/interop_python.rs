@@ -163,12 +163,17 @@ fn verify_python_repo(repo: &Path) {
             want["length"].as_u64().unwrap(),
             "{path}"
         );
-        let hashes: BTreeMap<&str, &str> = found.target.hashes.iter().collect();
-        let want_hashes: BTreeMap<&str, &str> = want["hashes"]
+        let hashes: BTreeMap<&str, String> = found
+            .target
+            .hashes
+            .iter()
+            .map(|(a, d)| (a, d.into_owned()))
+            .collect();
+        let want_hashes: BTreeMap<&str, String> = want["hashes"]
             .as_object()
             .unwrap()
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap().to_string()))
             .collect();
         assert_eq!(hashes, want_hashes, "{path}");
         if let Some(custom) = want.get("custom") {
@@ -365,7 +370,7 @@ fn expect_target(sim: &Sim, exp: &mut Expect, role: &str, path: &str) {
     let hashes = t
         .hashes
         .iter()
-        .map(|(a, d)| (a.to_string(), Value::from(d)))
+        .map(|(a, d)| (a.to_string(), Value::from(d.into_owned())))
         .collect();
     m.insert("hashes".into(), Value::Object(hashes));
     if let Some(c) = t.custom() {

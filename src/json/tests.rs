@@ -140,3 +140,29 @@ fn writer_sorts_members_written_out_of_order() {
     w.end_object();
     assert_eq!(w.into_bytes(), b"{\"a\":[1,2],\"b\":1}");
 }
+
+#[test]
+fn writer_sorts_many_members_and_large_ones() {
+    for style in [Style::Canonical, Style::Pretty, Style::Compact] {
+        for n in [2usize, 5, 32, 33, 100] {
+            let mut w = Writer::new(style);
+            w.begin_object();
+            for i in (0..n).rev() {
+                w.key(&format!("k{i:03}"));
+                if i % 7 == 0 {
+                    // a large member among small ones
+                    w.string(&"x".repeat(1000 + i));
+                } else {
+                    w.begin_array();
+                    w.u64(i as u64);
+                    w.end_array();
+                }
+            }
+            w.end_object();
+            let got = w.into_bytes();
+            let reparsed = Value::parse(&got).unwrap();
+            assert_eq!(reparsed.as_object().unwrap().len(), n);
+            assert_eq!(reparsed.to_json(style), got, "{style:?} n={n}");
+        }
+    }
+}

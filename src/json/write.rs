@@ -63,8 +63,15 @@ pub struct Writer {
 impl Writer {
     /// An empty writer.
     pub fn new(style: Style) -> Writer {
+        Writer::with_capacity(style, 0)
+    }
+
+    /// An empty writer whose output buffer holds `capacity` bytes before it grows. Large
+    /// documents are written faster, and with a lower peak of memory, when the caller knows
+    /// their size (the canonical form of a parsed file is never larger than the file).
+    pub fn with_capacity(style: Style, capacity: usize) -> Writer {
         Writer {
-            out: Vec::new(),
+            out: Vec::with_capacity(capacity),
             style,
             stack: Vec::new(),
             entries: Vec::new(),
@@ -150,40 +157,8 @@ impl Writer {
         };
         let entries = &self.entries[frame.entries_base..];
         let key = |e: &Entry| &self.keys[e.key_start..e.key_end];
-        let sorted = entries.windows(2).all(|w| key(&w[0]) < key(&w[1]));
-        if !sorted {
-            let first = entries[0].start;
-            let end = self.out.len();
-            let sep = match self.style {
-                Style::Pretty => 2 + self.stack.len() + 1,
-                _ => 1,
-            };
-            let body = self.out[first..end].to_vec();
-            let mut order: Vec<usize> = (0..entries.len()).collect();
-            order.sort_by(|&a, &b| key(&entries[a]).cmp(key(&entries[b])));
-            let range = |i: usize| {
-                let s = entries[i].start - first;
-                let e = match entries.get(i + 1) {
-                    Some(next) => next.start - first - sep,
-                    None => end - first,
-                };
-                s..e
-            };
-            let sep_bytes: Vec<u8> = match self.style {
-                Style::Pretty => {
-                    let mut v = b",\n".to_vec();
-                    v.resize(sep, b' ');
-                    v
-                }
-                _ => b",".to_vec(),
-            };
-            self.out.truncate(first);
-            for (n, &i) in order.iter().enumerate() {
-                if n > 0 {
-                    self.out.extend_from_slice(&sep_bytes);
-                }
-                self.out.extend_from_slice(&body[range(i)]);
-            }
+        if !entries.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+            self.sort_members(frame.entries_base);
         }
         self.entries.truncate(frame.entries_base);
         self.keys.truncate(frame.keys_base);
@@ -191,6 +166,64 @@ impl Writer {
             self.newline_indent(self.stack.len());
         }
         self.out.push(b'}');
+    }
+
+    /// Reorders the members of the object being closed (entries from `base` on) by key.
+    fn sort_members(&mut self, base: usize) {
+        let mut sep = b",".to_vec();
+        if self.style == Style::Pretty {
+            sep.push(b'\n');
+            sep.resize(2 + self.stack.len() + 1, b' ');
+        }
+        let first = self.entries[base].start;
+        // With one more separator at the end, every member is a uniform unit "member,".
+        self.out.extend_from_slice(&sep);
+        let end = self.out.len();
+        let entries = &self.entries[base..];
+        // (key range in `keys`, length of the unit in `out`)
+        let mut units: Vec<(usize, usize, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let stop = entries.get(i + 1).map_or(end, |n| n.start);
+                (e.key_start, e.key_end, stop - e.start)
+            })
+            .collect();
+        let keys = &self.keys;
+        let key = |u: &(usize, usize, usize)| &keys[u.0..u.1];
+        if units.len() <= 32 {
+            // Struct-like objects: few members, one of which may be large (the `targets` of
+            // a big targets file). Insertion sort that moves bytes by rotation, in place.
+            for i in 1..units.len() {
+                let mut j = i;
+                while j > 0 && key(&units[j - 1]) > key(&units[i]) {
+                    j -= 1;
+                }
+                if j < i {
+                    let start = first + units[..j].iter().map(|u| u.2).sum::<usize>();
+                    let stop = first + units[..=i].iter().map(|u| u.2).sum::<usize>();
+                    self.out[start..stop].rotate_right(units[i].2);
+                    let u = units.remove(i);
+                    units.insert(j, u);
+                }
+            }
+        } else {
+            let body = self.out[first..end].to_vec();
+            let mut offsets = Vec::with_capacity(units.len());
+            let mut at = 0;
+            for u in &units {
+                offsets.push(at);
+                at += u.2;
+            }
+            let mut order: Vec<usize> = (0..units.len()).collect();
+            order.sort_by(|&a, &b| key(&units[a]).cmp(key(&units[b])));
+            self.out.truncate(first);
+            for i in order {
+                self.out
+                    .extend_from_slice(&body[offsets[i]..offsets[i] + units[i].2]);
+            }
+        }
+        self.out.truncate(end - sep.len());
     }
 
     /// Opens an array.

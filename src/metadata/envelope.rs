@@ -122,6 +122,14 @@ impl<T: Signed> Metadata<T> {
         self.signed.to_canonical()
     }
 
+    /// [`signed_bytes`](Self::signed_bytes), with the output buffer sized for `capacity`
+    /// bytes (the size of the file this was parsed from is a tight upper bound).
+    pub fn signed_bytes_with_capacity(&self, capacity: usize) -> Vec<u8> {
+        let mut w = Writer::with_capacity(Style::Canonical, capacity);
+        self.signed.write_json(&mut w);
+        w.into_bytes()
+    }
+
     /// The file in python-tuf's default format (indented, sorted keys).
     pub fn to_bytes(&self) -> Vec<u8> {
         self.to_json(Style::Pretty)

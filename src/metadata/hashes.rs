@@ -1,29 +1,90 @@
 //! `hashes` and `length` of target files and META entries, and their verification
 //! (5.5.2, 5.6.2, 5.7.3; digest 6.23-6.26).
 
+use std::borrow::Cow;
+
 use crate::crypto::{hash, hex, HashAlgorithm};
 use crate::error::{Error, Result};
 use crate::json::{Parser, Path, ToJson, Writer};
 
+/// A hash algorithm name as written in metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Alg {
+    Known(HashAlgorithm),
+    Other(Box<str>),
+}
+
+impl Alg {
+    fn from_name(name: &str) -> Alg {
+        match HashAlgorithm::from_name(name) {
+            Some(a) => Alg::Known(a),
+            None => Alg::Other(name.into()),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Alg::Known(a) => a.name(),
+            Alg::Other(s) => s,
+        }
+    }
+}
+
+/// A hex digest as written in metadata. Lowercase hex, by far the common case, is kept
+/// decoded (half the memory, one allocation); anything else is kept verbatim so that it is
+/// written back exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Digest {
+    Lower(Box<[u8]>),
+    Text(Box<str>),
+}
+
+impl Digest {
+    fn from_hex(hex_text: &str) -> Digest {
+        let lower = hex_text
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        match hex::decode(hex_text) {
+            Some(bytes) if lower => Digest::Lower(bytes.into_boxed_slice()),
+            _ => Digest::Text(hex_text.into()),
+        }
+    }
+
+    fn hex(&self) -> Cow<'_, str> {
+        match self {
+            Digest::Lower(b) => Cow::Owned(hex::encode(b)),
+            Digest::Text(s) => Cow::Borrowed(s),
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        match self {
+            Digest::Lower(b) => b.to_vec(),
+            Digest::Text(s) => hex::decode(s).unwrap_or_default(),
+        }
+    }
+}
+
 /// A non-empty map of hash algorithm name to hex digest, in the order the file lists them
 /// (python-tuf uses the first one for consistent-snapshot target names).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hashes(Box<[(Box<str>, Box<str>)]>);
+pub struct Hashes(Box<[(Alg, Digest)]>);
 
 impl Hashes {
     /// Hashes from `(algorithm, hex digest)` pairs. Returns `None` if `pairs` is empty, has a
     /// duplicate algorithm, or a digest that is not hex.
-    pub fn new<A: Into<Box<str>>, D: Into<Box<str>>>(
+    pub fn new<A: AsRef<str>, D: AsRef<str>>(
         pairs: impl IntoIterator<Item = (A, D)>,
     ) -> Option<Hashes> {
-        let v: Vec<(Box<str>, Box<str>)> = pairs
-            .into_iter()
-            .map(|(a, d)| (a.into(), d.into()))
-            .collect();
-        let mut names: Vec<&str> = v.iter().map(|(a, _)| &**a).collect();
-        names.sort_unstable();
-        names.dedup();
-        if v.is_empty() || names.len() != v.len() || v.iter().any(|(_, d)| !valid_hex(d)) {
+        let mut v: Vec<(Alg, Digest)> = Vec::new();
+        for (a, d) in pairs {
+            let (a, d) = (a.as_ref(), d.as_ref());
+            if !valid_hex(d) || v.iter().any(|(x, _)| x.name() == a) {
+                return None;
+            }
+            v.push((Alg::from_name(a), Digest::from_hex(d)));
+        }
+        if v.is_empty() {
             return None;
         }
         Some(Hashes(v.into_boxed_slice()))
@@ -32,25 +93,31 @@ impl Hashes {
     /// The SHA-256 of `data`.
     pub fn sha256_of(data: &[u8]) -> Hashes {
         Hashes(Box::new([(
-            "sha256".into(),
-            hex::encode(&hash::sha256(data)).into(),
+            Alg::Known(HashAlgorithm::Sha256),
+            Digest::Lower(Box::new(hash::sha256(data))),
         )]))
     }
 
     /// `(algorithm, hex digest)` pairs in file order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(a, d)| (&**a, &**d))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
+        self.0.iter().map(|(a, d)| (a.name(), d.hex()))
     }
 
-    /// The digest for `algorithm`.
-    pub fn get(&self, algorithm: &str) -> Option<&str> {
-        self.iter().find(|(a, _)| *a == algorithm).map(|(_, d)| d)
+    /// The hex digest for `algorithm`.
+    pub fn get(&self, algorithm: &str) -> Option<Cow<'_, str>> {
+        self.0
+            .iter()
+            .find(|(a, _)| a.name() == algorithm)
+            .map(|(_, d)| d.hex())
     }
 
     /// The first listed digest (python-tuf's choice for consistent-snapshot target names).
-    pub fn first(&self) -> (&str, &str) {
+    pub fn first(&self) -> (&str, Cow<'_, str>) {
         // Never empty: every constructor rejects an empty list.
-        self.iter().next().unwrap_or(("", ""))
+        match self.0.first() {
+            Some((a, d)) => (a.name(), d.hex()),
+            None => ("", Cow::Borrowed("")),
+        }
     }
 
     /// Checks that every listed hash matches `data`. An algorithm this library does not
@@ -64,13 +131,17 @@ impl Hashes {
     /// A streaming verifier of every listed hash, for data that arrives in pieces.
     pub fn verifier(&self, what: &str) -> Result<HashVerifier> {
         let mut hashers = Vec::with_capacity(self.0.len());
-        for (alg, digest) in self.iter() {
-            let a = HashAlgorithm::from_name(alg).ok_or_else(|| Error::LengthOrHashMismatch {
-                what: what.into(),
-                msg: format!("unsupported hash algorithm {alg:?}"),
-            })?;
-            let expected = hex::decode(digest).unwrap_or_default();
-            hashers.push((hash::Hasher::new(a), expected, alg.to_string()));
+        for (alg, digest) in self.0.iter() {
+            let a = match alg {
+                Alg::Known(a) => *a,
+                Alg::Other(name) => {
+                    return Err(Error::LengthOrHashMismatch {
+                        what: what.into(),
+                        msg: format!("unsupported hash algorithm {name:?}"),
+                    })
+                }
+            };
+            hashers.push((hash::Hasher::new(a), digest.bytes(), a.name().to_string()));
         }
         Ok(HashVerifier {
             what: what.into(),
@@ -79,17 +150,17 @@ impl Hashes {
     }
 
     pub(crate) fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Hashes> {
-        let mut v: Vec<(Box<str>, Box<str>)> = Vec::with_capacity(1);
+        let mut v: Vec<(Alg, Digest)> = Vec::with_capacity(1);
         p.object(path, |p, k| {
             let fp = path.key(&k);
             let d = p.string(&fp)?;
             if !valid_hex(&d) {
                 return Err(fp.error("digest is not a hex string"));
             }
-            if v.iter().any(|(a, _)| **a == *k) {
+            if v.iter().any(|(a, _)| a.name() == k) {
                 return Err(fp.error("duplicate key"));
             }
-            v.push((k.into(), d.into()));
+            v.push((Alg::from_name(&k), Digest::from_hex(&d)));
             Ok(())
         })?;
         if v.is_empty() {
@@ -108,7 +179,7 @@ impl ToJson for Hashes {
         w.begin_object();
         for (a, d) in self.iter() {
             w.key(a);
-            w.string(d);
+            w.string(&d);
         }
         w.end_object();
     }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use super::signatures::{check_keyids, verify_threshold};
 use crate::error::{Error, Result};
-use crate::metadata::{DateTime, Metadata, RoleType, Root, Signed, Snapshot, Targets, Timestamp};
+use crate::metadata::{
+    DateTime, Metadata, RoleType, Root, Signature, Signed, Snapshot, Targets, Timestamp,
+};
 
 /// Choices where the specification and python-tuf differ (digest 1.7, 4.3). The default is
 /// python-tuf's behaviour, which repositories in the wild rely on.
@@ -68,7 +70,8 @@ impl TrustedSet {
         if policy.strict_keyids {
             check_keyids("signed.keys", &root.signed.keys)?;
         }
-        verify_role(&root.signed, RoleType::Root, &root)?;
+        let signed = root.signed_bytes_with_capacity(root_bytes.len());
+        verify_role(&root.signed, RoleType::Root, &signed, &root.signatures)?;
         Ok(TrustedSet {
             reference_time,
             policy,
@@ -150,7 +153,8 @@ impl TrustedSet {
             return Err(state("cannot update root after timestamp"));
         }
         let new = Metadata::<Root>::from_bytes(bytes)?;
-        verify_role(&self.root.signed, RoleType::Root, &new)?;
+        let signed = new.signed_bytes_with_capacity(bytes.len());
+        verify_role(&self.root.signed, RoleType::Root, &signed, &new.signatures)?;
         let expected = self.root.signed.version + 1;
         if new.signed.version != expected {
             return Err(Error::BadVersion {
@@ -162,7 +166,7 @@ impl TrustedSet {
         if self.policy.strict_keyids {
             check_keyids("signed.keys", &new.signed.keys)?;
         }
-        verify_role(&new.signed, RoleType::Root, &new)?;
+        verify_role(&new.signed, RoleType::Root, &signed, &new.signatures)?;
         self.root = new;
         Ok(&self.root.signed)
     }
@@ -179,7 +183,12 @@ impl TrustedSet {
         // 5.3.10: the final root must not be expired.
         check_expiry(&self.root.signed, self.reference_time, "root")?;
         let new = Metadata::<Timestamp>::from_bytes(bytes)?;
-        verify_role(&self.root.signed, RoleType::Timestamp, &new)?;
+        verify_role(
+            &self.root.signed,
+            RoleType::Timestamp,
+            &new.signed_bytes_with_capacity(bytes.len()),
+            &new.signatures,
+        )?;
         if let Some(old) = &self.timestamp {
             // 5.4.3.1: rollback of the timestamp version.
             if new.signed.version < old.signed.version {
@@ -235,7 +244,12 @@ impl TrustedSet {
                 .verify_length_and_hashes("snapshot", bytes)?;
         }
         let new = Metadata::<Snapshot>::from_bytes(bytes)?;
-        verify_role(&self.root.signed, RoleType::Snapshot, &new)?;
+        verify_role(
+            &self.root.signed,
+            RoleType::Snapshot,
+            &new.signed_bytes_with_capacity(bytes.len()),
+            &new.signatures,
+        )?;
         if let Some(old) = &self.snapshot {
             // 5.5.5: every file listed before is still listed, with a version not lower.
             for (name, old_meta) in &old.signed.meta {
@@ -306,9 +320,14 @@ impl TrustedSet {
                     "root delegates only to targets, not {role}"
                 )));
             }
-            verify_role(&self.root.signed, RoleType::Targets, &new)?;
+            verify_role(
+                &self.root.signed,
+                RoleType::Targets,
+                &new.signed_bytes_with_capacity(bytes.len()),
+                &new.signatures,
+            )?;
         } else {
-            self.verify_delegated(role, delegator, &new)?;
+            self.verify_delegated(role, delegator, &new, bytes.len())?;
         }
         if new.signed.version != expected_version {
             return Err(Error::BadVersion {
@@ -343,12 +362,18 @@ impl TrustedSet {
             .targets
             .get(role)
             .ok_or_else(|| state(&format!("{role} is not loaded")))?;
-        self.verify_delegated(role, delegator, &loaded.metadata)
+        self.verify_delegated(role, delegator, &loaded.metadata, 0)
     }
 
     /// Verifies `md` as role `role` with the keys and threshold that the trusted targets
     /// role `delegator` gives it in its `delegations` (5.6.3 for delegated roles).
-    fn verify_delegated(&self, role: &str, delegator: &str, md: &Metadata<Targets>) -> Result<()> {
+    fn verify_delegated(
+        &self,
+        role: &str,
+        delegator: &str,
+        md: &Metadata<Targets>,
+        size_hint: usize,
+    ) -> Result<()> {
         let parent = self
             .get_targets(delegator)
             .ok_or_else(|| state(&format!("delegator {delegator} is not loaded")))?;
@@ -364,14 +389,19 @@ impl TrustedSet {
             &delegations.keys,
             req.keyids,
             req.threshold,
-            &md.signed_bytes(),
+            &md.signed_bytes_with_capacity(size_hint),
             &md.signatures,
         )
     }
 }
 
-/// Verifies `md` with the keys and threshold `root` gives `role`.
-fn verify_role<T: Signed>(root: &Root, role: RoleType, md: &Metadata<T>) -> Result<()> {
+/// Verifies `signatures` over `signed_bytes` with the keys and threshold `root` gives `role`.
+fn verify_role(
+    root: &Root,
+    role: RoleType,
+    signed_bytes: &[u8],
+    signatures: &[Signature],
+) -> Result<()> {
     let req = root.role(role).ok_or_else(|| Error::UnsignedMetadata {
         role: role.as_str().into(),
         valid: 0,
@@ -382,8 +412,8 @@ fn verify_role<T: Signed>(root: &Root, role: RoleType, md: &Metadata<T>) -> Resu
         &root.keys,
         &req.keyids,
         req.threshold,
-        &md.signed_bytes(),
-        &md.signatures,
+        signed_bytes,
+        signatures,
     )
 }
 
