@@ -13,7 +13,7 @@
 //! wrapper), next to the size of the file.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -94,12 +94,12 @@ fn peak_during(f: impl FnOnce()) -> usize {
     PEAK.load(Ordering::Relaxed) - base
 }
 
-fn read(dir: &PathBuf, name: &str) -> Vec<u8> {
+fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
 }
 
 /// A set with root, timestamp and snapshot of the workload loaded.
-fn set_until_snapshot(md: &PathBuf, now: DateTime) -> TrustedSet {
+fn set_until_snapshot(md: &Path, now: DateTime) -> TrustedSet {
     let mut set = TrustedSet::new(&read(md, "1.root.json"), now, Policy::default()).unwrap();
     set.update_timestamp(&read(md, "timestamp.json")).unwrap();
     let v = set.timestamp().unwrap().snapshot_meta.version;
@@ -108,7 +108,7 @@ fn set_until_snapshot(md: &PathBuf, now: DateTime) -> TrustedSet {
     set
 }
 
-fn bench_flat(repos: &PathBuf) {
+fn bench_flat(repos: &Path) {
     let md = repos.join("flat-50000/metadata");
     if !md.exists() {
         println!("skipping flat-50000: {} not found", md.display());
@@ -168,7 +168,7 @@ fn bench_flat(repos: &PathBuf) {
     );
 }
 
-fn bench_hashbins(repos: &PathBuf) {
+fn bench_hashbins(repos: &Path) {
     let md = repos.join("hashbins-16384/metadata");
     if !md.exists() {
         println!("skipping hashbins-16384: {} not found", md.display());
