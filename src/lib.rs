@@ -13,3 +13,8 @@ pub mod metadata;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// The code blocks of README.md, compiled as doctests so the README stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -112,6 +112,7 @@ step "cargo fmt" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --all-targets -- -D warnings
 step "cargo test (all targets)" cargo test "${CARGO_LOCKED[@]}" --all-targets
 step "cargo test (doc)" cargo test "${CARGO_LOCKED[@]}" --doc
+step "demo (the README's main job, debug build)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
 step "python harness (pytest)" run_python_harness_tests
 step "C tests (ctest)" run_c_tests
 
