@@ -5,11 +5,13 @@
 //! - [`crypto`]: public keys, signature verification and signing, hashing.
 //! - [`metadata`]: the typed TUF metadata model.
 //! - [`verify`]: the trusted metadata set, every check of the client workflow, pure and I/O-free.
+//! - [`updater`]: the client updater and its transport ([`updater::fetcher`]).
 
 pub mod crypto;
 pub mod error;
 pub mod json;
 pub mod metadata;
+pub mod updater;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,4 +1,6 @@
-//! Shared test support: an in-memory TUF repository built with libtuf's own signing API.
+//! Shared test support: an in-memory TUF repository built with libtuf's own signing API, and a
+//! test HTTP server.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod sim;

@@ -1,0 +1,479 @@
+//! A small std-only HTTP/1.1 test server.
+//!
+//! It serves an in-memory map of request paths to bytes that tests can change at run time,
+//! counts requests per path and accepted connections, and can be told to misbehave on a path
+//! (status codes, endless or lying bodies, slow drip, redirects). Connections are kept alive
+//! unless the client or a behaviour closes them. The server stops when dropped.
+//!
+//! Paths are the raw request targets, without decoding: `/metadata/a%2Fb.json` is served from
+//! the key `"/metadata/a%2Fb.json"`. A query string is part of the path.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// How long hostile behaviours (endless body, slow drip) go on at most, so tests always end.
+pub const HOSTILE_MAX_DURATION: Duration = Duration::from_secs(4);
+
+/// Size of each write of an endless body.
+pub const ENDLESS_CHUNK: usize = 16 * 1024;
+
+/// How the server answers requests for a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behavior {
+    /// Serve the stored bytes with `Content-Length` (404 if there are none).
+    Normal,
+    /// Answer with this status code and a short text body, whatever is stored.
+    Status(u16),
+    /// 200, then bytes without end (for at most [`HOSTILE_MAX_DURATION`]), either chunked or
+    /// close-delimited (no `Content-Length`).
+    Endless { chunked: bool },
+    /// 200 with `Content-Length: claimed`, then the stored bytes whatever their length, then
+    /// the connection is closed.
+    LyingLength { claimed: u64 },
+    /// 200 without `Content-Length`: the stored bytes, then the connection is closed.
+    CloseDelimited,
+    /// 200 with `Transfer-Encoding: chunked`: the stored bytes in chunks; keep-alive.
+    Chunked,
+    /// 200 with the right `Content-Length`, then the stored bytes one per second (for at
+    /// most [`HOSTILE_MAX_DURATION`]).
+    SlowDrip,
+    /// 302 to this location (any URL, e.g. `file:///etc/passwd`), with a 2000-byte body as
+    /// servers send a small HTML page.
+    Redirect(String),
+    /// 302 to this location with a chunked body without end (for at most
+    /// [`HOSTILE_MAX_DURATION`]).
+    RedirectEndless(String),
+    /// Accept the request but never answer (for at most [`HOSTILE_MAX_DURATION`]).
+    Silent,
+}
+
+#[derive(Default)]
+struct State {
+    files: HashMap<String, Vec<u8>>,
+    behaviors: HashMap<String, Behavior>,
+    requests: HashMap<String, usize>,
+    /// Body bytes written per path (hostile behaviours included).
+    sent: HashMap<String, u64>,
+    /// Request paths in order of arrival.
+    log: Vec<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    connections: AtomicUsize,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking test thread must not make every other call panic too.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A running test server on `127.0.0.1` at a free port.
+pub struct TestServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    accept: Option<JoinHandle<()>>,
+    workers: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl TestServer {
+    /// Starts a server with no files.
+    pub fn start() -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind test server");
+        let addr = listener.local_addr().expect("local addr");
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            connections: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let workers: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let accept = {
+            let shared = shared.clone();
+            let workers = workers.clone();
+            thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if shared.stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    shared.connections.fetch_add(1, Ordering::SeqCst);
+                    let shared = shared.clone();
+                    let handle = thread::spawn(move || {
+                        let _ = serve_connection(stream, &shared);
+                    });
+                    workers
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(handle);
+                }
+            })
+        };
+        TestServer {
+            addr,
+            shared,
+            accept: Some(accept),
+            workers,
+        }
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` followed by `path` (which should start with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Stores `bytes` at `path` (replacing what was there).
+    pub fn set(&self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.shared
+            .lock()
+            .files
+            .insert(path.to_string(), bytes.into());
+    }
+
+    /// Removes the file at `path`; it is then served as 404.
+    pub fn remove(&self, path: &str) {
+        self.shared.lock().files.remove(path);
+    }
+
+    /// The bytes stored at `path`.
+    pub fn get(&self, path: &str) -> Option<Vec<u8>> {
+        self.shared.lock().files.get(path).cloned()
+    }
+
+    /// Sets how `path` is answered.
+    pub fn set_behavior(&self, path: &str, behavior: Behavior) {
+        let mut state = self.shared.lock();
+        if behavior == Behavior::Normal {
+            state.behaviors.remove(path);
+        } else {
+            state.behaviors.insert(path.to_string(), behavior);
+        }
+    }
+
+    /// How many requests were made for `path`.
+    pub fn requests(&self, path: &str) -> usize {
+        self.shared.lock().requests.get(path).copied().unwrap_or(0)
+    }
+
+    /// How many requests were made in total.
+    pub fn total_requests(&self) -> usize {
+        self.shared.lock().requests.values().sum()
+    }
+
+    /// Every request path, in order of arrival.
+    pub fn request_log(&self) -> Vec<String> {
+        self.shared.lock().log.clone()
+    }
+
+    /// Forgets the request counts and log (not the connection count).
+    pub fn reset_counts(&self) {
+        let mut state = self.shared.lock();
+        state.requests.clear();
+        state.log.clear();
+        state.sent.clear();
+    }
+
+    /// How many body bytes were written for `path` (what the server managed to send, not what
+    /// the client read).
+    pub fn bytes_sent(&self, path: &str) -> u64 {
+        self.shared.lock().sent.get(path).copied().unwrap_or(0)
+    }
+
+    /// How many TCP connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+        let workers = std::mem::take(&mut *self.workers.lock().unwrap_or_else(|p| p.into_inner()));
+        for worker in workers {
+            let _ = worker.join();
+        }
+    }
+}
+
+struct Request {
+    path: String,
+    keep_alive: bool,
+}
+
+/// Reads one request head. `Ok(None)` when the client closed the connection or the server is
+/// stopping.
+fn read_request(reader: &mut BufReader<TcpStream>, shared: &Shared) -> io::Result<Option<Request>> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    loop {
+        if shared.stop.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        match reader.read_line(&mut line) {
+            Ok(0) => return Ok(None),
+            Ok(_) => {
+                if !line.ends_with('\n') {
+                    // Partial line before a timeout: keep reading into it.
+                    continue;
+                }
+                let trimmed = line.trim_end_matches(['\r', '\n']).to_string();
+                line.clear();
+                if trimmed.is_empty() {
+                    if lines.is_empty() {
+                        continue; // stray CRLF between requests
+                    }
+                    break;
+                }
+                lines.push(trimmed);
+                if lines.len() > 100 {
+                    return Err(io::Error::other("too many header lines"));
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut parts = lines[0].split_whitespace();
+    let _method = parts.next().unwrap_or("");
+    let path = parts.next().unwrap_or("/").to_string();
+    let version = parts.next().unwrap_or("HTTP/1.0");
+    let mut keep_alive = version == "HTTP/1.1";
+    let mut body_len = 0usize;
+    for header in &lines[1..] {
+        let Some((name, value)) = header.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("connection") {
+            if value.eq_ignore_ascii_case("close") {
+                keep_alive = false;
+            } else if value.eq_ignore_ascii_case("keep-alive") {
+                keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            body_len = value.parse().unwrap_or(0);
+        }
+    }
+    if body_len > 0 {
+        let mut discard = vec![0u8; body_len.min(1 << 20)];
+        reader.read_exact(&mut discard)?;
+    }
+    Ok(Some(Request { path, keep_alive }))
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    // Short read timeouts let the thread notice that the server stopped.
+    stream.set_read_timeout(Some(Duration::from_millis(100)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
+    stream.set_nodelay(true)?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    while let Some(request) = read_request(&mut reader, shared)? {
+        let (file, behavior) = {
+            let mut state = shared.lock();
+            *state.requests.entry(request.path.clone()).or_insert(0) += 1;
+            state.log.push(request.path.clone());
+            (
+                state.files.get(&request.path).cloned(),
+                state
+                    .behaviors
+                    .get(&request.path)
+                    .cloned()
+                    .unwrap_or(Behavior::Normal),
+            )
+        };
+        let keep = respond(&mut writer, shared, &request, file, behavior)?;
+        if !keep || !request.keep_alive {
+            break;
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+fn add_sent(shared: &Shared, path: &str, n: usize) {
+    *shared.lock().sent.entry(path.to_string()).or_insert(0) += n as u64;
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        302 => "Found",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+fn simple(w: &mut TcpStream, code: u16, extra: &str, body: &[u8], keep: bool) -> io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {code} {}\r\nContent-Length: {}\r\n{extra}{}\r\n",
+        reason(code),
+        body.len(),
+        if keep { "" } else { "Connection: close\r\n" },
+    );
+    w.write_all(head.as_bytes())?;
+    w.write_all(body)?;
+    w.flush()
+}
+
+/// Sleeps up to `d` in small steps; false if the server is stopping.
+fn nap(shared: &Shared, d: Duration) -> bool {
+    let end = Instant::now() + d;
+    while Instant::now() < end {
+        if shared.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+/// Writes one response. Returns whether the connection may be kept alive.
+fn respond(
+    w: &mut TcpStream,
+    shared: &Shared,
+    request: &Request,
+    file: Option<Vec<u8>>,
+    behavior: Behavior,
+) -> io::Result<bool> {
+    let path = request.path.as_str();
+    let start = Instant::now();
+    let alive = |shared: &Shared| {
+        !shared.stop.load(Ordering::SeqCst) && start.elapsed() < HOSTILE_MAX_DURATION
+    };
+    match behavior {
+        Behavior::Normal => match file {
+            Some(body) => {
+                simple(w, 200, "", &body, request.keep_alive)?;
+                add_sent(shared, path, body.len());
+                Ok(true)
+            }
+            None => {
+                simple(w, 404, "", b"not found\n", request.keep_alive)?;
+                Ok(true)
+            }
+        },
+        Behavior::Status(code) => {
+            simple(
+                w,
+                code,
+                "",
+                format!("status {code}\n").as_bytes(),
+                request.keep_alive,
+            )?;
+            Ok(true)
+        }
+        Behavior::Redirect(location) => {
+            let extra = format!("Location: {location}\r\n");
+            simple(w, 302, &extra, &[b'r'; 2000], request.keep_alive)?;
+            Ok(true)
+        }
+        Behavior::Endless { .. } | Behavior::RedirectEndless(_) => {
+            let (head, chunked) = match &behavior {
+                Behavior::Endless { chunked: true } => (
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_string(),
+                    true,
+                ),
+                Behavior::RedirectEndless(location) => (
+                    format!(
+                        "HTTP/1.1 302 Found\r\nLocation: {location}\r\n\
+                         Transfer-Encoding: chunked\r\n\r\n"
+                    ),
+                    true,
+                ),
+                _ => (
+                    "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_string(),
+                    false,
+                ),
+            };
+            w.write_all(head.as_bytes())?;
+            let chunk = vec![b'x'; ENDLESS_CHUNK];
+            while alive(shared) {
+                if chunked {
+                    w.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                    w.write_all(&chunk)?;
+                    w.write_all(b"\r\n")?;
+                } else {
+                    w.write_all(&chunk)?;
+                }
+                add_sent(shared, path, chunk.len());
+            }
+            Ok(false)
+        }
+        Behavior::LyingLength { claimed } => {
+            let body = file.unwrap_or_default();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {claimed}\r\n\r\n");
+            w.write_all(head.as_bytes())?;
+            w.write_all(&body)?;
+            w.flush()?;
+            add_sent(shared, path, body.len());
+            Ok(false)
+        }
+        Behavior::CloseDelimited => {
+            let body = file.unwrap_or_default();
+            w.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")?;
+            w.write_all(&body)?;
+            w.flush()?;
+            add_sent(shared, path, body.len());
+            Ok(false)
+        }
+        Behavior::Chunked => {
+            let body = file.unwrap_or_default();
+            w.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+            for piece in body.chunks(1000) {
+                w.write_all(format!("{:x}\r\n", piece.len()).as_bytes())?;
+                w.write_all(piece)?;
+                w.write_all(b"\r\n")?;
+            }
+            w.write_all(b"0\r\n\r\n")?;
+            w.flush()?;
+            add_sent(shared, path, body.len());
+            Ok(true)
+        }
+        Behavior::SlowDrip => {
+            let body = file.unwrap_or_default();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            w.write_all(head.as_bytes())?;
+            w.flush()?;
+            for b in &body {
+                if !alive(shared) || !nap(shared, Duration::from_secs(1)) {
+                    return Ok(false);
+                }
+                w.write_all(std::slice::from_ref(b))?;
+                w.flush()?;
+                add_sent(shared, path, 1);
+            }
+            Ok(true)
+        }
+        Behavior::Silent => {
+            while alive(shared) && nap(shared, Duration::from_millis(100)) {}
+            Ok(false)
+        }
+    }
+}
