@@ -1,5 +1,486 @@
-//! The TUF client updater: downloading metadata and targets from a repository.
+//! The TUF client updater: python-tuf's ngclient workflow (spec 5.1 to 5.7) over a
+//! [`Fetcher`](fetcher::Fetcher), with a local cache that several processes can share.
 //!
 //! - [`fetcher`]: the transport layer, with byte limits and slow-retrieval protection.
+//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time.
+//! - [`Updater`]: refresh, target lookup, target download.
+//!
+//! The updater never decides trust itself: every byte it fetches or reads from its cache goes
+//! through the [`TrustedSet`], and only what it accepted is persisted.
+//!
+//! # Threads and processes
+//!
+//! An `Updater` is `Send` (it can move between threads) but not `Sync`: use one from one thread
+//! at a time. Any number of updaters, in one process or many, may share the same metadata
+//! and targets directories: metadata updates hold an exclusive advisory lock on the metadata
+//! directory (`.lock`), and every file is replaced atomically, so readers see either the old
+//! or the new file and nothing is ever half written.
 
+mod cache;
+mod config;
 pub mod fetcher;
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use cache::MetadataCache;
+pub use cache::{quote, write_atomic};
+pub use config::UpdaterConfig;
+use fetcher::{fetch_bytes, CurlFetcher, Fetcher};
+
+use crate::error::{Error, Result};
+use crate::metadata::{DateTime, TargetFile};
+use crate::verify::{TimestampUpdate, TrustedSet};
+
+/// A target found by [`Updater::get_target_info`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetInfo {
+    /// The target path, as looked up.
+    pub path: String,
+    /// Length, hashes and custom data from trusted metadata.
+    pub target: TargetFile,
+    /// The role that listed it.
+    pub role: String,
+}
+
+/// A TUF client for one repository.
+pub struct Updater {
+    config: UpdaterConfig,
+    fetcher: Box<dyn Fetcher>,
+    cache: MetadataCache,
+    set: TrustedSet,
+    /// The bytes of the newest trusted root, to start the next refresh from.
+    root_bytes: Vec<u8>,
+    refreshed: bool,
+}
+
+impl std::fmt::Debug for Updater {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Updater")
+            .field("metadata_dir", &self.config.metadata_dir)
+            .field("metadata_base_url", &self.config.metadata_base_url)
+            .field("root_version", &self.set.root().version)
+            .finish()
+    }
+}
+
+fn ensure_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+impl Updater {
+    /// An updater with the default libcurl fetcher.
+    pub fn new(config: UpdaterConfig) -> Result<Updater> {
+        let fetcher = CurlFetcher::new(config.fetcher.clone())?;
+        Updater::with_fetcher(config, Box::new(fetcher))
+    }
+
+    /// An updater that downloads through `fetcher`. Byte limits are enforced on what the
+    /// fetcher delivers whatever it does.
+    ///
+    /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
+    /// root history), else the cached `root.json`. It must be signed by a threshold of its own
+    /// root keys (5.2).
+    pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
+        config.metadata_base_url = ensure_slash(&config.metadata_base_url);
+        config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
+        let cache = MetadataCache::open(&config.metadata_dir, config.sync_all_writes)?;
+        let root_bytes = match config.bootstrap_root.take() {
+            Some(b) => b,
+            None => {
+                let path = config.metadata_dir.join("root.json");
+                cache::read_limited(&path, config.root_max_length).ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "no bootstrap root given and no usable {}",
+                        path.display()
+                    ))
+                })?
+            }
+        };
+        let now = config.reference_time.unwrap_or_else(DateTime::now);
+        let set = TrustedSet::new(&root_bytes, now, config.policy.clone())?;
+        {
+            let _lock = cache.lock()?;
+            let v = set.root().version;
+            if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
+                cache.write_root(v, &root_bytes)?;
+            }
+        }
+        let updater = Updater {
+            config,
+            fetcher,
+            cache,
+            set,
+            root_bytes,
+            refreshed: false,
+        };
+        // Keep the cached root.json at least as new as the bootstrap root.
+        let cached = cache::read_limited(&updater.root_json(), updater.config.root_max_length)
+            .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
+            .map(|m| m.signed.version);
+        if cached.is_none_or(|v| v < updater.set.root().version) {
+            let _lock = updater.cache.lock()?;
+            write_atomic(&updater.root_json(), &updater.root_bytes)?;
+        }
+        Ok(updater)
+    }
+
+    fn root_json(&self) -> PathBuf {
+        self.config.metadata_dir.join("root.json")
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &UpdaterConfig {
+        &self.config
+    }
+
+    /// The trusted metadata of the last refresh.
+    pub fn trusted_set(&self) -> &TrustedSet {
+        &self.set
+    }
+
+    fn metadata_url(&self, role: &str, version: Option<u64>) -> String {
+        match version {
+            Some(v) => format!("{}{v}.{}.json", self.config.metadata_base_url, quote(role)),
+            None => format!("{}{}.json", self.config.metadata_base_url, quote(role)),
+        }
+    }
+
+    /// Updates the top-level metadata: root (5.3), timestamp (5.4), snapshot (5.5) and
+    /// targets (5.6.1-5.6.6). Each call starts a new update cycle from the newest trusted
+    /// root, with a new reference time (unless the configuration fixes one).
+    pub fn refresh(&mut self) -> Result<()> {
+        let now = self.config.reference_time.unwrap_or_else(DateTime::now);
+        self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
+        self.refreshed = false;
+        let _lock = self.cache.lock()?;
+        self.load_root()?;
+        // 5.3.11: fast-forward attack recovery.
+        if self.set.timestamp_snapshot_keys_rotated() {
+            self.cache.remove("timestamp")?;
+            self.cache.remove("snapshot")?;
+        }
+        self.load_timestamp()?;
+        self.load_snapshot()?;
+        self.load_targets("targets", "root")?;
+        self.refreshed = true;
+        Ok(())
+    }
+
+    /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
+    /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    fn load_root(&mut self) -> Result<()> {
+        let start = self.set.root().version;
+        let max = self.config.root_max_length;
+        let result = (|| {
+            for _ in 0..self.config.max_root_rotations {
+                let next = self.set.root().version + 1;
+                if let Some(data) = self.cache.read_root(next, max) {
+                    if self.set.update_root(&data).is_ok() {
+                        self.root_bytes = data;
+                        continue;
+                    }
+                }
+                let url = self.metadata_url("root", Some(next));
+                let data = match fetch_bytes(self.fetcher.as_mut(), &url, max) {
+                    Ok(d) => d,
+                    Err(Error::Download {
+                        status: Some(403 | 404),
+                        ..
+                    }) => break,
+                    Err(e) => return Err(e),
+                };
+                self.set.update_root(&data)?;
+                self.cache.write_root(next, &data)?;
+                self.root_bytes = data;
+            }
+            Ok(())
+        })();
+        if self.set.root().version != start {
+            write_atomic(&self.root_json(), &self.root_bytes)?;
+        }
+        result
+    }
+
+    /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
+    /// remote one, which is persisted unless its version equals the cached one.
+    fn load_timestamp(&mut self) -> Result<()> {
+        if let Some(data) = self
+            .cache
+            .read("timestamp", self.config.timestamp_max_length)
+        {
+            let _ = self.set.update_timestamp(&data);
+        }
+        let url = self.metadata_url("timestamp", None);
+        let data = fetch_bytes(
+            self.fetcher.as_mut(),
+            &url,
+            self.config.timestamp_max_length,
+        )?;
+        if self.set.update_timestamp(&data)? == TimestampUpdate::Updated {
+            self.cache.write("timestamp", &data)?;
+        }
+        Ok(())
+    }
+
+    /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
+    /// downloaded), else the remote one.
+    fn load_snapshot(&mut self) -> Result<()> {
+        if let Some(data) = self.cache.read("snapshot", self.config.snapshot_max_length) {
+            if self.set.update_snapshot(&data, true).is_ok() {
+                return Ok(());
+            }
+        }
+        let meta = &self
+            .set
+            .timestamp()
+            .ok_or_else(|| Error::State("timestamp is not loaded".into()))?
+            .snapshot_meta;
+        let length = meta.length.unwrap_or(self.config.snapshot_max_length);
+        let version = self
+            .set
+            .root()
+            .consistent_snapshot()
+            .then_some(meta.version);
+        let url = self.metadata_url("snapshot", version);
+        let data = fetch_bytes(self.fetcher.as_mut(), &url, length)?;
+        self.set.update_snapshot(&data, false)?;
+        self.cache.write("snapshot", &data)
+    }
+
+    /// 5.6.1-5.6.6 for `role`: the cached file when it verifies, else the remote one.
+    fn load_targets(&mut self, role: &str, delegator: &str) -> Result<()> {
+        load_targets(
+            &mut self.set,
+            &self.cache,
+            self.fetcher.as_mut(),
+            &self.config,
+            role,
+            delegator,
+        )
+    }
+
+    /// Looks up `target_path` through the delegation graph (5.6.7), fetching only the
+    /// delegated metadata the search needs. Refreshes first if this updater has not.
+    /// `Ok(None)`: no trusted role lists the target (5.7.2).
+    pub fn get_target_info(&mut self, target_path: &str) -> Result<Option<TargetInfo>> {
+        if !self.refreshed {
+            self.refresh()?;
+        }
+        let _lock = self.cache.lock()?;
+        let Updater {
+            set,
+            cache,
+            fetcher,
+            config,
+            ..
+        } = self;
+        let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| {
+            load_targets(set, cache, fetcher.as_mut(), config, role, delegator)
+        };
+        let found = set.find_target(target_path, config.max_delegations, &mut load)?;
+        Ok(found.map(|m| TargetInfo {
+            path: target_path.to_string(),
+            target: m.target,
+            role: m.role,
+        }))
+    }
+
+    /// Where a target is stored locally when no file name is given: `targets_dir` joined
+    /// with the percent-encoded target path (one flat file name, as python-tuf makes it).
+    pub fn target_path(&self, info: &TargetInfo) -> Result<PathBuf> {
+        let dir = self.config.targets_dir.as_ref().ok_or_else(|| {
+            Error::InvalidArgument("targets_dir must be set if no file name is given".into())
+        })?;
+        Ok(dir.join(quote(&info.path)))
+    }
+
+    /// The local file of `info` if it exists and matches its length and hashes.
+    pub fn find_cached_target(
+        &self,
+        info: &TargetInfo,
+        filepath: Option<&Path>,
+    ) -> Result<Option<PathBuf>> {
+        let path = match filepath {
+            Some(p) => p.to_path_buf(),
+            None => self.target_path(info)?,
+        };
+        let Ok(file) = File::open(&path) else {
+            return Ok(None);
+        };
+        let mut verifier = info.target.hashes.verifier(&info.path)?;
+        let mut total: u64 = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut reader = file.take(info.target.length.saturating_add(1));
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => return Ok(None),
+            };
+            total += n as u64;
+            verifier.update(&buf[..n]);
+        }
+        if total != info.target.length || verifier.finish().is_err() {
+            return Ok(None);
+        }
+        Ok(Some(path))
+    }
+
+    /// Downloads the target described by `info` (5.7): streams it into a temporary file
+    /// beside the destination, enforcing the length while receiving, checks every listed
+    /// hash, then renames it into place. Never holds the target in memory. Under consistent
+    /// snapshots (and `prefix_targets_with_hash`) it fetches `DIR/HASH.NAME`.
+    pub fn download_target(
+        &mut self,
+        info: &TargetInfo,
+        filepath: Option<&Path>,
+        target_base_url: Option<&str>,
+    ) -> Result<PathBuf> {
+        let dest = match filepath {
+            Some(p) => p.to_path_buf(),
+            None => self.target_path(info)?,
+        };
+        let base = match target_base_url {
+            Some(b) => ensure_slash(b),
+            None => self.config.targets_base_url.clone().ok_or_else(|| {
+                Error::InvalidArgument(
+                    "targets_base_url must be set in the configuration or per download".into(),
+                )
+            })?,
+        };
+        let mut remote = info.path.clone();
+        if self.set.root().consistent_snapshot() && self.config.prefix_targets_with_hash {
+            let (_, digest) = info.target.hashes.first();
+            remote = match info.path.rsplit_once('/') {
+                Some((dir, name)) => format!("{dir}/{digest}.{name}"),
+                None => format!("{digest}.{}", info.path),
+            };
+        }
+        let url = format!("{base}{remote}");
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        download_verified(
+            self.fetcher.as_mut(),
+            &url,
+            &info.path,
+            &info.target,
+            &dest,
+            self.config.sync_all_writes,
+        )?;
+        Ok(dest)
+    }
+}
+
+/// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
+/// remote one (with the length from snapshot meta, or the configured maximum), persisted once
+/// accepted. Roles already trusted are not loaded again.
+fn load_targets(
+    set: &mut TrustedSet,
+    cache: &MetadataCache,
+    fetcher: &mut dyn Fetcher,
+    config: &UpdaterConfig,
+    role: &str,
+    delegator: &str,
+) -> Result<()> {
+    if set.get_targets(role).is_some() && set.delegator_of(role) == Some(delegator) {
+        return Ok(());
+    }
+    let meta = set
+        .snapshot()
+        .ok_or_else(|| Error::State("snapshot is not loaded".into()))?
+        .role_meta(role)
+        .ok_or_else(|| {
+            Error::Repository(format!("role {role} was delegated but is not in snapshot"))
+        })?;
+    let length = meta.length.unwrap_or(config.targets_max_length);
+    let version = set.root().consistent_snapshot().then_some(meta.version);
+    if let Some(data) = cache.read(role, length) {
+        if set.update_delegated_targets(&data, role, delegator).is_ok() {
+            return Ok(());
+        }
+    }
+    let url = match version {
+        Some(v) => format!("{}{v}.{}.json", config.metadata_base_url, quote(role)),
+        None => format!("{}{}.json", config.metadata_base_url, quote(role)),
+    };
+    let data = fetch_bytes(fetcher, &url, length)?;
+    set.update_delegated_targets(&data, role, delegator)?;
+    cache.write(role, &data)
+}
+
+/// Streams `url` into a temporary file beside `dest`, checks length and hashes, and renames
+/// it to `dest`. The temporary file is removed on any failure.
+fn download_verified(
+    fetcher: &mut dyn Fetcher,
+    url: &str,
+    what: &str,
+    target: &TargetFile,
+    dest: &Path,
+    durable: bool,
+) -> Result<()> {
+    let tmp = cache::temp_path(dest);
+    let result = (|| {
+        let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut verifier = target.hashes.verifier(what)?;
+        let mut received: u64 = 0;
+        let limit = target.length;
+        let mut exceeded = false;
+        let mut io_error = None;
+        let fetched = fetcher.fetch(url, limit, &mut |chunk: &[u8]| {
+            received = received.saturating_add(chunk.len() as u64);
+            if exceeded || received > limit {
+                exceeded = true;
+                return Err(Error::LengthExceeded {
+                    url: url.to_string(),
+                    limit,
+                });
+            }
+            verifier.update(chunk);
+            file.write_all(chunk).map_err(|e| {
+                let err = Error::io(&tmp, e);
+                io_error = Some(err.to_string());
+                err
+            })
+        });
+        if exceeded {
+            return Err(Error::LengthExceeded {
+                url: url.to_string(),
+                limit,
+            });
+        }
+        fetched?;
+        if let Some(msg) = io_error {
+            return Err(Error::Io {
+                path: tmp.display().to_string(),
+                source: std::io::Error::other(msg),
+            });
+        }
+        if received != limit {
+            return Err(Error::LengthOrHashMismatch {
+                what: what.into(),
+                msg: format!("length is {received} bytes, expected {limit}"),
+            });
+        }
+        verifier.finish()?;
+        if durable {
+            file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        }
+        drop(file);
+        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))?;
+        if durable {
+            cache::sync_dir(dest);
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

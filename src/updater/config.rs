@@ -1,0 +1,77 @@
+//! Settings of the [`Updater`](super::Updater), with python-tuf's defaults.
+
+use std::path::PathBuf;
+
+use super::fetcher::FetcherConfig;
+use crate::metadata::DateTime;
+use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
+
+/// Everything an [`Updater`](super::Updater) needs to know. Build it with
+/// [`UpdaterConfig::new`], then set fields.
+#[derive(Clone, Debug)]
+pub struct UpdaterConfig {
+    /// Local metadata cache directory (created if missing).
+    pub metadata_dir: PathBuf,
+    /// Base URL of the repository's metadata (`http://`, `https://` or `file://`).
+    pub metadata_base_url: String,
+    /// Local directory for downloaded targets, used when no file name is given.
+    pub targets_dir: Option<PathBuf>,
+    /// Base URL of target files, used when none is given per download.
+    pub targets_base_url: Option<String>,
+    /// The trusted root to start from (shipped with the application). When `None`, the
+    /// cached `root.json` of `metadata_dir` is used.
+    pub bootstrap_root: Option<Vec<u8>>,
+    /// At most this many new roots are fetched in one refresh (5.3.3; python-tuf: 256).
+    pub max_root_rotations: u32,
+    /// At most this many delegated roles are visited in one target search (5.6.7.1;
+    /// python-tuf: 32).
+    pub max_delegations: usize,
+    /// Download limit of `N.root.json` (python-tuf: 512000 bytes).
+    pub root_max_length: u64,
+    /// Download limit of `timestamp.json` (python-tuf: 16384 bytes).
+    pub timestamp_max_length: u64,
+    /// Download limit of snapshot when timestamp gives no length (python-tuf: 2000000 bytes).
+    pub snapshot_max_length: u64,
+    /// Download limit of targets metadata when snapshot gives no length (python-tuf: 5000000).
+    pub targets_max_length: u64,
+    /// Fetch targets as `DIR/HASH.NAME` when the root has consistent snapshots (python-tuf:
+    /// true).
+    pub prefix_targets_with_hash: bool,
+    /// Where libtuf follows python-tuf and where it can be stricter.
+    pub policy: Policy,
+    /// The time expiry is checked against (5.1). `None`: the system clock, read once when the
+    /// updater is built and at the start of every refresh. Devices without a trustworthy
+    /// clock pass their own.
+    pub reference_time: Option<DateTime>,
+    /// Flush delegated metadata and downloaded targets to disk before renaming them into
+    /// place (default false: the root history, timestamp and snapshot always are; see the
+    /// cache docs).
+    pub sync_all_writes: bool,
+    /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
+    /// transfer speed.
+    pub fetcher: FetcherConfig,
+}
+
+impl UpdaterConfig {
+    /// A configuration with python-tuf's defaults.
+    pub fn new(metadata_dir: impl Into<PathBuf>, metadata_base_url: impl Into<String>) -> Self {
+        UpdaterConfig {
+            metadata_dir: metadata_dir.into(),
+            metadata_base_url: metadata_base_url.into(),
+            targets_dir: None,
+            targets_base_url: None,
+            bootstrap_root: None,
+            max_root_rotations: 256,
+            max_delegations: DEFAULT_MAX_DELEGATIONS,
+            root_max_length: 512_000,
+            timestamp_max_length: 16_384,
+            snapshot_max_length: 2_000_000,
+            targets_max_length: 5_000_000,
+            prefix_targets_with_hash: true,
+            policy: Policy::default(),
+            reference_time: None,
+            sync_all_writes: false,
+            fetcher: FetcherConfig::default(),
+        }
+    }
+}
