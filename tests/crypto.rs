@@ -170,7 +170,7 @@ fn der_ecdsa_to_raw(der: &[u8], width: usize) -> Vec<u8> {
         let len = usize::from(rest[1]);
         let int = &rest[2..2 + len];
         let int = &int[int.iter().take_while(|&&b| b == 0).count()..];
-        out.extend(std::iter::repeat(0).take(width - int.len()));
+        out.extend(std::iter::repeat_n(0, width - int.len()));
         out.extend_from_slice(int);
         rest = &rest[2 + len..];
     }

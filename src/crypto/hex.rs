@@ -15,7 +15,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Decodes hex in either case. Returns `None` for an odd length or any non-hex character.
 pub fn decode(s: &str) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes
@@ -26,7 +26,7 @@ pub fn decode(s: &str) -> Option<Vec<u8>> {
 
 /// Whether `s` is valid input for [`decode`]: even length, only hex digits (either case).
 pub fn is_hex(s: &str) -> bool {
-    s.len() % 2 == 0 && s.bytes().all(|b| nibble(b).is_some())
+    s.len().is_multiple_of(2) && s.bytes().all(|b| nibble(b).is_some())
 }
 
 fn nibble(c: u8) -> Option<u8> {

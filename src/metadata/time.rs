@@ -166,7 +166,7 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 }
 
 fn is_leap_year(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// Days in `month` (1..=12) of `year` in the Gregorian calendar; 0 for an invalid month.
