@@ -1,10 +1,36 @@
 //! Settings of the [`Updater`](super::Updater), with python-tuf's defaults.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::fetcher::FetcherConfig;
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
+
+/// Severity of a log message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    /// Each step of the workflow.
+    Debug = 1,
+    /// Something worth knowing: a cached file rejected, a recovery, a download.
+    Info = 2,
+    /// Something suspicious that did not stop the operation.
+    Warn = 3,
+}
+
+/// A function receiving log messages.
+pub type LogFn = dyn Fn(LogLevel, &str) + Send + Sync;
+
+/// Receives the updater's log messages. Called on the thread that drives the updater.
+#[derive(Clone)]
+pub struct Logger(pub Arc<LogFn>);
+
+impl fmt::Debug for Logger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Logger")
+    }
+}
 
 /// Everything an [`Updater`](super::Updater) needs to know. Build it with
 /// [`UpdaterConfig::new`], then set fields.
@@ -47,12 +73,21 @@ pub struct UpdaterConfig {
     /// place (default false: the root history, timestamp and snapshot always are; see the
     /// cache docs).
     pub sync_all_writes: bool,
+    /// Where log messages go (none by default).
+    pub log: Option<Logger>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
     /// transfer speed.
     pub fetcher: FetcherConfig,
 }
 
 impl UpdaterConfig {
+    /// Sends a message to the logger, if any; `msg` is only built when there is one.
+    pub(crate) fn log(&self, level: LogLevel, msg: impl FnOnce() -> String) {
+        if let Some(Logger(f)) = &self.log {
+            f(level, &msg());
+        }
+    }
+
     /// A configuration with python-tuf's defaults.
     pub fn new(metadata_dir: impl Into<PathBuf>, metadata_base_url: impl Into<String>) -> Self {
         UpdaterConfig {
@@ -71,6 +106,7 @@ impl UpdaterConfig {
             policy: Policy::default(),
             reference_time: None,
             sync_all_writes: false,
+            log: None,
             fetcher: FetcherConfig::default(),
         }
     }

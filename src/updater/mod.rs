@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::UpdaterConfig;
+pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
 use fetcher::{fetch_bytes, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
@@ -162,6 +162,10 @@ impl Updater {
         self.load_root()?;
         // 5.3.11: fast-forward attack recovery.
         if self.set.timestamp_snapshot_keys_rotated() {
+            self.config.log(LogLevel::Info, || {
+                "timestamp or snapshot keys rotated: removing the cached timestamp and snapshot"
+                    .to_string()
+            });
             self.cache.remove("timestamp")?;
             self.cache.remove("snapshot")?;
         }
@@ -181,9 +185,16 @@ impl Updater {
             for _ in 0..self.config.max_root_rotations {
                 let next = self.set.root().version + 1;
                 if let Some(data) = self.cache.read_root(next, max) {
-                    if self.set.update_root(&data).is_ok() {
-                        self.root_bytes = data;
-                        continue;
+                    match self.set.update_root(&data) {
+                        Ok(_) => {
+                            self.config
+                                .log(LogLevel::Debug, || format!("root v{next}: from the cache"));
+                            self.root_bytes = data;
+                            continue;
+                        }
+                        Err(e) => self.config.log(LogLevel::Info, || {
+                            format!("cached root v{next} rejected: {e}")
+                        }),
                     }
                 }
                 let url = self.metadata_url("root", Some(next));
@@ -196,6 +207,8 @@ impl Updater {
                     Err(e) => return Err(e),
                 };
                 self.set.update_root(&data)?;
+                self.config
+                    .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
                 self.cache.write_root(next, &data)?;
                 self.root_bytes = data;
             }
@@ -214,7 +227,11 @@ impl Updater {
             .cache
             .read("timestamp", self.config.timestamp_max_length)
         {
-            let _ = self.set.update_timestamp(&data);
+            if let Err(e) = self.set.update_timestamp(&data) {
+                self.config.log(LogLevel::Debug, || {
+                    format!("cached timestamp not valid as final: {e}")
+                });
+            }
         }
         let url = self.metadata_url("timestamp", None);
         let data = fetch_bytes(
@@ -222,8 +239,17 @@ impl Updater {
             &url,
             self.config.timestamp_max_length,
         )?;
-        if self.set.update_timestamp(&data)? == TimestampUpdate::Updated {
+        let update = self.set.update_timestamp(&data)?;
+        let version = self.set.timestamp().map_or(0, |t| t.version);
+        if update == TimestampUpdate::Updated {
+            self.config.log(LogLevel::Debug, || {
+                format!("timestamp v{version}: from {url}")
+            });
             self.cache.write("timestamp", &data)?;
+        } else {
+            self.config.log(LogLevel::Debug, || {
+                format!("timestamp v{version}: unchanged")
+            });
         }
         Ok(())
     }
@@ -232,8 +258,16 @@ impl Updater {
     /// downloaded), else the remote one.
     fn load_snapshot(&mut self) -> Result<()> {
         if let Some(data) = self.cache.read("snapshot", self.config.snapshot_max_length) {
-            if self.set.update_snapshot(&data, true).is_ok() {
-                return Ok(());
+            match self.set.update_snapshot(&data, true) {
+                Ok(s) => {
+                    let v = s.version;
+                    self.config
+                        .log(LogLevel::Debug, || format!("snapshot v{v}: from the cache"));
+                    return Ok(());
+                }
+                Err(e) => self.config.log(LogLevel::Debug, || {
+                    format!("cached snapshot not valid as final: {e}")
+                }),
             }
         }
         let meta = &self
@@ -249,7 +283,9 @@ impl Updater {
             .then_some(meta.version);
         let url = self.metadata_url("snapshot", version);
         let data = fetch_bytes(self.fetcher.as_mut(), &url, length)?;
-        self.set.update_snapshot(&data, false)?;
+        let v = self.set.update_snapshot(&data, false)?.version;
+        self.config
+            .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
         self.cache.write("snapshot", &data)
     }
 
@@ -342,6 +378,18 @@ impl Updater {
         filepath: Option<&Path>,
         target_base_url: Option<&str>,
     ) -> Result<PathBuf> {
+        self.download_target_with_progress(info, filepath, target_base_url, &mut |_, _| {})
+    }
+
+    /// [`download_target`](Self::download_target), calling `progress(received, total)` as
+    /// bytes arrive (`total` is the target's length from trusted metadata).
+    pub fn download_target_with_progress(
+        &mut self,
+        info: &TargetInfo,
+        filepath: Option<&Path>,
+        target_base_url: Option<&str>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<PathBuf> {
         let dest = match filepath {
             Some(p) => p.to_path_buf(),
             None => self.target_path(info)?,
@@ -373,7 +421,12 @@ impl Updater {
             &info.target,
             &dest,
             self.config.sync_all_writes,
+            progress,
         )?;
+        let length = info.target.length;
+        self.config.log(LogLevel::Info, || {
+            format!("downloaded {} ({length} bytes) from {url}", info.path)
+        });
         Ok(dest)
     }
 }
@@ -402,8 +455,13 @@ fn load_targets(
     let length = meta.length.unwrap_or(config.targets_max_length);
     let version = set.root().consistent_snapshot().then_some(meta.version);
     if let Some(data) = cache.read(role, length) {
-        if set.update_delegated_targets(&data, role, delegator).is_ok() {
-            return Ok(());
+        match set.update_delegated_targets(&data, role, delegator) {
+            Ok(t) => {
+                let v = t.version;
+                config.log(LogLevel::Debug, || format!("{role} v{v}: from the cache"));
+                return Ok(());
+            }
+            Err(e) => config.log(LogLevel::Debug, || format!("cached {role} not valid: {e}")),
         }
     }
     let url = match version {
@@ -411,7 +469,10 @@ fn load_targets(
         None => format!("{}{}.json", config.metadata_base_url, quote(role)),
     };
     let data = fetch_bytes(fetcher, &url, length)?;
-    set.update_delegated_targets(&data, role, delegator)?;
+    let v = set
+        .update_delegated_targets(&data, role, delegator)?
+        .version;
+    config.log(LogLevel::Debug, || format!("{role} v{v}: from {url}"));
     cache.write(role, &data)
 }
 
@@ -424,6 +485,7 @@ fn download_verified(
     target: &TargetFile,
     dest: &Path,
     durable: bool,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<()> {
     let tmp = cache::temp_path(dest);
     let result = (|| {
@@ -443,6 +505,7 @@ fn download_verified(
                 });
             }
             verifier.update(chunk);
+            progress(received, limit);
             file.write_all(chunk).map_err(|e| {
                 let err = Error::io(&tmp, e);
                 io_error = Some(err.to_string());
