@@ -9,6 +9,7 @@
 
 pub mod crypto;
 pub mod error;
+pub mod ffi;
 pub mod json;
 pub mod metadata;
 pub mod updater;

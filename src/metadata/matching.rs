@@ -364,6 +364,7 @@ pub struct SuccinctBins {
     name_prefix: String,
 }
 
+/// cbindgen:ignore
 impl SuccinctBins {
     /// The smallest allowed `bit_length` (digest 4.3).
     pub const MIN_BIT_LENGTH: u8 = 1;

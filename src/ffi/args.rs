@@ -1,0 +1,85 @@
+//! Checked conversions of C arguments.
+
+use std::ffi::{c_char, CStr};
+
+use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT};
+
+pub(crate) fn invalid(msg: &str) -> tuf_error {
+    tuf_error::new(TUF_ERR_INVALID_ARGUMENT, msg)
+}
+
+/// A required NUL-terminated UTF-8 string argument.
+pub(crate) fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, tuf_error> {
+    if p.is_null() {
+        return Err(invalid(&format!("{name} is NULL")));
+    }
+    // SAFETY: `p` is non-NULL and points to a NUL-terminated string that outlives the call
+    // (caller contract).
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str()
+        .map_err(|_| invalid(&format!("{name} is not valid UTF-8")))
+}
+
+/// An optional string argument: NULL means `None`.
+pub(crate) fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, tuf_error> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        str_arg(p, name).map(Some)
+    }
+}
+
+/// A byte buffer argument: `data` may be NULL only when `len` is 0.
+pub(crate) fn bytes_arg<'a>(
+    data: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], tuf_error> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(invalid(&format!("{name} is NULL")));
+    }
+    if len > isize::MAX as usize {
+        return Err(invalid(&format!("{name} is too long")));
+    }
+    // SAFETY: `data` is non-NULL and points to `len` readable bytes that outlive the call
+    // (caller contract); `len` fits in isize.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// A required handle argument.
+pub(crate) fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, tuf_error> {
+    // SAFETY: `p` is NULL or a live handle of type T created by libtuf (caller contract).
+    unsafe { p.as_ref() }.ok_or_else(|| invalid(&format!("{name} is NULL")))
+}
+
+/// A required mutable handle argument.
+pub(crate) fn handle_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, tuf_error> {
+    // SAFETY: `p` is NULL or a live handle of type T created by libtuf, not used by another
+    // thread during the call (caller contract).
+    unsafe { p.as_mut() }.ok_or_else(|| invalid(&format!("{name} is NULL")))
+}
+
+/// Checks that an out-parameter is not NULL.
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<(), tuf_error> {
+    if p.is_null() {
+        return Err(invalid(&format!("{name} is NULL")));
+    }
+    Ok(())
+}
+
+/// Writes `value` through an out-parameter checked with [`out_arg`].
+pub(crate) fn write_out<T>(p: *mut T, value: T) {
+    // SAFETY: `p` was checked non-NULL by `out_arg` and points to writable storage for a T
+    // (caller contract).
+    unsafe { p.write(value) };
+}
+
+/// An owned C string for returning to C (freed with `tuf_string_free`).
+pub(crate) fn owned_string(s: &str) -> *mut c_char {
+    std::ffi::CString::new(s.replace('\0', ""))
+        .unwrap_or_default()
+        .into_raw()
+}

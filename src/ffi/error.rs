@@ -1,0 +1,166 @@
+//! Result codes and error objects.
+
+use std::ffi::{c_char, CString};
+
+use crate::error::Error;
+
+/// The result of every fallible libtuf function: `TUF_OK` (0) or a `TUF_ERR_*` code. Codes are
+/// stable: never renumbered, never reused. A plain integer type, so that a value from a newer
+/// library is still a valid `tuf_result`.
+pub type tuf_result = u32;
+
+/// Success.
+pub const TUF_OK: tuf_result = 0;
+/// A NULL pointer, invalid UTF-8, or another invalid argument.
+pub const TUF_ERR_INVALID_ARGUMENT: tuf_result = 1;
+/// Metadata is malformed or not valid TUF metadata (syntax, types, fields, `_type`, dates).
+pub const TUF_ERR_INVALID_METADATA: tuf_result = 2;
+/// A threshold of valid signatures was not reached.
+pub const TUF_ERR_BAD_SIGNATURE: tuf_result = 3;
+/// A version check failed (rollback, or a version other than the one expected).
+pub const TUF_ERR_BAD_VERSION: tuf_result = 4;
+/// Metadata is expired.
+pub const TUF_ERR_EXPIRED: tuf_result = 5;
+/// A file's length or hashes differ from what trusted metadata says.
+pub const TUF_ERR_LENGTH_OR_HASH_MISMATCH: tuf_result = 6;
+/// The repository is inconsistent (e.g. a delegated role missing from snapshot).
+pub const TUF_ERR_REPOSITORY: tuf_result = 7;
+/// A download failed (HTTP status, connection, transport).
+pub const TUF_ERR_DOWNLOAD: tuf_result = 8;
+/// A download sent more bytes than allowed.
+pub const TUF_ERR_LENGTH_EXCEEDED: tuf_result = 9;
+/// A download was slower than the configured minimum.
+pub const TUF_ERR_SLOW_RETRIEVAL: tuf_result = 10;
+/// A local file operation failed.
+pub const TUF_ERR_IO: tuf_result = 11;
+/// No trusted metadata describes the target.
+pub const TUF_ERR_TARGET_NOT_FOUND: tuf_result = 12;
+/// Functions were called in an order the workflow does not allow.
+pub const TUF_ERR_STATE: tuf_result = 13;
+/// A cryptographic operation failed.
+pub const TUF_ERR_CRYPTO: tuf_result = 14;
+/// An internal error (a bug in libtuf) was caught at the library boundary.
+pub const TUF_ERR_PANIC: tuf_result = 15;
+
+/// An error: its code and a human-readable message. Created by libtuf, freed with
+/// `tuf_error_free`. Immutable: may be read from any thread.
+pub struct tuf_error {
+    code: tuf_result,
+    message: CString,
+}
+
+impl tuf_error {
+    pub(crate) fn new(code: tuf_result, message: &str) -> tuf_error {
+        let message = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+        tuf_error { code, message }
+    }
+}
+
+impl From<Error> for tuf_error {
+    fn from(e: Error) -> tuf_error {
+        tuf_error::new(e.kind() as u32, &e.to_string())
+    }
+}
+
+/// The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_code(err: *const tuf_error) -> tuf_result {
+    // SAFETY: `err` is NULL or a live `tuf_error` from libtuf (caller contract).
+    match unsafe { err.as_ref() } {
+        Some(e) => e.code,
+        None => TUF_ERR_INVALID_ARGUMENT,
+    }
+}
+
+/// The message of `err` (UTF-8, NUL-terminated), valid until `err` is freed. A static
+/// message if `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_message(err: *const tuf_error) -> *const c_char {
+    // SAFETY: `err` is NULL or a live `tuf_error` from libtuf (caller contract).
+    match unsafe { err.as_ref() } {
+        Some(e) => e.message.as_ptr(),
+        None => c"NULL error".as_ptr(),
+    }
+}
+
+/// Frees an error. NULL is allowed and ignored.
+#[no_mangle]
+pub extern "C" fn tuf_error_free(err: *mut tuf_error) {
+    if !err.is_null() {
+        // SAFETY: a non-NULL `err` was returned by libtuf as `Box<tuf_error>` and is freed
+        // once (caller contract).
+        drop(unsafe { Box::from_raw(err) });
+    }
+}
+
+/// A static, NUL-terminated description of `code`; never NULL, also for unknown codes.
+#[no_mangle]
+pub extern "C" fn tuf_result_str(code: tuf_result) -> *const c_char {
+    let s: &'static std::ffi::CStr = match code {
+        TUF_OK => c"success",
+        TUF_ERR_INVALID_ARGUMENT => c"invalid argument",
+        TUF_ERR_INVALID_METADATA => c"invalid metadata",
+        TUF_ERR_BAD_SIGNATURE => c"signature threshold not met",
+        TUF_ERR_BAD_VERSION => c"bad version number",
+        TUF_ERR_EXPIRED => c"metadata expired",
+        TUF_ERR_LENGTH_OR_HASH_MISMATCH => c"length or hash mismatch",
+        TUF_ERR_REPOSITORY => c"repository error",
+        TUF_ERR_DOWNLOAD => c"download error",
+        TUF_ERR_LENGTH_EXCEEDED => c"download length exceeded",
+        TUF_ERR_SLOW_RETRIEVAL => c"slow retrieval",
+        TUF_ERR_IO => c"I/O error",
+        TUF_ERR_TARGET_NOT_FOUND => c"target not found",
+        TUF_ERR_STATE => c"invalid operation order",
+        TUF_ERR_CRYPTO => c"cryptographic error",
+        TUF_ERR_PANIC => c"internal error",
+        _ => c"unknown result code",
+    };
+    s.as_ptr()
+}
+
+/// Frees a string that libtuf returned as owned (`char *`). NULL is allowed and ignored.
+#[no_mangle]
+pub extern "C" fn tuf_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: a non-NULL `s` was returned by libtuf from `CString::into_raw` and is freed
+        // once (caller contract).
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_error_kinds_and_have_descriptions() {
+        use crate::ErrorKind::*;
+        let pairs = [
+            (TUF_ERR_INVALID_ARGUMENT, InvalidArgument),
+            (TUF_ERR_INVALID_METADATA, InvalidMetadata),
+            (TUF_ERR_BAD_SIGNATURE, BadSignature),
+            (TUF_ERR_BAD_VERSION, BadVersion),
+            (TUF_ERR_EXPIRED, Expired),
+            (TUF_ERR_LENGTH_OR_HASH_MISMATCH, LengthOrHashMismatch),
+            (TUF_ERR_REPOSITORY, Repository),
+            (TUF_ERR_DOWNLOAD, Download),
+            (TUF_ERR_LENGTH_EXCEEDED, LengthExceeded),
+            (TUF_ERR_SLOW_RETRIEVAL, SlowRetrieval),
+            (TUF_ERR_IO, Io),
+            (TUF_ERR_TARGET_NOT_FOUND, TargetNotFound),
+            (TUF_ERR_STATE, State),
+            (TUF_ERR_CRYPTO, Crypto),
+            (TUF_ERR_PANIC, Panic),
+        ];
+        for (code, kind) in pairs {
+            assert_eq!(code, kind as u32, "{kind:?}");
+        }
+        for code in 0..=TUF_ERR_PANIC {
+            // SAFETY: tuf_result_str returns a static C string.
+            let s = unsafe { std::ffi::CStr::from_ptr(tuf_result_str(code)) };
+            assert_ne!(s.to_str().unwrap(), "unknown result code", "{code}");
+        }
+        assert_eq!(TUF_ERR_PANIC, 15);
+        assert_eq!(TUF_ERR_TARGET_NOT_FOUND, 12);
+    }
+}

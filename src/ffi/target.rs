@@ -1,0 +1,106 @@
+//! `tuf_target_info`: a target found in trusted metadata.
+
+use std::ffi::{c_char, CString};
+
+use crate::updater::TargetInfo;
+
+/// A target described by trusted metadata: path, length, hashes, custom data, and the role
+/// that listed it. Returned by `tuf_updater_get_target_info` and `tuf_verifier_find_target`,
+/// freed with `tuf_target_info_free`. Immutable: may be read from any thread. Strings it
+/// returns are valid until it is freed.
+pub struct tuf_target_info {
+    pub(crate) info: TargetInfo,
+    path: CString,
+    role: CString,
+    hashes: Vec<(CString, CString)>,
+    custom: Option<CString>,
+}
+
+fn c(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+impl tuf_target_info {
+    pub(crate) fn new(info: TargetInfo) -> tuf_target_info {
+        tuf_target_info {
+            path: c(&info.path),
+            role: c(&info.role),
+            hashes: info
+                .target
+                .hashes
+                .iter()
+                .map(|(a, d)| (c(a), c(&d)))
+                .collect(),
+            custom: info.target.custom().map(|v| c(&v.to_json_string())),
+            info,
+        }
+    }
+}
+
+fn get<'a>(info: *const tuf_target_info) -> Option<&'a tuf_target_info> {
+    // SAFETY: NULL or a live `tuf_target_info` (caller contract).
+    unsafe { info.as_ref() }
+}
+
+/// The target path (NULL if `info` is NULL).
+#[no_mangle]
+pub extern "C" fn tuf_target_info_path(info: *const tuf_target_info) -> *const c_char {
+    get(info).map_or(std::ptr::null(), |i| i.path.as_ptr())
+}
+
+/// The role whose metadata lists the target (NULL if `info` is NULL).
+#[no_mangle]
+pub extern "C" fn tuf_target_info_role(info: *const tuf_target_info) -> *const c_char {
+    get(info).map_or(std::ptr::null(), |i| i.role.as_ptr())
+}
+
+/// The target's length in bytes (0 if `info` is NULL).
+#[no_mangle]
+pub extern "C" fn tuf_target_info_length(info: *const tuf_target_info) -> u64 {
+    get(info).map_or(0, |i| i.info.target.length)
+}
+
+/// How many hashes the metadata lists (at least 1; 0 if `info` is NULL).
+#[no_mangle]
+pub extern "C" fn tuf_target_info_hash_count(info: *const tuf_target_info) -> usize {
+    get(info).map_or(0, |i| i.hashes.len())
+}
+
+/// The algorithm name of hash `index` (e.g. "sha256"), or NULL if out of range.
+#[no_mangle]
+pub extern "C" fn tuf_target_info_hash_algorithm(
+    info: *const tuf_target_info,
+    index: usize,
+) -> *const c_char {
+    get(info)
+        .and_then(|i| i.hashes.get(index))
+        .map_or(std::ptr::null(), |h| h.0.as_ptr())
+}
+
+/// The hex digest of hash `index`, or NULL if out of range.
+#[no_mangle]
+pub extern "C" fn tuf_target_info_hash_hex(
+    info: *const tuf_target_info,
+    index: usize,
+) -> *const c_char {
+    get(info)
+        .and_then(|i| i.hashes.get(index))
+        .map_or(std::ptr::null(), |h| h.1.as_ptr())
+}
+
+/// The target's `custom` data as compact JSON, or NULL if it has none.
+#[no_mangle]
+pub extern "C" fn tuf_target_info_custom_json(info: *const tuf_target_info) -> *const c_char {
+    get(info)
+        .and_then(|i| i.custom.as_ref())
+        .map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
+/// Frees a target info. NULL is allowed and ignored.
+#[no_mangle]
+pub extern "C" fn tuf_target_info_free(info: *mut tuf_target_info) {
+    if !info.is_null() {
+        // SAFETY: a non-NULL `info` was returned by libtuf as a Box and is freed once.
+        drop(unsafe { Box::from_raw(info) });
+    }
+}

@@ -1,0 +1,182 @@
+//! `tuf_updater`: the TUF client workflow over the network and a local cache.
+
+use std::ffi::{c_char, c_void};
+use std::path::Path;
+
+use super::args::{handle, handle_mut, opt_str_arg, out_arg, owned_string, str_arg, write_out};
+use super::boundary::run;
+use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};
+use super::config::tuf_updater_config;
+use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
+use super::target::tuf_target_info;
+use crate::updater::Updater;
+
+/// A TUF client for one repository. Created with `tuf_updater_new`, freed with
+/// `tuf_updater_free`. Use one updater from one thread at a time (it may move between
+/// threads); distinct updaters may run concurrently, also on the same directories and in
+/// different processes.
+pub struct tuf_updater {
+    inner: Updater,
+    progress: Option<(unsafe extern "C" fn(*mut c_void, u64, u64), UserData)>,
+}
+
+/// Creates an updater from `config` (which is copied: it may be freed or reused after this
+/// call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
+/// makes no network request. On success `*out` owns the new updater.
+#[no_mangle]
+pub extern "C" fn tuf_updater_new(
+    config: *const tuf_updater_config,
+    out: *mut *mut tuf_updater,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let cfg = handle(config, "config")?;
+        out_arg(out, "out")?;
+        let inner = match cfg.fetch {
+            Some((callback, userdata)) => Updater::with_fetcher(
+                cfg.inner.clone(),
+                Box::new(CallbackFetcher { callback, userdata }),
+            )?,
+            None => Updater::new(cfg.inner.clone())?,
+        };
+        let u = tuf_updater {
+            inner,
+            progress: None,
+        };
+        write_out(out, Box::into_raw(Box::new(u)));
+        Ok(())
+    })
+}
+
+/// Frees an updater. NULL is allowed and ignored.
+#[no_mangle]
+pub extern "C" fn tuf_updater_free(updater: *mut tuf_updater) {
+    if !updater.is_null() {
+        // SAFETY: a non-NULL `updater` came from `tuf_updater_new` and is freed once.
+        drop(unsafe { Box::from_raw(updater) });
+    }
+}
+
+/// Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).
+/// May be called again later for a new update cycle.
+#[no_mangle]
+pub extern "C" fn tuf_updater_refresh(
+    updater: *mut tuf_updater,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        handle_mut(updater, "updater")?.inner.refresh()?;
+        Ok(())
+    })
+}
+
+/// Looks up `target_path` through the delegations (spec 5.6.7), fetching only the metadata
+/// the search needs; refreshes first if needed. On success `*out` owns a new target info.
+/// Returns `TUF_ERR_TARGET_NOT_FOUND` (and leaves `*out` unchanged) when no trusted role
+/// lists the target.
+#[no_mangle]
+pub extern "C" fn tuf_updater_get_target_info(
+    updater: *mut tuf_updater,
+    target_path: *const c_char,
+    out: *mut *mut tuf_target_info,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let u = handle_mut(updater, "updater")?;
+        let path = str_arg(target_path, "target_path")?;
+        out_arg(out, "out")?;
+        match u.inner.get_target_info(path)? {
+            Some(info) => {
+                write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
+                Ok(())
+            }
+            None => Err(tuf_error::new(
+                TUF_ERR_TARGET_NOT_FOUND,
+                &format!("target not found: {path}"),
+            )),
+        }
+    })
+}
+
+/// Checks whether a local file holds the target: `filepath`, or (if NULL) the file in the
+/// configured targets directory. On success `*out_path` is an owned string (free with
+/// `tuf_string_free`) when the file exists with the right length and hashes, NULL when not.
+#[no_mangle]
+pub extern "C" fn tuf_updater_find_cached_target(
+    updater: *const tuf_updater,
+    info: *const tuf_target_info,
+    filepath: *const c_char,
+    out_path: *mut *mut c_char,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let u = handle(updater, "updater")?;
+        let info = handle(info, "info")?;
+        let filepath = opt_str_arg(filepath, "filepath")?;
+        out_arg(out_path, "out_path")?;
+        let found = u
+            .inner
+            .find_cached_target(&info.info, filepath.map(Path::new))?;
+        let value = match found {
+            Some(p) => owned_string(&p.to_string_lossy()),
+            None => std::ptr::null_mut(),
+        };
+        write_out(out_path, value);
+        Ok(())
+    })
+}
+
+/// Downloads the target to `filepath` (NULL: into the configured targets directory) from
+/// `target_base_url` (NULL: the configured one), verifying length and hashes while it
+/// streams to a temporary file that is renamed into place only when it verified. If
+/// `out_path` is not NULL, on success `*out_path` is the owned path written (free with
+/// `tuf_string_free`).
+#[no_mangle]
+pub extern "C" fn tuf_updater_download_target(
+    updater: *mut tuf_updater,
+    info: *const tuf_target_info,
+    filepath: *const c_char,
+    target_base_url: *const c_char,
+    out_path: *mut *mut c_char,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let u = handle_mut(updater, "updater")?;
+        let info = handle(info, "info")?;
+        let filepath = opt_str_arg(filepath, "filepath")?;
+        let base = opt_str_arg(target_base_url, "target_base_url")?;
+        let progress = u.progress;
+        let mut report = |received: u64, total: u64| {
+            if let Some((f, ud)) = progress {
+                // SAFETY: the caller registered `f` with this signature and vouched for
+                // `userdata` on this thread.
+                unsafe { f(ud.ptr(), received, total) }
+            }
+        };
+        let path = u.inner.download_target_with_progress(
+            &info.info,
+            filepath.map(Path::new),
+            base,
+            &mut report,
+        )?;
+        if !out_path.is_null() {
+            write_out(out_path, owned_string(&path.to_string_lossy()));
+        }
+        Ok(())
+    })
+}
+
+/// Sets a callback told of the progress of every target download of this updater (NULL:
+/// none). Called with `userdata` on the thread that drives the updater.
+#[no_mangle]
+pub extern "C" fn tuf_updater_set_progress_callback(
+    updater: *mut tuf_updater,
+    callback: tuf_progress_callback,
+    userdata: *mut c_void,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        handle_mut(updater, "updater")?.progress = callback.map(|f| (f, UserData(userdata)));
+        Ok(())
+    })
+}
