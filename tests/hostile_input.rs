@@ -144,7 +144,11 @@ fn check_consistent<T: Signed + PartialEq + std::fmt::Debug>(md: &Metadata<T>, i
         signed.to_canonical(),
         "signed part re-encodes differently"
     );
-    assert_eq!(md.to_canonical(), v.to_canonical(), "document re-encodes differently");
+    assert_eq!(
+        md.to_canonical(),
+        v.to_canonical(),
+        "document re-encodes differently"
+    );
     let again = Metadata::<T>::from_bytes(&md.to_bytes()).expect("re-encoded metadata parses");
     assert_eq!(&again, md);
 }
@@ -243,4 +247,26 @@ fn keyval_public_of_the_wrong_type_or_missing_names_the_path() {
         &format!("signed.keys.{keyid}.keyval"),
         "missing required field \"public\"",
     );
+}
+
+// ---- TrustedSet entry points ---------------------------------------------------------------
+
+#[test]
+fn root_at_u64_max_has_no_successor_and_does_not_overflow() {
+    // 5.3.5 with a trusted root whose version is the largest integer: the next version N+1
+    // does not exist, so every new root is rejected (it used to overflow `N + 1`).
+    let mut sim = Sim::new();
+    sim.root.signed.version = u64::MAX;
+    sim.signed_roots.clear();
+    sim.publish_root();
+    let bytes = sim.latest_root_bytes();
+    let mut set = TrustedSet::new(&bytes, tuf::metadata::DateTime::now(), Policy::default())
+        .expect("a root of version u64::MAX is valid");
+    match set.update_root(&bytes) {
+        Err(Error::BadVersion { role, got, .. }) => {
+            assert_eq!((role.as_str(), got), ("root", u64::MAX))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(set.root().version, u64::MAX);
 }
