@@ -107,9 +107,11 @@ impl Key {
         let keytype: String = required(keytype, path, "keytype")?;
         let scheme: String = required(scheme, path, "scheme")?;
         let keyval: Map = required(keyval, path, "keyval")?;
+        let keyval_path = path.key("keyval");
         let public = match keyval.get("public") {
             Some(Value::String(s)) => PublicKey::from_parts(&keytype, &scheme, s),
-            _ => return Err(path.key("keyval").error("missing string field \"public\"")),
+            Some(_) => return Err(keyval_path.key("public").error("expected a string")),
+            None => return Err(keyval_path.error("missing required field \"public\"")),
         };
         Ok(Key {
             keytype,

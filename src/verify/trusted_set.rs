@@ -155,11 +155,13 @@ impl TrustedSet {
         let new = Metadata::<Root>::from_bytes(bytes)?;
         let signed = new.signed_bytes_with_capacity(bytes.len());
         verify_role(&self.root.signed, RoleType::Root, &signed, &new.signatures)?;
-        let expected = self.root.signed.version + 1;
-        if new.signed.version != expected {
+        // A trusted root at u64::MAX has no successor: no new version can be N+1.
+        let expected = self.root.signed.version.checked_add(1);
+        if Some(new.signed.version) != expected {
             return Err(Error::BadVersion {
                 role: "root".into(),
-                expected: expected.to_string(),
+                expected: expected
+                    .map_or_else(|| "none (at the maximum)".into(), |v| v.to_string()),
                 got: new.signed.version,
             });
         }
