@@ -8,7 +8,7 @@
 //! `init`, `refresh` twice, `download` of the workload's sample targets (byte-identical to the
 //! repository's files), a second `download` that fetches no target, and a download that
 //! replaces a corrupted local copy. Then the failure cases: exit 1 with a message for unknown
-//! targets, tampered metadata or targets, a missing trusted root.
+//! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
 //! The generator runs with `$TUF_TEST_PYTHON` (set by tests/run.sh); without it every test
 //! prints a skip message and passes.
@@ -729,5 +729,89 @@ fn missing_or_bad_trusted_root_fails() {
         targets: format!("file://{}/", dir.join("nowhere-repo").display()),
     };
     assert_fails(&refresh(&md, &nowhere), "refresh from nowhere", "timestamp");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    // No python needed: nothing is fetched.
+    let dir = tempdir("usage");
+    let md = dir.join("md");
+    let md = md.to_str().unwrap();
+    let url = "file:///nonexistent/";
+    for (args, needle) in [
+        (&[][..], "a command is required"),
+        (&["--help"][..], ""),
+        (&["--bogus"][..], "unknown option --bogus"),
+        (&["--metadata-dir"][..], "--metadata-dir needs a value"),
+        (
+            &["--metadata-dir", md, "--target-name"][..],
+            "--target-name needs a value",
+        ),
+        (
+            &["--metadata-dir", md, "frobnicate"][..],
+            "unknown command frobnicate",
+        ),
+        (&["--metadata-dir", md][..], "a command is required"),
+        (&["init", "root.json"][..], "init needs --metadata-dir"),
+        (
+            &["--metadata-dir", md, "init"][..],
+            "init needs TRUSTED_ROOT",
+        ),
+        (
+            &["--metadata-dir", md, "init", "root.json", "extra"][..],
+            "unexpected argument extra",
+        ),
+        (
+            &["--metadata-dir", md, "refresh"][..],
+            "refresh needs --metadata-url",
+        ),
+        (
+            &["--metadata-dir", md, "--metadata-url", url, "refresh", "x"][..],
+            "unexpected argument x",
+        ),
+        (
+            &["--metadata-dir", md, "--metadata-url", url, "download"][..],
+            "download needs --target-name",
+        ),
+        (
+            &[
+                "--metadata-dir",
+                md,
+                "--metadata-url",
+                url,
+                "--target-name",
+                "a",
+                "--target-dir",
+                md,
+                "download",
+            ][..],
+            "download needs --target-base-url",
+        ),
+        (
+            &[
+                "--metadata-dir",
+                md,
+                "--metadata-url",
+                url,
+                "--target-name",
+                "a",
+                "--target-base-url",
+                url,
+                "download",
+            ][..],
+            "download needs --target-dir",
+        ),
+    ] {
+        let run = run_client(args);
+        assert_eq!(run.code, Some(2), "{args:?}: stderr:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(needle) && run.stderr.contains("usage:"),
+            "{args:?}: stderr should say {needle:?} and show the usage:\n{}",
+            run.stderr
+        );
+    }
+    // A usage error touches nothing.
+    assert!(!Path::new(md).exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
