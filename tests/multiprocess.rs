@@ -1,25 +1,36 @@
-//! Several updaters sharing ONE metadata directory and ONE targets directory while the
-//! repository publishes new versions.
+//! Many clients sharing ONE metadata directory and ONE targets directory while the repository
+//! publishes new versions.
 //!
-//! - `an_updater_behind_keeps_newer_cached_delegated_metadata`: an updater whose snapshot is
-//!   older than the cache's must not roll back a delegated role another updater cached.
+//! - `processes_over_file` / `processes_over_http`: rounds of concurrent `tuf-client`
+//!   processes (`init`, then `refresh` and `download`) while the test publishes new
+//!   timestamp/snapshot/targets/delegated versions, new targets, a timestamp-only update and a
+//!   root key rotation. The repository itself is never torn: over `file://` every file is
+//!   written to a temporary name and renamed, and new versions become visible in dependency
+//!   order (target files, delegated and top-level targets, snapshot, then timestamp last).
+//! - `threads_with_own_updaters`: the same with threads of this process, each with its own
+//!   [`Updater`], some kept across rounds and some built anew every round.
+//! - `an_updater_behind_keeps_newer_cached_delegated_metadata`: the interleaving behind a
+//!   cache these rounds once left inconsistent, made deterministic.
 //!
-//! The repository is published through a simulator, every file written to a temporary name
-//! and renamed, new versions made visible in dependency order (target files, delegated and
-//! top-level targets, snapshot, then timestamp last). Afterwards the cache verifies with a
-//! [`TrustedSet`] (root history chain, timestamp, snapshot as the final snapshot, targets,
-//! the delegated role).
+//! Every client run must succeed. Afterwards the cache verifies with a [`TrustedSet`] (root
+//! history chain, timestamp, snapshot as the final snapshot, targets, the delegated role), no
+//! temporary file is left, and every downloaded target matches its hashes.
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
+use common::http::TestServer;
 use common::sim::Sim;
 use tuf::metadata::{DateTime, Metadata, PathSpec, RoleType, TargetFile, Targets};
-use tuf::updater::{Updater, UpdaterConfig};
+use tuf::updater::{quote, Updater, UpdaterConfig};
 use tuf::verify::{Policy, TrustedSet};
 
+const CLIENT: &str = env!("CARGO_BIN_EXE_tuf-client");
+const CLIENTS_PER_ROUND: usize = 5;
+const ROUNDS: usize = 6;
 /// The round before whose publication the root key is rotated.
 const ROTATION_ROUND: usize = 3;
 const DELEGATED: &str = "deleg";
@@ -52,6 +63,13 @@ impl Sink for DirSink {
         let tmp = parent.join(format!(".publish-{}.part", std::process::id()));
         std::fs::write(&tmp, data).unwrap();
         std::fs::rename(&tmp, &dest).unwrap();
+    }
+}
+
+/// The HTTP test server: each path is replaced at once under its lock.
+impl Sink for TestServer {
+    fn put(&self, path: &str, data: &[u8]) {
+        self.set(&format!("/{path}"), data);
     }
 }
 
@@ -96,6 +114,11 @@ impl Publisher {
 
     fn root_bytes(&self) -> Vec<u8> {
         self.sim.root_bytes(1)
+    }
+
+    /// Every target path that has been published.
+    fn names(&self) -> Vec<String> {
+        self.targets_published.iter().cloned().collect()
     }
 
     /// New targets in `targets` and `deleg`, both roles' versions bumped, new snapshot and
@@ -183,6 +206,133 @@ impl Publisher {
     }
 }
 
+/// Spawns one `tuf-client` with `args`, output captured.
+fn spawn(args: &[&str]) -> Child {
+    Command::new(CLIENT)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {CLIENT}: {e}"))
+}
+
+/// Waits for every child; all must exit 0.
+fn wait_all(children: Vec<(String, Child)>) {
+    let mut failures = Vec::new();
+    for (what, child) in children {
+        let out = child.wait_with_output().unwrap();
+        if !out.status.success() {
+            failures.push(format!(
+                "{what}: {}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "client runs failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Rounds of concurrent processes against the repository published through `sink` and
+/// reachable at `metadata_url`/`targets_url`.
+fn processes(
+    dir: &Path,
+    sink: &dyn Sink,
+    metadata_url: &str,
+    targets_url: &str,
+    meta_hashes: bool,
+) {
+    let mut publisher = Publisher::new(meta_hashes);
+    publisher.publish(sink);
+    let root_file = dir.join("trusted-root.json");
+    std::fs::write(&root_file, publisher.root_bytes()).unwrap();
+    let md = dir.join("metadata-cache");
+    let tdir = dir.join("target-cache");
+    let (md_s, tdir_s, root_s) = (
+        md.to_str().unwrap(),
+        tdir.to_str().unwrap(),
+        root_file.to_str().unwrap(),
+    );
+
+    // Round 0: concurrent `init` of one fresh directory.
+    let children = (0..CLIENTS_PER_ROUND)
+        .map(|i| {
+            let child = spawn(&["--metadata-dir", md_s, "init", root_s]);
+            (format!("round 0 client {i}: init"), child)
+        })
+        .collect();
+    wait_all(children);
+
+    let mut last_names = Vec::new();
+    let mut timestamp_before_last_round = 0;
+    for round in 1..=ROUNDS {
+        let names = publisher.names();
+        timestamp_before_last_round = publisher.timestamp_version();
+        let mut children = Vec::new();
+        for i in 0..CLIENTS_PER_ROUND {
+            let mut args = vec!["--metadata-dir", md_s, "--metadata-url", metadata_url];
+            let what = if i % 3 == 0 {
+                args.push("refresh");
+                "refresh"
+            } else {
+                // Each client asks for the targets in another order.
+                let mut ordered: Vec<&str> = names.iter().map(String::as_str).collect();
+                ordered.rotate_left((i * 3 + round) % names.len());
+                for n in ordered {
+                    args.extend(["--target-name", n]);
+                }
+                args.extend(["--target-base-url", targets_url, "--target-dir", tdir_s]);
+                args.push("download");
+                "download"
+            };
+            children.push((format!("round {round} client {i}: {what}"), spawn(&args)));
+            if i == CLIENTS_PER_ROUND / 2 {
+                // Publish while clients run.
+                publisher.next(round, sink);
+            }
+        }
+        wait_all(children);
+        last_names = names;
+    }
+
+    verify_cache(&md, &publisher, timestamp_before_last_round);
+    verify_targets(&tdir, &publisher, &last_names);
+}
+
+#[test]
+fn processes_over_file() {
+    let dir = tempdir("file");
+    let repo = dir.join("repo");
+    processes(
+        &dir,
+        &DirSink(repo.clone()),
+        &format!("file://{}/", repo.join("metadata").display()),
+        &format!("file://{}/", repo.join("targets").display()),
+        false,
+    );
+    assert_no_temp_files(&repo, ".part");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn processes_over_http() {
+    let dir = tempdir("http");
+    let server = TestServer::start();
+    processes(
+        &dir,
+        &server,
+        &server.url("/metadata/"),
+        &server.url("/targets/"),
+        true,
+    );
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// An updater on `md` and `tdir` for the repository in `repo`, over `file://`.
 fn file_config(md: &Path, tdir: &Path, repo: &Path, bootstrap: Option<Vec<u8>>) -> UpdaterConfig {
     let mut c = UpdaterConfig::new(md, format!("file://{}/", repo.join("metadata").display()));
@@ -242,6 +392,75 @@ fn an_updater_behind_keeps_newer_cached_delegated_metadata() {
     }
 }
 
+#[test]
+fn threads_with_own_updaters() {
+    const THREADS: usize = 4;
+    let dir = tempdir("threads");
+    let repo = dir.join("repo");
+    let sink = DirSink(repo.clone());
+    let mut publisher = Publisher::new(false);
+    publisher.publish(&sink);
+    let md = dir.join("metadata-cache");
+    let tdir = dir.join("target-cache");
+    let config = |bootstrap: Option<Vec<u8>>| file_config(&md, &tdir, &repo, bootstrap);
+    std::fs::create_dir_all(&tdir).unwrap();
+    // Every updater is built at once (concurrent bootstrap of one directory); the odd ones
+    // are rebuilt from the cached root.json every round.
+    let mut updaters: Vec<Option<Updater>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let c = config(Some(publisher.root_bytes()));
+                s.spawn(move || Updater::new(c).unwrap())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| Some(h.join().unwrap()))
+            .collect()
+    });
+
+    let mut last_names = Vec::new();
+    let mut timestamp_before_last_round = 0;
+    for round in 1..=ROUNDS {
+        let names = publisher.names();
+        timestamp_before_last_round = publisher.timestamp_version();
+        std::thread::scope(|s| {
+            for (i, slot) in updaters.iter_mut().enumerate() {
+                let names = &names;
+                let config = &config;
+                s.spawn(move || {
+                    if i % 2 == 1 {
+                        *slot = Some(Updater::new(config(None)).unwrap());
+                    }
+                    let u = slot.as_mut().unwrap();
+                    u.refresh()
+                        .unwrap_or_else(|e| panic!("round {round} thread {i}: refresh: {e}"));
+                    let mut ordered = names.clone();
+                    ordered.rotate_left((i * 3 + round) % names.len());
+                    for name in &ordered {
+                        let info = u
+                            .get_target_info(name)
+                            .unwrap_or_else(|e| panic!("round {round} thread {i}: {name}: {e}"))
+                            .unwrap_or_else(|| panic!("round {round} thread {i}: no {name}"));
+                        if u.find_cached_target(&info, None).unwrap().is_none() {
+                            u.download_target(&info, None, None).unwrap_or_else(|e| {
+                                panic!("round {round} thread {i}: download {name}: {e}")
+                            });
+                        }
+                    }
+                });
+            }
+            publisher.next(round, &sink);
+        });
+        last_names = names;
+    }
+    drop(updaters);
+
+    verify_cache(&md, &publisher, timestamp_before_last_round);
+    verify_targets(&tdir, &publisher, &last_names);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 // ---- checks of the shared directories ------------------------------------------------------
 
 /// Every file under `dir`, recursively, relative to it.
@@ -261,6 +480,19 @@ fn list_files(dir: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+#[track_caller]
+fn assert_no_temp_files(dir: &Path, suffix: &str) {
+    let left: Vec<String> = list_files(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(suffix))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "temporary files in {}: {left:?}",
+        dir.display()
+    );
 }
 
 /// The metadata cache holds exactly the expected files, and they verify as a client would
@@ -324,4 +556,39 @@ fn verify_cache(md: &Path, publisher: &Publisher, min_timestamp_version: u64) {
         "targets",
     )
     .unwrap_or_else(|e| panic!("{DELEGATED}.json: {e}"));
+}
+
+/// Every file in the targets directory is a published target with matching length and
+/// hashes, every target of the last round is there, and nothing else (no temporary file).
+fn verify_targets(tdir: &Path, publisher: &Publisher, last_names: &[String]) {
+    let by_file: BTreeMap<String, &String> = publisher
+        .sim
+        .target_files
+        .keys()
+        .map(|p| (quote(p), p))
+        .collect();
+    let files = list_files(tdir);
+    for f in &files {
+        let path = by_file
+            .get(f)
+            .unwrap_or_else(|| panic!("unexpected file in the targets directory: {f}"));
+        let data = read(&tdir.join(f));
+        // The hashes listed in the published metadata.
+        let listed = listed_target(publisher, path);
+        listed
+            .verify(path, &data)
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    for name in last_names {
+        assert!(files.contains(&quote(name)), "{name} was not downloaded");
+    }
+}
+
+fn listed_target(publisher: &Publisher, path: &str) -> TargetFile {
+    let md: &Metadata<Targets> = if path.starts_with("d/") {
+        &publisher.sim.delegated[DELEGATED]
+    } else {
+        &publisher.sim.targets
+    };
+    md.signed.targets[path].clone()
 }
