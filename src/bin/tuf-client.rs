@@ -8,7 +8,8 @@
 //!            --target-base-url URL --target-dir DIR download
 //! ```
 //!
-//! Exit status 0 on success, 1 on any failure (with the reason on stderr), 2 on bad usage.
+//! Exit status 0 on success, 1 on any failure (with the reason on stderr), 2 on bad usage
+//! (unknown option or command, or a command without the options it needs; the usage is printed).
 //! Like the other benchmark clients it raises the metadata length limits to 1 GiB and the
 //! delegation limit to 1024 so that large benchmark repositories load; everything else is the
 //! updater's default.
@@ -53,7 +54,33 @@ fn parse_args() -> Result<Args, String> {
             s => return Err(format!("unexpected argument {s}")),
         }
     }
+    check_usage(&a)?;
     Ok(a)
+}
+
+/// Usage errors (exit 2): no or an unknown command, or a command without what it needs.
+fn check_usage(a: &Args) -> Result<(), String> {
+    let command = a.command.as_deref().ok_or("a command is required")?;
+    let mut required: Vec<(&str, bool)> = vec![("--metadata-dir", a.metadata_dir.is_some())];
+    match command {
+        "init" => required.push(("TRUSTED_ROOT", a.trusted_root.is_some())),
+        "refresh" | "download" => {
+            required.push(("--metadata-url", a.metadata_url.is_some()));
+            if command == "download" {
+                required.push(("--target-name", !a.target_names.is_empty()));
+                required.push(("--target-base-url", a.target_base_url.is_some()));
+                required.push(("--target-dir", a.target_dir.is_some()));
+            }
+            if let Some(extra) = &a.trusted_root {
+                return Err(format!("unexpected argument {}", extra.display()));
+            }
+        }
+        other => return Err(format!("unknown command {other}")),
+    }
+    match required.iter().find(|(_, present)| !present) {
+        Some((name, _)) => Err(format!("{command} needs {name}")),
+        None => Ok(()),
+    }
 }
 
 fn config(a: &Args) -> Result<UpdaterConfig, String> {

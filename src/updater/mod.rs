@@ -453,9 +453,13 @@ fn load_targets(
             Error::Repository(format!("role {role} was delegated but is not in snapshot"))
         })?;
     let length = meta.length.unwrap_or(config.targets_max_length);
-    let version = set.root().consistent_snapshot().then_some(meta.version);
-    if let Some(data) = cache.read(role, length) {
-        match set.update_delegated_targets(&data, role, delegator) {
+    let expected_version = meta.version;
+    let version = set.root().consistent_snapshot().then_some(expected_version);
+    // Read up to the configured maximum even when snapshot gives a length: a cached file of
+    // another length may be another version (see below); verification checks the length.
+    let cached = cache.read(role, length.max(config.targets_max_length));
+    if let Some(data) = &cached {
+        match set.update_delegated_targets(data, role, delegator) {
             Ok(t) => {
                 let v = t.version;
                 config.log(LogLevel::Debug, || format!("{role} v{v}: from the cache"));
@@ -473,6 +477,15 @@ fn load_targets(
         .update_delegated_targets(&data, role, delegator)?
         .version;
     config.log(LogLevel::Debug, || format!("{role} v{v}: from {url}"));
+    // Another updater sharing this cache may have refreshed to a newer snapshot since this
+    // one did and stored a newer version of the role: keep it rather than roll the cache
+    // back (it is verified again whenever it is used, so this only decides what is cached).
+    let cached_is_newer = cached
+        .and_then(|c| crate::metadata::Metadata::<crate::metadata::Targets>::from_bytes(&c).ok())
+        .is_some_and(|m| m.signed.version > expected_version);
+    if cached_is_newer {
+        return Ok(());
+    }
     cache.write(role, &data)
 }
 
