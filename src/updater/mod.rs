@@ -30,7 +30,7 @@ pub use config::UpdaterConfig;
 use fetcher::{fetch_bytes, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
-use crate::metadata::{DateTime, TargetFile};
+use crate::metadata::{DateTime, RoleType, Root, TargetFile};
 use crate::verify::{TimestampUpdate, TrustedSet};
 
 /// A target found by [`Updater::get_target_info`].
@@ -160,11 +160,6 @@ impl Updater {
         self.refreshed = false;
         let _lock = self.cache.lock()?;
         self.load_root()?;
-        // 5.3.11: fast-forward attack recovery.
-        if self.set.timestamp_snapshot_keys_rotated() {
-            self.cache.remove("timestamp")?;
-            self.cache.remove("snapshot")?;
-        }
         self.load_timestamp()?;
         self.load_snapshot()?;
         self.load_targets("targets", "root")?;
@@ -174,6 +169,14 @@ impl Updater {
 
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    ///
+    /// 5.3.11 (fast-forward attack recovery): when a root fetched from the repository changes
+    /// the keys or threshold of the timestamp or snapshot role, the cached timestamp and
+    /// snapshot are deleted right away, before that root is persisted. So every root in the
+    /// history has had its rotation applied: a cycle that fails further along the chain, or a
+    /// process that dies, cannot leave inflated versions behind a root that no longer shows
+    /// the rotation; and walking the local history again (an updater bootstrapped with an
+    /// older shipped root) is not a rotation, so it keeps the rollback baselines.
     fn load_root(&mut self) -> Result<()> {
         let start = self.set.root().version;
         let max = self.config.root_max_length;
@@ -195,7 +198,12 @@ impl Updater {
                     }) => break,
                     Err(e) => return Err(e),
                 };
+                let previous = self.set.root().clone();
                 self.set.update_root(&data)?;
+                if online_keys_changed(&previous, self.set.root()) {
+                    self.cache.remove("timestamp")?;
+                    self.cache.remove("snapshot")?;
+                }
                 self.cache.write_root(next, &data)?;
                 self.root_bytes = data;
             }
@@ -376,6 +384,25 @@ impl Updater {
         )?;
         Ok(dest)
     }
+}
+
+/// Whether the keys (keyids, key material or threshold) of the timestamp or snapshot role
+/// differ between two roots (5.3.11).
+fn online_keys_changed(old: &Root, new: &Root) -> bool {
+    [RoleType::Timestamp, RoleType::Snapshot]
+        .iter()
+        .any(|r| match (old.role(*r), new.role(*r)) {
+            (Some(a), Some(b)) => {
+                let mut ka: Vec<&String> = a.keyids.iter().collect();
+                let mut kb: Vec<&String> = b.keyids.iter().collect();
+                ka.sort();
+                kb.sort();
+                a.threshold != b.threshold
+                    || ka != kb
+                    || ka.iter().any(|id| old.keys.get(*id) != new.keys.get(*id))
+            }
+            _ => true,
+        })
 }
 
 /// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
