@@ -230,6 +230,16 @@ impl SimFetcher {
         self.inner().overrides.clear();
     }
 
+    /// The URL path (relative to the targets base URL) of target `path` under consistent
+    /// snapshots: `DIR/HASH.NAME`, HASH the SHA-256 of the simulator's file.
+    pub fn targets_url_of(&self, path: &str) -> String {
+        let digest = hex::encode(&hash::sha256(&self.sim().target_files[path]));
+        match path.rsplit_once('/') {
+            Some((d, n)) => format!("{d}/{digest}.{n}"),
+            None => format!("{digest}.{path}"),
+        }
+    }
+
     fn lookup(&self, path: &str) -> Response {
         if let Some(r) = self.inner().overrides.get(path) {
             return r.clone();
