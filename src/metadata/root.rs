@@ -112,6 +112,28 @@ impl Root {
         self.roles.get(role.as_str())
     }
 
+    /// Whether the keys of the timestamp or snapshot role differ between `self` and `other`:
+    /// another set of keyids, another threshold, or another key under the same keyid. This
+    /// is the "keys have been rotated" test of 5.3.11 (fast-forward attack recovery).
+    pub fn timestamp_snapshot_keys_differ(&self, other: &Root) -> bool {
+        [RoleType::Timestamp, RoleType::Snapshot].iter().any(|r| {
+            match (self.role(*r), other.role(*r)) {
+                (Some(a), Some(b)) => {
+                    let mut ka: Vec<&String> = a.keyids.iter().collect();
+                    let mut kb: Vec<&String> = b.keyids.iter().collect();
+                    ka.sort();
+                    kb.sort();
+                    a.threshold != b.threshold
+                        || ka != kb
+                        || ka
+                            .iter()
+                            .any(|id| self.keys.get(*id) != other.keys.get(*id))
+                }
+                _ => true,
+            }
+        })
+    }
+
     /// Adds `key` to `role` (and to `keys`), as python-tuf's `Root.add_key`.
     pub fn add_key(&mut self, role: RoleType, key: Key) {
         let keyid = key.keyid();

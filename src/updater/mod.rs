@@ -160,15 +160,6 @@ impl Updater {
         self.refreshed = false;
         let _lock = self.cache.lock()?;
         self.load_root()?;
-        // 5.3.11: fast-forward attack recovery.
-        if self.set.timestamp_snapshot_keys_rotated() {
-            self.config.log(LogLevel::Info, || {
-                "timestamp or snapshot keys rotated: removing the cached timestamp and snapshot"
-                    .to_string()
-            });
-            self.cache.remove("timestamp")?;
-            self.cache.remove("snapshot")?;
-        }
         self.load_timestamp()?;
         self.load_snapshot()?;
         self.load_targets("targets", "root")?;
@@ -178,6 +169,14 @@ impl Updater {
 
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    ///
+    /// 5.3.11 (fast-forward attack recovery): when a root fetched from the repository changes
+    /// the keys or threshold of the timestamp or snapshot role, the cached timestamp and
+    /// snapshot are deleted right away, before that root is persisted. So every root in the
+    /// history has had its rotation applied: a cycle that fails further along the chain, or a
+    /// process that dies, cannot leave inflated versions behind a root that no longer shows
+    /// the rotation; and walking the local history again (an updater bootstrapped with an
+    /// older shipped root) is not a rotation, so it keeps the rollback baselines.
     fn load_root(&mut self) -> Result<()> {
         let start = self.set.root().version;
         let max = self.config.root_max_length;
@@ -206,9 +205,22 @@ impl Updater {
                     }) => break,
                     Err(e) => return Err(e),
                 };
+                let previous = self.set.root().clone();
                 self.set.update_root(&data)?;
                 self.config
                     .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
+                // 5.3.11: fast-forward attack recovery, decided root by root so that it
+                // survives a root update that fails later in the chain.
+                if previous.timestamp_snapshot_keys_differ(self.set.root()) {
+                    self.config.log(LogLevel::Info, || {
+                        format!(
+                            "root v{next} changes the timestamp or snapshot keys: removing the \
+                             cached timestamp and snapshot"
+                        )
+                    });
+                    self.cache.remove("timestamp")?;
+                    self.cache.remove("snapshot")?;
+                }
                 self.cache.write_root(next, &data)?;
                 self.root_bytes = data;
             }

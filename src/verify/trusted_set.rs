@@ -123,23 +123,8 @@ impl TrustedSet {
     /// the caller deletes its persisted timestamp and snapshot before loading them, so that
     /// versions inflated with compromised keys cannot block recovery (fast-forward attack).
     pub fn timestamp_snapshot_keys_rotated(&self) -> bool {
-        [RoleType::Timestamp, RoleType::Snapshot].iter().any(|r| {
-            let (a, b) = (self.initial_root.role(*r), self.root.signed.role(*r));
-            match (a, b) {
-                (Some(a), Some(b)) => {
-                    let mut ka: Vec<&String> = a.keyids.iter().collect();
-                    let mut kb: Vec<&String> = b.keyids.iter().collect();
-                    ka.sort();
-                    kb.sort();
-                    a.threshold != b.threshold
-                        || ka != kb
-                        || ka.iter().any(|id| {
-                            self.initial_root.keys.get(*id) != self.root.signed.keys.get(*id)
-                        })
-                }
-                _ => true,
-            }
-        })
+        self.initial_root
+            .timestamp_snapshot_keys_differ(&self.root.signed)
     }
 
     /// Verifies and trusts the next root version (5.3.4 to 5.3.7).

@@ -4,3 +4,4 @@
 
 pub mod http;
 pub mod sim;
+pub mod sim_fetcher;

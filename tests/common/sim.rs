@@ -239,4 +239,78 @@ impl Sim {
         self.signers.insert(name.into(), vec![key]);
         keyid
     }
+
+    /// Replaces the published root v1 by the current root (only before any rotation), e.g.
+    /// after changing `consistent_snapshot` or keys of the initial root.
+    pub fn republish_root_v1(&mut self) {
+        assert_eq!(self.root.signed.version, 1, "only before any rotation");
+        self.signed_roots.clear();
+        self.publish_root();
+    }
+
+    /// Adds a new key to top-level `role` (in root, not published) and to its signers, and
+    /// sets the role's threshold. Returns the new key's keyid.
+    pub fn add_role_key(&mut self, role: RoleType, threshold: u64) -> String {
+        let key = new_key();
+        let k = Key::from_signer(&key);
+        let keyid = k.keyid();
+        self.root.signed.add_key(role, k);
+        self.root
+            .signed
+            .roles
+            .get_mut(role.as_str())
+            .unwrap()
+            .threshold = threshold;
+        self.signers
+            .entry(role.as_str().to_string())
+            .or_default()
+            .push(key);
+        keyid
+    }
+
+    /// Bumps the version of targets role `role` and publishes a new snapshot and timestamp.
+    pub fn publish_targets(&mut self, role: &str) {
+        let md = if role == "targets" {
+            &mut self.targets
+        } else {
+            self.delegated.get_mut(role).unwrap()
+        };
+        md.signed.version += 1;
+        self.update_snapshot();
+    }
+
+    /// Makes `delegator` delegate to `2^bit_length` succinct hash bins named `PREFIX-N`, all
+    /// signed by one new key (not published: call `update_snapshot`). Returns the bins.
+    pub fn add_succinct_delegation(
+        &mut self,
+        delegator: &str,
+        bit_length: u64,
+        prefix: &str,
+    ) -> tuf::metadata::SuccinctBins {
+        let bins = tuf::metadata::SuccinctBins::new(bit_length, prefix).unwrap();
+        let key = new_key();
+        let k = Key::from_signer(&key);
+        let keyid = k.keyid();
+        let mut d = Delegations::new();
+        d.keys.insert(keyid.clone(), k);
+        d.roles = DelegatedRoles::Succinct(tuf::metadata::SuccinctRoles {
+            keyids: vec![keyid],
+            threshold: 1,
+            bins: bins.clone(),
+            extra: Default::default(),
+        });
+        let parent = if delegator == "targets" {
+            &mut self.targets
+        } else {
+            self.delegated.get_mut(delegator).unwrap()
+        };
+        parent.signed.delegations = Some(d);
+        for name in bins.bin_names() {
+            self.delegated
+                .insert(name.clone(), Metadata::new(Targets::new(in_secs(86400))));
+            let copy = SigningKey::from_pkcs8_pem(&key.to_pkcs8_pem().unwrap(), key.scheme());
+            self.signers.insert(name, vec![copy.unwrap()]);
+        }
+        bins
+    }
 }
