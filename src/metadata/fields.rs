@@ -38,21 +38,35 @@ pub(crate) fn unknown<'a>(
 }
 
 /// Reads an object whose members all have the same type, rejecting duplicate keys.
+///
+/// Members are collected in a vector and the map is built in one pass at the end, which is
+/// linear when the keys come sorted (python-tuf and libtuf write them sorted) instead of a
+/// tree lookup per member.
 pub(crate) fn map<'a, T>(
     p: &mut Parser<'a>,
     path: &Path<'_>,
     mut read: impl FnMut(&mut Parser<'a>, &Path<'_>, &str) -> Result<T>,
 ) -> Result<BTreeMap<String, T>> {
-    let mut out = BTreeMap::new();
+    let mut items: Vec<(String, T)> = Vec::new();
+    let mut sorted = true;
     p.object(path, |p, k| {
         let v = read(p, &path.key(&k), &k)?;
-        if out.contains_key(&*k) {
-            return Err(path.key(&k).error("duplicate key"));
+        if let Some((last, _)) = items.last() {
+            if **last == *k {
+                return Err(path.key(&k).error("duplicate key"));
+            }
+            sorted &= **last < *k;
         }
-        out.insert(k.into_owned(), v);
+        items.push((k.into_owned(), v));
         Ok(())
     })?;
-    Ok(out)
+    if !sorted {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = items.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(path.key(&w[0].0).error("duplicate key"));
+        }
+    }
+    Ok(items.into_iter().collect())
 }
 
 /// Reads an array of strings.

@@ -40,13 +40,15 @@ enum Digest {
 }
 
 impl Digest {
-    fn from_hex(hex_text: &str) -> Digest {
-        let lower = hex_text
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        match hex::decode(hex_text) {
-            Some(bytes) if lower => Digest::Lower(bytes.into_boxed_slice()),
-            _ => Digest::Text(hex_text.into()),
+    /// The digest written as `hex_text`, or `None` if it is not a non-empty hex string.
+    fn parse(hex_text: &str) -> Option<Digest> {
+        if hex_text.is_empty() {
+            return None;
+        }
+        match hex::decode_lower(hex_text) {
+            Some(bytes) => Some(Digest::Lower(bytes.into_boxed_slice())),
+            None if hex::is_hex(hex_text) => Some(Digest::Text(hex_text.into())),
+            None => None,
         }
     }
 
@@ -79,10 +81,10 @@ impl Hashes {
         let mut v: Vec<(Alg, Digest)> = Vec::new();
         for (a, d) in pairs {
             let (a, d) = (a.as_ref(), d.as_ref());
-            if !valid_hex(d) || v.iter().any(|(x, _)| x.name() == a) {
+            if v.iter().any(|(x, _)| x.name() == a) {
                 return None;
             }
-            v.push((Alg::from_name(a), Digest::from_hex(d)));
+            v.push((Alg::from_name(a), Digest::parse(d)?));
         }
         if v.is_empty() {
             return None;
@@ -154,13 +156,11 @@ impl Hashes {
         p.object(path, |p, k| {
             let fp = path.key(&k);
             let d = p.string(&fp)?;
-            if !valid_hex(&d) {
-                return Err(fp.error("digest is not a hex string"));
-            }
+            let digest = Digest::parse(&d).ok_or_else(|| fp.error("digest is not a hex string"))?;
             if v.iter().any(|(a, _)| a.name() == k) {
                 return Err(fp.error("duplicate key"));
             }
-            v.push((Alg::from_name(&k), Digest::from_hex(&d)));
+            v.push((Alg::from_name(&k), digest));
             Ok(())
         })?;
         if v.is_empty() {
@@ -170,9 +170,6 @@ impl Hashes {
     }
 }
 
-fn valid_hex(d: &str) -> bool {
-    !d.is_empty() && hex::is_hex(d)
-}
 
 impl ToJson for Hashes {
     fn write_json(&self, w: &mut Writer) {
