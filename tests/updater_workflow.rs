@@ -1148,3 +1148,20 @@ fn http_root_rotation_and_new_metadata() {
         b"binary"
     );
 }
+
+#[test]
+fn temporary_files_of_a_process_that_died_mid_write_are_removed() {
+    // Metadata is written through DIR/.tmp under the cache lock, so a file there while the
+    // lock is held was left by a process that died before its rename.
+    let c = Client::new("staletmp", Sim::new());
+    let mut u = c.updater();
+    u.refresh().unwrap();
+    let stale = c
+        .metadata_dir()
+        .join(".tmp")
+        .join(".timestamp.json.999.0.0.tmp");
+    std::fs::write(&stale, b"half a timestamp").unwrap();
+    u.refresh().unwrap();
+    assert!(!stale.exists(), "stale temporary file not removed");
+    assert!(c.temp_files().is_empty(), "{:?}", c.temp_files());
+}

@@ -170,7 +170,6 @@ impl Hashes {
     }
 }
 
-
 impl ToJson for Hashes {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();

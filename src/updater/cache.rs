@@ -9,6 +9,7 @@
 //! DIR/timestamp.json, DIR/snapshot.json, DIR/targets.json
 //! DIR/ROLE.json                  delegated roles, the name percent-encoded ("a%2Fb.json")
 //! DIR/.lock                      advisory lock file
+//! DIR/.tmp/                      temporary files of writes in progress
 //! ```
 //!
 //! Every file is written to a temporary file in the same directory, then renamed over the old
@@ -47,8 +48,8 @@ pub fn quote(s: &str) -> String {
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A temporary file name beside `path`, unique across processes and threads.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
+/// A temporary file name for `path` in `dir`, unique across processes and threads.
+pub(crate) fn temp_path_in(dir: &Path, path: &Path) -> PathBuf {
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -58,7 +59,12 @@ pub(crate) fn temp_path(path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.{n}.{nanos:x}.tmp", std::process::id()))
+    dir.join(format!(".{name}.{}.{n}.{nanos:x}.tmp", std::process::id()))
+}
+
+/// A temporary file name beside `path`, unique across processes and threads.
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
+    temp_path_in(path.parent().unwrap_or(Path::new(".")), path)
 }
 
 /// Writes `data` to `path` atomically and durably: temporary file in the same directory,
@@ -70,7 +76,12 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 /// Writes `data` to `path` through a temporary file in the same directory and a rename;
 /// flushed to disk first when `durable`.
 pub(crate) fn write_replace(path: &Path, data: &[u8], durable: bool) -> Result<()> {
-    let tmp = temp_path(path);
+    write_replace_via(&temp_path(path), path, data, durable)
+}
+
+/// [`write_replace`] through the temporary file `tmp`, which must be on the same file system.
+fn write_replace_via(tmp: &Path, path: &Path, data: &[u8], durable: bool) -> Result<()> {
+    let tmp = tmp.to_path_buf();
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(data)?;
@@ -115,6 +126,10 @@ pub(crate) fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
 #[derive(Debug)]
 pub(crate) struct MetadataCache {
     dir: PathBuf,
+    /// `DIR/.tmp`: temporary files of writes in progress. Every metadata write happens under
+    /// the cache lock, so whatever is there while the lock is held was left by a process
+    /// that died mid-write, and is removed.
+    tmp_dir: PathBuf,
     sync_all: bool,
 }
 
@@ -128,10 +143,33 @@ impl MetadataCache {
     /// otherwise only the rollback baselines are (see the module docs).
     pub fn open(dir: &Path, sync_all: bool) -> Result<MetadataCache> {
         fs::create_dir_all(dir.join("root_history")).map_err(|e| Error::io(dir, e))?;
+        let tmp_dir = dir.join(".tmp");
+        fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         Ok(MetadataCache {
             dir: dir.to_path_buf(),
+            tmp_dir,
             sync_all,
         })
+    }
+
+    /// Removes temporary files left by processes that died while writing. Call with the lock
+    /// held.
+    pub fn remove_stale_temp_files(&self) {
+        if let Ok(entries) = fs::read_dir(&self.tmp_dir) {
+            for e in entries.flatten() {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Replaces `path` (in the cache) with `data` through a temporary file in `DIR/.tmp`.
+    fn replace(&self, path: &Path, data: &[u8], durable: bool) -> Result<()> {
+        write_replace_via(&temp_path_in(&self.tmp_dir, path), path, data, durable)
+    }
+
+    /// Persists `data` as the cached `root.json` (the newest trusted root).
+    pub fn write_root_json(&self, data: &[u8]) -> Result<()> {
+        self.replace(&self.dir.join("root.json"), data, true)
     }
 
     /// Takes the cache's exclusive lock, waiting for other processes (and other updaters of
@@ -164,7 +202,7 @@ impl MetadataCache {
 
     pub fn write(&self, role: &str, data: &[u8]) -> Result<()> {
         let durable = self.sync_all || role == "timestamp" || role == "snapshot";
-        write_replace(&self.role_path(role), data, durable)
+        self.replace(&self.role_path(role), data, durable)
     }
 
     pub fn remove(&self, role: &str) -> Result<()> {
@@ -182,7 +220,7 @@ impl MetadataCache {
 
     /// Persists root `version` in the root history (5.3.8).
     pub fn write_root(&self, version: u64, data: &[u8]) -> Result<()> {
-        write_atomic(&self.root_path(version), data)
+        self.replace(&self.root_path(version), data, true)
     }
 }
 

@@ -125,7 +125,7 @@ impl Updater {
             .map(|m| m.signed.version);
         if cached.is_none_or(|v| v < updater.set.root().version) {
             let _lock = updater.cache.lock()?;
-            write_atomic(&updater.root_json(), &updater.root_bytes)?;
+            updater.cache.write_root_json(&updater.root_bytes)?;
         }
         Ok(updater)
     }
@@ -159,6 +159,7 @@ impl Updater {
         self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
         self.refreshed = false;
         let _lock = self.cache.lock()?;
+        self.cache.remove_stale_temp_files();
         self.load_root()?;
         self.load_timestamp()?;
         self.load_snapshot()?;
@@ -227,7 +228,7 @@ impl Updater {
             Ok(())
         })();
         if self.set.root().version != start {
-            write_atomic(&self.root_json(), &self.root_bytes)?;
+            self.cache.write_root_json(&self.root_bytes)?;
         }
         result
     }

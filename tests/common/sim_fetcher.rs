@@ -397,12 +397,13 @@ impl Client {
     pub fn temp_files(&self) -> Vec<String> {
         let mut v = Vec::new();
         for d in [self.metadata_dir(), self.targets_dir()] {
-            v.extend(
-                Self::list(&d)
-                    .into_iter()
-                    .filter(|n| n.ends_with(".tmp") || n.starts_with('.') && n != ".lock"),
-            );
+            v.extend(Self::list(&d).into_iter().filter(|n| {
+                n.ends_with(".tmp") && n != ".tmp"
+                    || n.starts_with('.') && n != ".lock" && n != ".tmp"
+            }));
         }
+        // Temporary files of metadata writes live in DIR/.tmp.
+        v.extend(Self::list(&self.metadata_dir().join(".tmp")));
         v
     }
 }
