@@ -184,5 +184,24 @@ impl Error {
     }
 }
 
+/// `s` quoted for an error message, cut to its first 64 characters: error messages quote
+/// values from untrusted documents, which may be enormous.
+pub(crate) fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}... ({} bytes)", &s[..cut], s.len()),
+    }
+}
+
+const EXCERPT_CHARS: usize = 64;
+
+/// `s` cut to its first 64 characters, unquoted.
+pub(crate) fn truncated(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        None => s.to_string(),
+        Some((cut, _)) => s[..cut].to_string(),
+    }
+}
+
 /// `Result` with libtuf's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

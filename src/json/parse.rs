@@ -40,10 +40,21 @@ impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Path::Root => f.write_str("(document)"),
-            Path::Key(Path::Root, k) => f.write_str(k),
-            Path::Key(parent, k) => write!(f, "{parent}.{k}"),
+            Path::Key(Path::Root, k) => write_key(f, k),
+            Path::Key(parent, k) => {
+                write!(f, "{parent}.")?;
+                write_key(f, k)
+            }
             Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
+    }
+}
+
+/// Writes a key of a path, cut to 64 characters (keys come from untrusted documents).
+fn write_key(f: &mut fmt::Formatter<'_>, k: &str) -> fmt::Result {
+    match k.char_indices().nth(64) {
+        None => f.write_str(k),
+        Some((cut, _)) => write!(f, "{}...", &k[..cut]),
     }
 }
 
@@ -286,7 +297,9 @@ impl<'a> Parser<'a> {
                 self.object(path, |p, k| {
                     let v = p.value(&path.key(&k))?;
                     if map.insert(k.to_string(), v).is_some() {
-                        return Err(path.error(format!("duplicate key {k:?}")));
+                        return Err(
+                            path.error(format!("duplicate key {}", crate::error::excerpt(&k)))
+                        );
                     }
                     Ok(())
                 })?;

@@ -166,3 +166,12 @@ fn writer_sorts_many_members_and_large_ones() {
         }
     }
 }
+
+#[test]
+fn error_messages_cut_long_untrusted_strings() {
+    let key = "k".repeat(10_000);
+    let doc = format!("{{\"{key}\":1,\"{key}\":2}}");
+    let msg = err(doc.as_bytes());
+    assert!(msg.contains("duplicate key"), "{}", &msg[..100]);
+    assert!(msg.len() < 400, "{} bytes", msg.len());
+}

@@ -3,7 +3,7 @@
 
 use super::fields::{once, positive, required};
 use super::time::DateTime;
-use crate::error::{Error, Result};
+use crate::error::{excerpt, truncated, Error, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
 
 /// The major version of the TUF specification this library implements.
@@ -74,12 +74,13 @@ pub fn check_spec_version(v: &str) -> std::result::Result<(), String> {
             .iter()
             .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(format!("{v:?} is not of the form X.Y or X.Y.Z"));
+        return Err(format!("{} is not of the form X.Y or X.Y.Z", excerpt(v)));
     }
     match parts[0].parse::<u64>() {
         Ok(SPEC_MAJOR) => Ok(()),
         _ => Err(format!(
-            "unsupported specification version {v:?} (major version {SPEC_MAJOR} is supported)"
+            "unsupported specification version {} (major version {SPEC_MAJOR} is supported)",
+            excerpt(v)
         )),
     }
 }
@@ -118,7 +119,7 @@ impl Common {
                     return Err(Error::WrongType {
                         role: role.as_str().into(),
                         expected: role.as_str().into(),
-                        got: got.into_owned(),
+                        got: truncated(&got),
                     });
                 }
                 once(&mut self.typ, (), &fp)?;
@@ -136,7 +137,8 @@ impl Common {
                 let s = p.string(&fp)?;
                 let t = DateTime::parse(&s).ok_or_else(|| {
                     fp.error(format!(
-                        "{s:?} is not a date-time of the form YYYY-MM-DDTHH:MM:SSZ"
+                        "{} is not a date-time of the form YYYY-MM-DDTHH:MM:SSZ",
+                        excerpt(&s)
                     ))
                 })?;
                 once(&mut self.expires, t, &fp)?;

@@ -8,7 +8,7 @@ use super::common::RoleType;
 use super::fields::{map, once, positive, required, strings, unique_strings, unknown};
 use super::matching::{self, SuccinctBins};
 use super::Key;
-use crate::error::Result;
+use crate::error::{excerpt, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
 
 /// Which targets a delegated role is trusted for.
@@ -71,7 +71,7 @@ impl DelegatedRole {
         if RoleType::is_top_level(&name) {
             return Err(path
                 .key("name")
-                .error(format!("{name:?} is a top-level role name")));
+                .error(format!("{} is a top-level role name", excerpt(&name))));
         }
         // python-tuf requires exactly one of the two (digest 1.12).
         let paths = match (paths, prefixes) {
@@ -279,7 +279,7 @@ impl Delegations {
                         if !names.insert(role.name.clone()) {
                             return Err(ip
                                 .key("name")
-                                .error(format!("duplicate role name {:?}", role.name)));
+                                .error(format!("duplicate role name {}", excerpt(&role.name))));
                         }
                         list.push(role);
                         Ok(())

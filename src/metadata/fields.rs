@@ -85,7 +85,9 @@ pub(crate) fn unique_strings(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Vec<
     let mut seen = std::collections::HashSet::with_capacity(out.len());
     for (i, s) in out.iter().enumerate() {
         if !seen.insert(s.as_str()) {
-            return Err(path.index(i).error(format!("duplicate entry {s:?}")));
+            return Err(path
+                .index(i)
+                .error(format!("duplicate entry {}", crate::error::excerpt(s))));
         }
     }
     Ok(out)

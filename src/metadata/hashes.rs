@@ -139,7 +139,7 @@ impl Hashes {
                 Alg::Other(name) => {
                     return Err(Error::LengthOrHashMismatch {
                         what: what.into(),
-                        msg: format!("unsupported hash algorithm {name:?}"),
+                        msg: format!("unsupported hash algorithm {}", crate::error::excerpt(name)),
                     })
                 }
             };
