@@ -1,0 +1,13 @@
+//! The README shows examples-c/minimal.c exactly as it is built and tested.
+
+#[test]
+fn readme_c_example_is_examples_c_minimal() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let minimal = std::fs::read_to_string(dir.join("examples-c/minimal.c")).unwrap();
+    let block = format!("```c\n{}\n```", minimal.trim_end());
+    assert!(
+        readme.contains(&block),
+        "README.md's C example differs from examples-c/minimal.c"
+    );
+}
