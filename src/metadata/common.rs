@@ -87,7 +87,7 @@ pub fn check_spec_version(v: &str) -> std::result::Result<(), String> {
 
 /// Accumulates the common fields while a role's `signed` object is read.
 #[derive(Default)]
-pub(crate) struct Common {
+struct Common {
     typ: Option<()>,
     spec_version: Option<String>,
     version: Option<u64>,
@@ -103,7 +103,7 @@ pub(crate) struct CommonFields {
 
 impl Common {
     /// Reads `key` if it is a common field; returns false for other keys.
-    pub fn field(
+    fn field(
         &mut self,
         p: &mut Parser<'_>,
         key: &str,
@@ -149,7 +149,7 @@ impl Common {
     }
 
     /// The collected fields; fails if any is missing.
-    pub fn finish(self, path: &Path<'_>) -> Result<CommonFields> {
+    fn finish(self, path: &Path<'_>) -> Result<CommonFields> {
         required(self.typ, path, "_type")?;
         Ok(CommonFields {
             spec_version: required(self.spec_version, path, "spec_version")?,
@@ -157,6 +157,26 @@ impl Common {
             expires: required(self.expires, path, "expires")?,
         })
     }
+}
+
+/// Reads a `signed` object of type `role`: the common fields here, the role's own fields by
+/// `field(parser, key, path_of_value)`, which reads the value and returns true for a key it
+/// knows, and unknown fields kept in the returned map.
+pub(crate) fn read_signed<'a>(
+    p: &mut Parser<'a>,
+    path: &Path<'_>,
+    role: RoleType,
+    mut field: impl FnMut(&mut Parser<'a>, &str, &Path<'_>) -> Result<bool>,
+) -> Result<(CommonFields, Map)> {
+    let mut common = Common::default();
+    let mut extra = Map::new();
+    p.object(path, |p, k| {
+        if common.field(p, &k, path, role)? || field(p, &k, &path.key(&k))? {
+            return Ok(());
+        }
+        super::fields::unknown(p, &mut extra, k, path)
+    })?;
+    Ok((common.finish(path)?, extra))
 }
 
 /// Writes the common fields and unknown fields of a `signed` object.

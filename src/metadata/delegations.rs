@@ -269,7 +269,7 @@ impl Delegations {
         p.object(path, |p, k| {
             let fp = path.key(&k);
             match &*k {
-                "keys" => once(&mut keys, map(p, &fp, |p, kp, _| Key::read(p, kp))?, &fp),
+                "keys" => once(&mut keys, map(p, &fp, Key::read)?, &fp),
                 "roles" => {
                     let mut list = Vec::new();
                     let mut names = HashSet::new();

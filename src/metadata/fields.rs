@@ -45,12 +45,12 @@ pub(crate) fn unknown<'a>(
 pub(crate) fn map<'a, T>(
     p: &mut Parser<'a>,
     path: &Path<'_>,
-    mut read: impl FnMut(&mut Parser<'a>, &Path<'_>, &str) -> Result<T>,
+    mut read: impl FnMut(&mut Parser<'a>, &Path<'_>) -> Result<T>,
 ) -> Result<BTreeMap<String, T>> {
     let mut items: Vec<(String, T)> = Vec::new();
     let mut sorted = true;
     p.object(path, |p, k| {
-        let v = read(p, &path.key(&k), &k)?;
+        let v = read(p, &path.key(&k))?;
         if let Some((last, _)) = items.last() {
             if **last == *k {
                 return Err(path.key(&k).error("duplicate key"));

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{write_common, Common, RoleType, Signed, SPEC_VERSION};
+use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, positive, required, unknown};
 use super::hashes::Hashes;
 use super::time::DateTime;
@@ -123,31 +123,23 @@ impl Signed for Timestamp {
     const TYPE: RoleType = RoleType::Timestamp;
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Timestamp> {
-        let mut common = Common::default();
         let mut meta = None;
-        let mut extra = Map::new();
-        p.object(path, |p, k| {
-            if common.field(p, &k, path, RoleType::Timestamp)? {
-                return Ok(());
+        let (c, extra) = read_signed(p, path, RoleType::Timestamp, |p, k, fp| {
+            if k != "meta" {
+                return Ok(false);
             }
-            let fp = path.key(&k);
-            match &*k {
-                "meta" => {
-                    let mut m = map(p, &fp, |p, mp, _| MetaFile::read(p, mp))?;
-                    let snap = m
-                        .remove("snapshot.json")
-                        .ok_or_else(|| fp.error("missing required entry \"snapshot.json\""))?;
-                    if let Some(other) = m.keys().next() {
-                        return Err(fp
-                            .key(other)
-                            .error("timestamp meta may only contain \"snapshot.json\""));
-                    }
-                    once(&mut meta, snap, &fp)
-                }
-                _ => unknown(p, &mut extra, k, path),
+            let mut m = map(p, fp, MetaFile::read)?;
+            let snap = m
+                .remove("snapshot.json")
+                .ok_or_else(|| fp.error("missing required entry \"snapshot.json\""))?;
+            if let Some(other) = m.keys().next() {
+                return Err(fp
+                    .key(other)
+                    .error("timestamp meta may only contain \"snapshot.json\""));
             }
+            once(&mut meta, snap, fp)?;
+            Ok(true)
         })?;
-        let c = common.finish(path)?;
         Ok(Timestamp {
             spec_version: c.spec_version,
             version: c.version,
@@ -225,24 +217,14 @@ impl Signed for Snapshot {
     const TYPE: RoleType = RoleType::Snapshot;
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Snapshot> {
-        let mut common = Common::default();
         let mut meta = None;
-        let mut extra = Map::new();
-        p.object(path, |p, k| {
-            if common.field(p, &k, path, RoleType::Snapshot)? {
-                return Ok(());
+        let (c, extra) = read_signed(p, path, RoleType::Snapshot, |p, k, fp| {
+            if k != "meta" {
+                return Ok(false);
             }
-            let fp = path.key(&k);
-            match &*k {
-                "meta" => once(
-                    &mut meta,
-                    map(p, &fp, |p, mp, _| MetaFile::read(p, mp))?,
-                    &fp,
-                ),
-                _ => unknown(p, &mut extra, k, path),
-            }
+            once(&mut meta, map(p, fp, MetaFile::read)?, fp)?;
+            Ok(true)
         })?;
-        let c = common.finish(path)?;
         Ok(Snapshot {
             spec_version: c.spec_version,
             version: c.version,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{write_common, Common, RoleType, Signed, SPEC_VERSION};
+use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, positive, required, unique_strings, unknown};
 use super::time::DateTime;
 use super::Key;
@@ -166,26 +166,16 @@ impl Signed for Root {
     const TYPE: RoleType = RoleType::Root;
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Root> {
-        let mut common = Common::default();
         let (mut cs, mut keys, mut roles) = (None, None, None);
-        let mut extra = Map::new();
-        p.object(path, |p, k| {
-            if common.field(p, &k, path, RoleType::Root)? {
-                return Ok(());
+        let (c, extra) = read_signed(p, path, RoleType::Root, |p, k, fp| {
+            match k {
+                "consistent_snapshot" => once(&mut cs, p.bool(fp)?, fp)?,
+                "keys" => once(&mut keys, map(p, fp, Key::read)?, fp)?,
+                "roles" => once(&mut roles, map(p, fp, RoleKeys::read)?, fp)?,
+                _ => return Ok(false),
             }
-            let fp = path.key(&k);
-            match &*k {
-                "consistent_snapshot" => once(&mut cs, p.bool(&fp)?, &fp),
-                "keys" => once(&mut keys, map(p, &fp, |p, kp, _| Key::read(p, kp))?, &fp),
-                "roles" => once(
-                    &mut roles,
-                    map(p, &fp, |p, rp, _| RoleKeys::read(p, rp))?,
-                    &fp,
-                ),
-                _ => unknown(p, &mut extra, k, path),
-            }
+            Ok(true)
         })?;
-        let c = common.finish(path)?;
         let roles: BTreeMap<String, RoleKeys> = required(roles, path, "roles")?;
         for r in RoleType::ALL {
             if !roles.contains_key(r.as_str()) {

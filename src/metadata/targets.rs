@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{write_common, Common, RoleType, Signed, SPEC_VERSION};
+use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::delegations::Delegations;
-use super::fields::{once, required, unknown};
+use super::fields::{map, once, required, unknown};
 use super::hashes::{check_length, Hashes};
 use super::time::DateTime;
 use crate::error::Result;
@@ -106,25 +106,15 @@ impl Signed for Targets {
     const TYPE: RoleType = RoleType::Targets;
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Targets> {
-        let mut common = Common::default();
         let (mut targets, mut delegations) = (None, None);
-        let mut extra = Map::new();
-        p.object(path, |p, k| {
-            if common.field(p, &k, path, RoleType::Targets)? {
-                return Ok(());
+        let (c, extra) = read_signed(p, path, RoleType::Targets, |p, k, fp| {
+            match k {
+                "targets" => once(&mut targets, map(p, fp, TargetFile::read)?, fp)?,
+                "delegations" => once(&mut delegations, Delegations::read(p, fp)?, fp)?,
+                _ => return Ok(false),
             }
-            let fp = path.key(&k);
-            match &*k {
-                "targets" => once(
-                    &mut targets,
-                    super::fields::map(p, &fp, |p, tp, _| TargetFile::read(p, tp))?,
-                    &fp,
-                ),
-                "delegations" => once(&mut delegations, Delegations::read(p, &fp)?, &fp),
-                _ => unknown(p, &mut extra, k, path),
-            }
+            Ok(true)
         })?;
-        let c = common.finish(path)?;
         Ok(Targets {
             spec_version: c.spec_version,
             version: c.version,
