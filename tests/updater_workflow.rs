@@ -1165,3 +1165,18 @@ fn temporary_files_of_a_process_that_died_mid_write_are_removed() {
     assert!(!stale.exists(), "stale temporary file not removed");
     assert!(c.temp_files().is_empty(), "{:?}", c.temp_files());
 }
+
+#[test]
+fn an_updater_can_move_between_threads() {
+    // The documented thread model: Send (one thread at a time, may move between threads).
+    fn assert_send<T: Send>() {}
+    assert_send::<tuf::updater::Updater>();
+    let c = Client::new("sendthread", Sim::new());
+    let mut u = c.updater();
+    let handle = std::thread::spawn(move || {
+        u.refresh().unwrap();
+        u
+    });
+    let u = handle.join().unwrap();
+    assert_eq!(u.trusted_set().root().version, 1);
+}
