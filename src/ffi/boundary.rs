@@ -44,3 +44,24 @@ fn outcome_code(e: &tuf_error) -> tuf_result {
 pub(crate) fn value<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_result_code_and_an_error() {
+        let mut err: *mut tuf_error = std::ptr::null_mut();
+        let code = run(&mut err, || panic!("boom"));
+        assert_eq!(code, TUF_ERR_PANIC);
+        assert!(!err.is_null());
+        // SAFETY: `err` was just created by `run`.
+        let e = unsafe { Box::from_raw(err) };
+        assert_eq!(super::super::error::tuf_error_code(&*e), TUF_ERR_PANIC);
+        assert_eq!(value(7, || -> i32 { panic!("boom") }), 7);
+        // Success leaves *err NULL, even if it held something before.
+        let mut err2: *mut tuf_error = std::ptr::dangling_mut();
+        assert_eq!(run(&mut err2, || Ok(())), TUF_OK);
+        assert!(err2.is_null());
+    }
+}
