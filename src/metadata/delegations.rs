@@ -40,11 +40,22 @@ pub struct DelegatedRole {
 impl DelegatedRole {
     /// Whether `target` is within this role's paths (digest 4.1, 4.2).
     pub fn covers(&self, target: &str) -> bool {
+        self.covers_with(target, &std::cell::OnceCell::new())
+    }
+
+    /// [`covers`](Self::covers), with the target's hex SHA-256 computed at most once for
+    /// all the roles of a delegation (`path_hash_prefixes`, digest 4.2).
+    fn covers_with(&self, target: &str, hash_hex: &std::cell::OnceCell<String>) -> bool {
         match &self.paths {
             PathSpec::Paths(patterns) => patterns
                 .iter()
                 .any(|p| matching::path_matches_pattern(target, p)),
-            PathSpec::HashPrefixes(prefixes) => matching::matches_any_hash_prefix(target, prefixes),
+            PathSpec::HashPrefixes(prefixes) => {
+                let hex = hash_hex.get_or_init(|| matching::target_path_hash_hex(target));
+                prefixes
+                    .iter()
+                    .any(|p| matching::path_hash_prefix_matches(hex, p))
+            }
         }
     }
 
@@ -231,12 +242,15 @@ impl Delegations {
         target: &'a str,
     ) -> Box<dyn Iterator<Item = (Cow<'a, str>, bool)> + 'a> {
         match &self.roles {
-            DelegatedRoles::Roles(roles) => Box::new(
-                roles
-                    .iter()
-                    .filter(move |r| r.covers(target))
-                    .map(|r| (Cow::Borrowed(r.name.as_str()), r.terminating)),
-            ),
+            DelegatedRoles::Roles(roles) => {
+                let hash_hex = std::cell::OnceCell::new();
+                Box::new(
+                    roles
+                        .iter()
+                        .filter(move |r| r.covers_with(target, &hash_hex))
+                        .map(|r| (Cow::Borrowed(r.name.as_str()), r.terminating)),
+                )
+            }
             DelegatedRoles::Succinct(s) => Box::new(std::iter::once((
                 Cow::Owned(s.bins.bin_for_target(target)),
                 true,

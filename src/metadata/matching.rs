@@ -10,7 +10,6 @@
 //! Everything here is a pure function of its arguments: no I/O, no allocation beyond the
 //! returned values and a small compiled form of each pattern, and no panics on any input.
 
-use std::fmt::Write as _;
 
 use crate::error::{Error, Result};
 
@@ -323,12 +322,7 @@ pub fn target_path_hash(target: &str) -> [u8; 32] {
 
 /// Lowercase hex SHA-256 of the UTF-8 bytes of a target path (digest 4.2).
 pub fn target_path_hash_hex(target: &str) -> String {
-    let mut s = String::with_capacity(64);
-    for b in target_path_hash(target) {
-        // Writing to a String cannot fail.
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    crate::crypto::hex::encode(&target_path_hash(target))
 }
 
 /// Does the lowercase hex digest `target_hash_hex` start with `prefix`? (digest 4.2, item 31)
