@@ -10,7 +10,6 @@
 //! Everything here is a pure function of its arguments: no I/O, no allocation beyond the
 //! returned values and a small compiled form of each pattern, and no panics on any input.
 
-
 use crate::error::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------

@@ -105,33 +105,31 @@ impl Updater {
         let now = config.reference_time.unwrap_or_else(DateTime::now);
         let set = TrustedSet::new(&root_bytes, now, config.policy.clone())?;
         {
+            // Persist the trusted root in the history, and keep the cached root.json at
+            // least as new as it.
             let _lock = cache.lock()?;
             let v = set.root().version;
             if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
                 cache.write_root(v, &root_bytes)?;
             }
+            let cached_version = cache::read_limited(
+                &config.metadata_dir.join("root.json"),
+                config.root_max_length,
+            )
+            .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
+            .map(|m| m.signed.version);
+            if cached_version.is_none_or(|cached| cached < v) {
+                cache.write_root_json(&root_bytes)?;
+            }
         }
-        let updater = Updater {
+        Ok(Updater {
             config,
             fetcher,
             cache,
             set,
             root_bytes,
             refreshed: false,
-        };
-        // Keep the cached root.json at least as new as the bootstrap root.
-        let cached = cache::read_limited(&updater.root_json(), updater.config.root_max_length)
-            .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
-            .map(|m| m.signed.version);
-        if cached.is_none_or(|v| v < updater.set.root().version) {
-            let _lock = updater.cache.lock()?;
-            updater.cache.write_root_json(&updater.root_bytes)?;
-        }
-        Ok(updater)
-    }
-
-    fn root_json(&self) -> PathBuf {
-        self.config.metadata_dir.join("root.json")
+        })
     }
 
     /// The configuration in use.
@@ -145,10 +143,7 @@ impl Updater {
     }
 
     fn metadata_url(&self, role: &str, version: Option<u64>) -> String {
-        match version {
-            Some(v) => format!("{}{v}.{}.json", self.config.metadata_base_url, quote(role)),
-            None => format!("{}{}.json", self.config.metadata_base_url, quote(role)),
-        }
+        metadata_url(&self.config.metadata_base_url, role, version)
     }
 
     /// Updates the top-level metadata: root (5.3), timestamp (5.4), snapshot (5.5) and
@@ -444,6 +439,15 @@ impl Updater {
     }
 }
 
+/// The URL of role `role`'s metadata: `BASE/ROLE.json`, or `BASE/VERSION.ROLE.json` under
+/// consistent snapshots, the role name percent-encoded (python-tuf's `_download_metadata`).
+fn metadata_url(base: &str, role: &str, version: Option<u64>) -> String {
+    match version {
+        Some(v) => format!("{base}{v}.{}.json", quote(role)),
+        None => format!("{base}{}.json", quote(role)),
+    }
+}
+
 /// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
 /// remote one (with the length from snapshot meta, or the configured maximum), persisted once
 /// accepted. Roles already trusted are not loaded again.
@@ -481,10 +485,7 @@ fn load_targets(
             Err(e) => config.log(LogLevel::Debug, || format!("cached {role} not valid: {e}")),
         }
     }
-    let url = match version {
-        Some(v) => format!("{}{v}.{}.json", config.metadata_base_url, quote(role)),
-        None => format!("{}{}.json", config.metadata_base_url, quote(role)),
-    };
+    let url = metadata_url(&config.metadata_base_url, role, version);
     let data = fetch_bytes(fetcher, &url, length)?;
     let v = set
         .update_delegated_targets(&data, role, delegator)?
