@@ -253,3 +253,38 @@ int tu_copytree(const char *src, const char *dst) {
     closedir(d);
     return rc;
 }
+
+static int walk(const char *dir, const char *rel,
+                void (*fn)(void *userdata, const char *rel, const char *full), void *userdata) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+    if (d == NULL) {
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        char *full, *sub;
+        struct stat st;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        full = tu_format("%s/%s", dir, e->d_name);
+        sub = rel[0] != '\0' ? tu_format("%s/%s", rel, e->d_name) : tu_format("%s", e->d_name);
+        if (stat(full, &st) != 0) {
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk(full, sub, fn, userdata);
+        } else if (S_ISREG(st.st_mode)) {
+            fn(userdata, sub, full);
+        }
+        free(full);
+        free(sub);
+    }
+    closedir(d);
+    return rc;
+}
+
+int tu_walk(const char *dir, void (*fn)(void *userdata, const char *rel, const char *full),
+            void *userdata) {
+    return walk(dir, "", fn, userdata);
+}

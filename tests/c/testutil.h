@@ -62,6 +62,10 @@ char *tu_mkdtemp(void);
 void tu_rmtree(const char *path);
 /* Copies the directory tree `src` to `dst` (created). Returns 0 on success. */
 int tu_copytree(const char *src, const char *dst);
+/* Calls `fn(userdata, relative_path, full_path)` for every regular file under `dir` (relative
+ * paths use '/'). Returns 0 on success. */
+int tu_walk(const char *dir, void (*fn)(void *userdata, const char *rel, const char *full),
+            void *userdata);
 /* Reads a whole file; returns a malloc'd buffer (NUL-terminated, not counted in *len) or
  * NULL. */
 unsigned char *tu_read_file(const char *path, size_t *len);
