@@ -126,8 +126,9 @@ typedef void (*tuf_progress_callback)(void *userdata, uint64_t received, uint64_
 
 /**
  * A metadata loader for `tuf_verifier_find_target`: writes the bytes of the metadata of
- * delegated role `role` (NUL-terminated UTF-8) into `sink`, at most `max_length` bytes.
- * Returns 0 on success, any other value on failure.
+ * role `role` (NUL-terminated UTF-8: a delegated role, or "targets" when it is not trusted
+ * yet) into `sink`, at most `max_length` bytes. Returns 0 on success, any other value on
+ * failure.
  */
 typedef int (*tuf_load_callback)(void *userdata, const char *role, uint64_t max_length, tuf_sink *sink);
 
@@ -544,10 +545,13 @@ bool tuf_verifier_timestamp_snapshot_keys_rotated(const tuf_verifier *verifier);
 
 /**
  * Finds `target_path` by the pre-order delegation search (spec 5.6.7), starting at the
- * trusted top-level targets. Delegated roles not yet trusted are asked of `load`, which
- * writes the bytes of `ROLE.json` into the sink; they are verified before use.
- * `max_delegations`: most delegated roles visited (0: the default, 32). On success `*out`
- * owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists the target.
+ * top-level targets. Roles not yet trusted are asked of `load`, which writes the bytes of
+ * `ROLE.json` into the sink; they are verified before use. These are the delegated roles the
+ * search reaches, and "targets" itself if `tuf_verifier_update_targets` was not called (the
+ * snapshot must be trusted by then). A non-zero return of `load` ends the search with
+ * `TUF_ERR_DOWNLOAD`. `max_delegations`: most delegated roles visited (0: the default, 32).
+ * On success `*out` owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists
+ * the target.
  */
 tuf_result tuf_verifier_find_target(tuf_verifier *verifier, const char *target_path, uint32_t max_delegations, tuf_load_callback load, void *userdata, tuf_target_info **out, tuf_error **err);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc)
-# and the Python interoperability harness (python-tuf 7.0.1 in a private venv).
+# Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
+# the Python interoperability harness (python-tuf 7.0.1 in a private venv) and the C tests
+# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan).
 #
 #   tests/run.sh
 #
@@ -92,12 +93,32 @@ run_python_harness_tests() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# C / CMake tests (ctest) go here once the C ABI has a header and a CMake project, e.g.:
-#   cmake -S tests/c -B target/ctest -G Ninja && cmake --build target/ctest &&
-#   ctest --test-dir target/ctest --output-on-failure
-# Until then this is a no-op.
+# C tests (ctest, tests/c/): CMake builds of libtuf's C side in target/ctest/VARIANT, sharing
+# cargo's target/ (debug profile) with the steps above:
+#   debug  Debug build: the C test programs, each also under valgrind (valgrind_<name>, when
+#          valgrind is installed), the exported-symbol, header and install-tree checks
+#   asan   Debug build with TUF_SANITIZE=ON: the C test programs under ASan and UBSan
 run_c_tests() {
-    echo "(no C tests yet)"
+    local variant="$1"
+    local dir="$REPO/target/ctest/$variant"
+    local generator="Unix Makefiles"
+    if command -v ninja >/dev/null 2>&1; then
+        generator="Ninja"
+    fi
+    local options=(-DCMAKE_BUILD_TYPE=Debug -DTUF_BUILD_EXAMPLES=ON -DTUF_BUILD_TESTS=ON)
+    if [[ "$variant" == asan ]]; then
+        options+=(-DTUF_SANITIZE=ON)
+    else
+        options+=(-DTUF_SANITIZE=OFF)
+    fi
+    # A build directory made with another generator cannot be reused.
+    if [[ -f "$dir/CMakeCache.txt" ]] &&
+        ! grep -qx "CMAKE_GENERATOR:INTERNAL=$generator" "$dir/CMakeCache.txt"; then
+        rm -rf "$dir"
+    fi
+    cmake -S "$REPO" -B "$dir" -G "$generator" "${options[@]}" &&
+        cmake --build "$dir" --parallel "$(nproc)" &&
+        (cd "$dir" && ctest --output-on-failure --parallel "$(nproc)")
 }
 # ---------------------------------------------------------------------------------------------
 
@@ -114,7 +135,8 @@ step "cargo test (all targets)" cargo test "${CARGO_LOCKED[@]}" --all-targets
 step "cargo test (doc)" cargo test "${CARGO_LOCKED[@]}" --doc
 step "demo (the README's main job, debug build)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
 step "python harness (pytest)" run_python_harness_tests
-step "C tests (ctest)" run_c_tests
+step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
+step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 
 section "summary"
 if ((${#FAILED[@]})); then

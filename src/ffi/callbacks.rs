@@ -86,8 +86,9 @@ pub type tuf_fetch_callback = Option<
 >;
 
 /// A metadata loader for `tuf_verifier_find_target`: writes the bytes of the metadata of
-/// delegated role `role` (NUL-terminated UTF-8) into `sink`, at most `max_length` bytes.
-/// Returns 0 on success, any other value on failure.
+/// role `role` (NUL-terminated UTF-8: a delegated role, or "targets" when it is not trusted
+/// yet) into `sink`, at most `max_length` bytes. Returns 0 on success, any other value on
+/// failure.
 pub type tuf_load_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,

@@ -225,10 +225,13 @@ pub extern "C" fn tuf_verifier_timestamp_snapshot_keys_rotated(
 }
 
 /// Finds `target_path` by the pre-order delegation search (spec 5.6.7), starting at the
-/// trusted top-level targets. Delegated roles not yet trusted are asked of `load`, which
-/// writes the bytes of `ROLE.json` into the sink; they are verified before use.
-/// `max_delegations`: most delegated roles visited (0: the default, 32). On success `*out`
-/// owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists the target.
+/// top-level targets. Roles not yet trusted are asked of `load`, which writes the bytes of
+/// `ROLE.json` into the sink; they are verified before use. These are the delegated roles the
+/// search reaches, and "targets" itself if `tuf_verifier_update_targets` was not called (the
+/// snapshot must be trusted by then). A non-zero return of `load` ends the search with
+/// `TUF_ERR_DOWNLOAD`. `max_delegations`: most delegated roles visited (0: the default, 32).
+/// On success `*out` owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists
+/// the target.
 #[no_mangle]
 pub extern "C" fn tuf_verifier_find_target(
     verifier: *mut tuf_verifier,

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# test_api.c calls every function declared in tuf.h.
+#
+#   check_api_coverage.sh TUF_H TEST_API_C
+set -euo pipefail
+
+header="$1"
+source="$2"
+passed=0
+failed=0
+for f in $(grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *]tuf_[a-z0-9_]+\(' "$header" | grep -v '^typedef' |
+    sed -E 's/^.*[ *](tuf_[a-z0-9_]+)\(.*$/\1/' | sort); do
+    if grep -Eq "\\b$f\\(" "$source"; then
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $f is not called in $source"
+        failed=$((failed + 1))
+    fi
+done
+if [[ "$passed" -lt 50 ]]; then
+    echo "FAILED: only $passed functions found in $header"
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]
