@@ -1,42 +1,69 @@
 #!/usr/bin/env bash
 # Installs the system packages libtuf's build and tests need, when they are missing, on a
-# Debian-like machine (as root, or with sudo). Sourced or run by tests/run.sh, .ci/run and
-# examples-c/demo.sh; does nothing when everything is there.
+# Debian-like machine (as root, or with sudo). Run by examples-c/demo.sh (build needs) and
+# tests/run.sh (--tests); does nothing when everything is there.
 #
-#   tests/deps.sh            build needs: libcurl headers, pkg-config, cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also what the tests need: g++, valgrind, python3-venv
+#   tests/deps.sh            build: libcurl headers, pkg-config, cmake, a build tool, a C compiler
+#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, and the development
+#                            files of libcurl's own dependencies (for the static link check)
 set -euo pipefail
 
 want=()
-need_cmd() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
+have() { command -v "$1" >/dev/null 2>&1; }
 
 pkg-config --exists libcurl 2>/dev/null || want+=(libcurl4-openssl-dev)
-need_cmd pkg-config pkg-config
-need_cmd cmake cmake
-command -v ninja >/dev/null 2>&1 || command -v make >/dev/null 2>&1 || want+=(ninja-build)
-need_cmd cc gcc
+have pkg-config || want+=(pkg-config)
+have cmake || want+=(cmake)
+have ninja || have make || want+=(ninja-build)
+have gcc || want+=(gcc)
+[[ -e /usr/include/stdio.h ]] || want+=(libc6-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-    need_cmd c++ g++
-    need_cmd valgrind valgrind
-    need_cmd nm binutils
+    have g++ || want+=(g++)
+    have valgrind || want+=(valgrind)
+    { have nm && have readelf && have strip; } || want+=(binutils)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
 fi
-if ! command -v cargo >/dev/null 2>&1; then
+if ! have cargo; then
     echo "deps: cargo (Rust) is required; install it with rustup" >&2
     exit 1
 fi
 
-((${#want[@]} == 0)) && exit 0
-echo "deps: installing ${want[*]}"
 sudo=()
 if [[ $(id -u) != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || {
-        echo "deps: please install: ${want[*]}" >&2
-        exit 1
-    }
     sudo=(sudo)
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${want[@]}" </dev/null
+apt_updated=0
+apt_install() {
+    if [[ ${#sudo[@]} -gt 0 ]] && ! have sudo; then
+        echo "deps: please install: $*" >&2
+        return 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ((!apt_updated)); then
+        "${sudo[@]}" apt-get update -q
+        apt_updated=1
+    fi
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" </dev/null
+}
+
+if ((${#want[@]})); then
+    echo "deps: installing ${want[*]}"
+    apt_install "${want[@]}"
+fi
+
+# The static link check (tests/c/check_install.sh) needs the development files of libcurl's
+# own dependencies; it is skipped, with a message, where they cannot be installed.
+if [[ "${1:-}" == "--tests" ]]; then
+    static_missing=0
+    for l in $(pkg-config --static --libs-only-l libcurl); do
+        lib="lib${l#-l}.so"
+        [[ "$(gcc -print-file-name="$lib")" == "$lib" ]] && static_missing=1
+    done
+    if ((static_missing)); then
+        apt_install libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev \
+            libzstd-dev libidn2-dev libbrotli-dev libssl-dev zlib1g-dev ||
+            echo "deps: libcurl's static dependencies not installed; the static link check will be skipped"
+    fi
+fi
+exit 0

@@ -105,7 +105,8 @@ run_c_tests() {
     if command -v ninja >/dev/null 2>&1; then
         generator="Ninja"
     fi
-    local options=(-DCMAKE_BUILD_TYPE=Debug -DTUF_BUILD_EXAMPLES=ON -DTUF_BUILD_TESTS=ON)
+    local options=(-DCMAKE_BUILD_TYPE=Debug -DTUF_BUILD_EXAMPLES=ON -DTUF_BUILD_TESTS=ON
+        "-DTUF_CARGO_FLAGS=${CARGO_LOCKED[*]}")
     if [[ "$variant" == asan ]]; then
         options+=(-DTUF_SANITIZE=ON)
     else
@@ -127,16 +128,20 @@ if [[ "${CI:-}" == "true" && -f "$REPO/Cargo.lock" ]]; then
     CARGO_LOCKED=(--locked)
 fi
 
+section "system packages (tests/deps.sh --tests)"
+"$REPO/tests/deps.sh" --tests
 setup_python_venv
 
 step "cargo fmt" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --all-targets -- -D warnings
 step "cargo test (all targets)" cargo test "${CARGO_LOCKED[@]}" --all-targets
 step "cargo test (doc)" cargo test "${CARGO_LOCKED[@]}" --doc
-step "demo (the README's main job, debug build)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
+step "demo (the Rust verifier example)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
 step "python harness (pytest)" run_python_harness_tests
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+step "demo (the README's main job, in the Debug build)" \
+    env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 
 section "summary"
 if ((${#FAILED[@]})); then
