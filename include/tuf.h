@@ -304,9 +304,9 @@ tuf_result tuf_updater_config_set_prefix_targets_with_hash(tuf_updater_config *c
 tuf_result tuf_updater_config_set_strict_keyids(tuf_updater_config *config, bool value, tuf_error **err);
 
 /**
- * Sets whether delegated metadata and downloaded targets are flushed to disk before they
- * are renamed into place (default false; the root history, timestamp and snapshot always
- * are).
+ * Sets whether every metadata and target file is flushed to disk before it is renamed into
+ * place (default false: only a newly trusted root is; files lost to a power cut are fetched
+ * again and verified).
  */
 tuf_result tuf_updater_config_set_sync_all_writes(tuf_updater_config *config, bool value, tuf_error **err);
 

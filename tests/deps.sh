@@ -3,16 +3,17 @@
 # Debian-like machine (as root, or with sudo). Run by examples-c/demo.sh (build needs) and
 # tests/run.sh (--tests); does nothing when everything is there.
 #
-#   tests/deps.sh            build: libcurl headers, pkg-config, cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, and the development
-#                            files of libcurl's own dependencies (for the static link check)
+#   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
+#                            cmake, a build tool, a C compiler
+#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv
 set -euo pipefail
 
 want=()
 have() { command -v "$1" >/dev/null 2>&1; }
 
-pkg-config --exists libcurl 2>/dev/null || want+=(libcurl4-openssl-dev)
 have pkg-config || want+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || want+=(libssl-dev)
+pkg-config --exists zlib 2>/dev/null || want+=(zlib1g-dev)
 have cmake || want+=(cmake)
 have ninja || have make || want+=(ninja-build)
 have gcc || want+=(gcc)
@@ -52,18 +53,4 @@ if ((${#want[@]})); then
     apt_install "${want[@]}"
 fi
 
-# The static link check (tests/c/check_install.sh) needs the development files of libcurl's
-# own dependencies; it is skipped, with a message, where they cannot be installed.
-if [[ "${1:-}" == "--tests" ]]; then
-    static_missing=0
-    for l in $(pkg-config --static --libs-only-l libcurl); do
-        lib="lib${l#-l}.so"
-        [[ "$(gcc -print-file-name="$lib")" == "$lib" ]] && static_missing=1
-    done
-    if ((static_missing)); then
-        apt_install libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev \
-            libzstd-dev libidn2-dev libbrotli-dev libssl-dev zlib1g-dev ||
-            echo "deps: libcurl's static dependencies not installed; the static link check will be skipped"
-    fi
-fi
 exit 0

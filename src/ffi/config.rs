@@ -210,9 +210,9 @@ pub extern "C" fn tuf_updater_config_set_strict_keyids(
     })
 }
 
-/// Sets whether delegated metadata and downloaded targets are flushed to disk before they
-/// are renamed into place (default false; the root history, timestamp and snapshot always
-/// are).
+/// Sets whether every metadata and target file is flushed to disk before it is renamed into
+/// place (default false: only a newly trusted root is; files lost to a power cut are fetched
+/// again and verified).
 #[no_mangle]
 pub extern "C" fn tuf_updater_config_set_sync_all_writes(
     config: *mut tuf_updater_config,

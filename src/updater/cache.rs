@@ -17,12 +17,15 @@
 //! torn one. python-tuf makes `root.json` a symlink, replaced by remove-then-link; a plain file
 //! replaced by rename is atomic, and python-tuf reads either.
 //!
-//! Durability across power loss costs an fsync per file (milliseconds each), so it is spent
-//! where it protects something: the root history, `timestamp.json` and `snapshot.json` are
-//! flushed before the rename and their directory after it, because they are the rollback
-//! baselines (digest 6.20). Other metadata and target files are pinned by hashes and versions
-//! in those files, so a file lost or torn by a power cut is detected and fetched again; they
-//! are flushed too when `UpdaterConfig::sync_all_writes` is set.
+//! Durability across power loss costs an fsync per file, and an fsync also waits for whatever
+//! else the system has yet to write (milliseconds to hundreds of them on a busy machine), so it
+//! is spent where it protects something that cannot be fetched again: when a refresh moves to
+//! a new root, `root.json` is flushed before the rename and its directory after it, so that a
+//! power cut cannot bring back a root whose keys the new one revoked. Everything else is
+//! verified again whenever it is used, so a file lost or torn by a power cut is detected and
+//! fetched again; what it can cost is the newest rollback baseline (timestamp and snapshot
+//! versions, digest 6.20), as in python-tuf, which never flushes. `UpdaterConfig::
+//! sync_all_writes` flushes every metadata and target file.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -140,7 +143,7 @@ pub(crate) struct CacheLock {
 
 impl MetadataCache {
     /// The cache in `dir` (created if missing). With `sync_all`, every write is durable;
-    /// otherwise only the rollback baselines are (see the module docs).
+    /// otherwise only a new trusted root is (see the module docs).
     pub fn open(dir: &Path, sync_all: bool) -> Result<MetadataCache> {
         fs::create_dir_all(dir.join("root_history")).map_err(|e| Error::io(dir, e))?;
         let tmp_dir = dir.join(".tmp");
@@ -167,9 +170,10 @@ impl MetadataCache {
         write_replace_via(&temp_path_in(&self.tmp_dir, path), path, data, durable)
     }
 
-    /// Persists `data` as the cached `root.json` (the newest trusted root).
-    pub fn write_root_json(&self, data: &[u8]) -> Result<()> {
-        self.replace(&self.dir.join("root.json"), data, true)
+    /// Persists `data` as the cached `root.json` (the newest trusted root), flushed to disk
+    /// when `durable` (or when every write is).
+    pub fn write_root_json(&self, data: &[u8], durable: bool) -> Result<()> {
+        self.replace(&self.dir.join("root.json"), data, durable || self.sync_all)
     }
 
     /// Takes the cache's exclusive lock, waiting for other processes (and other updaters of
@@ -201,8 +205,7 @@ impl MetadataCache {
     }
 
     pub fn write(&self, role: &str, data: &[u8]) -> Result<()> {
-        let durable = self.sync_all || role == "timestamp" || role == "snapshot";
-        self.replace(&self.role_path(role), data, durable)
+        self.replace(&self.role_path(role), data, self.sync_all)
     }
 
     pub fn remove(&self, role: &str) -> Result<()> {
@@ -220,7 +223,7 @@ impl MetadataCache {
 
     /// Persists root `version` in the root history (5.3.8).
     pub fn write_root(&self, version: u64, data: &[u8]) -> Result<()> {
-        self.replace(&self.root_path(version), data, true)
+        self.replace(&self.root_path(version), data, self.sync_all)
     }
 }
 

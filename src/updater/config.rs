@@ -69,9 +69,9 @@ pub struct UpdaterConfig {
     /// updater is built and at the start of every refresh. Devices without a trustworthy
     /// clock pass their own.
     pub reference_time: Option<DateTime>,
-    /// Flush delegated metadata and downloaded targets to disk before renaming them into
-    /// place (default false: the root history, timestamp and snapshot always are; see the
-    /// cache docs).
+    /// Flush every metadata and target file to disk before renaming it into place (default
+    /// false: only a newly trusted root is, like python-tuf's cache otherwise, which never
+    /// flushes; files lost to a power cut are fetched again and verified).
     pub sync_all_writes: bool,
     /// Where log messages go (none by default).
     pub log: Option<Logger>,

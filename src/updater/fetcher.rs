@@ -226,6 +226,28 @@ fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(),
     easy.transfer_encoding(false).map_err(e)?;
     // The progress callback bounds bodies that libcurl discards itself (see `fetch`).
     easy.progress(true).map_err(e)?;
+    set_ca_certificates(easy)?;
+    Ok(())
+}
+
+/// The bundled libcurl knows no CA certificates of its own: use the system's, where OpenSSL
+/// installations keep them (`SSL_CERT_FILE` and `SSL_CERT_DIR` first), as the system libcurl
+/// would.
+#[cfg(feature = "bundled-curl")]
+fn set_ca_certificates(easy: &mut Easy) -> std::result::Result<(), String> {
+    let probe = openssl_probe::probe();
+    if let Some(file) = probe.cert_file {
+        easy.cainfo(file).map_err(|e| e.to_string())?;
+    }
+    if let Some(dir) = probe.cert_dir.first() {
+        easy.capath(dir).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The system libcurl has its own CA configuration.
+#[cfg(not(feature = "bundled-curl"))]
+fn set_ca_certificates(_easy: &mut Easy) -> std::result::Result<(), String> {
     Ok(())
 }
 

@@ -119,7 +119,7 @@ impl Updater {
             .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
             .map(|m| m.signed.version);
             if cached_version.is_none_or(|cached| cached < v) {
-                cache.write_root_json(&root_bytes)?;
+                cache.write_root_json(&root_bytes, false)?;
             }
         }
         Ok(Updater {
@@ -223,7 +223,8 @@ impl Updater {
             Ok(())
         })();
         if self.set.root().version != start {
-            self.cache.write_root_json(&self.root_bytes)?;
+            // Durable: a power cut must not bring back a root the new one replaced.
+            self.cache.write_root_json(&self.root_bytes, true)?;
         }
         result
     }
