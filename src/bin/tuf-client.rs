@@ -117,11 +117,6 @@ fn run(a: &Args) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Some("download") => {
-            if a.target_names.is_empty() || a.target_base_url.is_none() || a.target_dir.is_none() {
-                return Err(
-                    "download needs --target-name, --target-base-url and --target-dir".into(),
-                );
-            }
             let dir = a.target_dir.as_ref().ok_or("--target-dir is required")?;
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let mut u = Updater::new(config(a)?)?;

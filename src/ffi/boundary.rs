@@ -28,16 +28,12 @@ pub(crate) fn run(
             tuf_error::new(TUF_ERR_PANIC, &format!("internal error: {msg}"))
         }
     };
-    let code = outcome_code(&outcome);
+    let code = super::error::tuf_error_code(&outcome);
     if !err.is_null() {
         // SAFETY: as above.
         unsafe { *err = Box::into_raw(Box::new(outcome)) };
     }
     code
-}
-
-fn outcome_code(e: &tuf_error) -> tuf_result {
-    super::error::tuf_error_code(e)
 }
 
 /// Runs `f` for an entry point that returns a plain value, returning `on_panic` if it panics.

@@ -4,20 +4,17 @@ use std::ffi::{c_char, c_void};
 
 use super::args::{bytes_arg, handle, handle_mut, out_arg, str_arg, write_out};
 use super::boundary::{run, value};
-use super::callbacks::{call_with_sink, null_callback, tuf_load_callback, UserData};
+use super::callbacks::{null_callback, tuf_load_callback, CallbackFetcher, UserData};
 use super::config::reference_time_arg;
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
 use crate::metadata::DateTime;
-use crate::updater::TargetInfo;
+use crate::updater::fetcher::fetch_bytes;
+use crate::updater::{TargetInfo, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::verify::{Policy, TimestampUpdate, TrustedSet, DEFAULT_MAX_DELEGATIONS};
 
 /// Flag for `tuf_verifier_new`: require keyids to be the SHA-256 of their key.
 pub const TUF_VERIFY_STRICT_KEYIDS: u32 = 1;
-
-/// The download limit for delegated metadata without a length in snapshot (as the updater's
-/// default).
-const TARGETS_MAX_LENGTH: u64 = 5_000_000;
 
 /// The TUF trusted metadata set: feed it the bytes of each metadata file in the order of the
 /// client workflow and it accepts or rejects them with every check of spec 5.2 to 5.6, with
@@ -258,18 +255,13 @@ pub extern "C" fn tuf_verifier_find_target(
                 .snapshot()
                 .and_then(|s| s.role_meta(role))
                 .and_then(|m| m.length)
-                .unwrap_or(TARGETS_MAX_LENGTH);
-            let mut data = Vec::new();
-            call_with_sink(load, ud, role, limit, &mut |chunk: &[u8]| {
-                if data.len() as u64 + chunk.len() as u64 > limit {
-                    return Err(crate::Error::LengthExceeded {
-                        url: role.to_string(),
-                        limit,
-                    });
-                }
-                data.extend_from_slice(chunk);
-                Ok(())
-            })?;
+                .unwrap_or(DEFAULT_TARGETS_MAX_LENGTH);
+            // The loader is a fetcher whose "URL" is the role name: the same limit enforcement.
+            let mut fetcher = CallbackFetcher {
+                callback: load,
+                userdata: ud,
+            };
+            let data = fetch_bytes(&mut fetcher, role, limit)?;
             set.update_delegated_targets(&data, role, delegator)
                 .map(|_| ())
         };

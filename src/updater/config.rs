@@ -8,6 +8,9 @@ use super::fetcher::FetcherConfig;
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
+/// python-tuf's download limit for targets metadata whose length snapshot does not give.
+pub const DEFAULT_TARGETS_MAX_LENGTH: u64 = 5_000_000;
+
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
@@ -101,7 +104,7 @@ impl UpdaterConfig {
             root_max_length: 512_000,
             timestamp_max_length: 16_384,
             snapshot_max_length: 2_000_000,
-            targets_max_length: 5_000_000,
+            targets_max_length: DEFAULT_TARGETS_MAX_LENGTH,
             prefix_targets_with_hash: true,
             policy: Policy::default(),
             reference_time: None,

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
+pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_TARGETS_MAX_LENGTH};
 use fetcher::{fetch_bytes, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
