@@ -5,10 +5,14 @@
 //! - [`crypto`]: public keys, signature verification and signing, hashing.
 //! - [`metadata`]: the typed TUF metadata model.
 //! - [`verify`]: the trusted metadata set, every check of the client workflow, pure and I/O-free.
-//! - [`updater`]: the client updater and its transport ([`updater::fetcher`]).
+//! - [`fetch`]: the transport: the [`fetch::Fetcher`] trait, the byte limit every download goes
+//!   through, the libcurl fetcher, and fetching a targets role within its trusted length.
+//! - [`updater`]: the client updater: the workflow over a fetcher and a local cache.
+//! - [`ffi`]: the C ABI over all of the above.
 
 pub mod crypto;
 pub mod error;
+pub mod fetch;
 pub mod ffi;
 pub mod json;
 pub mod metadata;

@@ -12,7 +12,7 @@ use tuf::metadata::{
     DelegatedRole, DelegatedRoles, Delegations, Key, Metadata, PathSpec, SuccinctBins,
     SuccinctRoles, Targets,
 };
-use tuf::verify::{Policy, TargetMatch, TrustedSet, DEFAULT_MAX_DELEGATIONS};
+use tuf::verify::{Policy, TargetInfo, TrustedSet, DEFAULT_MAX_DELEGATIONS};
 use tuf::{ErrorKind, Result};
 
 /// A deterministic ed25519 key, so that one key can sign several roles.
@@ -93,7 +93,7 @@ fn find_in(
     set: &mut TrustedSet,
     target: &str,
     max: usize,
-) -> (Result<Option<TargetMatch>>, Vec<String>) {
+) -> (Result<Option<TargetInfo>>, Vec<String>) {
     let mut loads = Vec::new();
     let r = set.find_target(target, max, &mut |set, role, delegator| {
         loads.push(format!("{delegator}>{role}"));

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::http::{Behavior, TestServer, ENDLESS_CHUNK};
-use tuf::updater::fetcher::{fetch_bytes, CurlFetcher, Fetcher, FetcherConfig};
+use tuf::fetch::{fetch_bytes, CurlFetcher, Fetcher, FetcherConfig};
 use tuf::{Error, ErrorKind, Result};
 
 fn config() -> FetcherConfig {

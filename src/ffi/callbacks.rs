@@ -7,7 +7,7 @@ use std::ffi::{c_char, c_int, c_void, CString};
 use super::args;
 use super::error::{tuf_error, tuf_result, TUF_OK};
 use crate::error::{Error, Result};
-use crate::updater::fetcher::Fetcher;
+use crate::fetch::Fetcher;
 
 /// Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
 /// only during the callback that received it. libtuf enforces the length limit here: once

@@ -4,8 +4,10 @@ use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{self, bytes_arg, handle_mut, opt_str_arg, out_arg, str_arg, write_out};
-use super::boundary::run;
+use super::args::{
+    self, bytes_arg, free_handle, handle_mut, opt_str_arg, out_arg, str_arg, write_out,
+};
+use super::boundary::{run, value};
 use super::callbacks::{
     tuf_fetch_callback, tuf_log_callback, RawSinkCallback, UserData, TUF_LOG_DEBUG, TUF_LOG_INFO,
     TUF_LOG_WARN,
@@ -48,10 +50,7 @@ pub extern "C" fn tuf_updater_config_new(
 /// Frees a configuration. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_updater_config_free(config: *mut tuf_updater_config) {
-    if !config.is_null() {
-        // SAFETY: a non-NULL `config` came from `tuf_updater_config_new` and is freed once.
-        drop(unsafe { Box::from_raw(config) });
-    }
+    value((), || free_handle(config))
 }
 
 fn with_config(
@@ -60,6 +59,22 @@ fn with_config(
     f: impl FnOnce(&mut tuf_updater_config) -> Result<(), tuf_error>,
 ) -> tuf_result {
     run(err, || f(handle_mut(config, "config")?))
+}
+
+/// Changes `config`'s settings with `f`, keeping the change only if the result passes
+/// `UpdaterConfig::validate`.
+fn update_settings(
+    config: *mut tuf_updater_config,
+    err: *mut *mut tuf_error,
+    f: impl FnOnce(&mut UpdaterConfig) -> Result<(), tuf_error>,
+) -> tuf_result {
+    with_config(config, err, |c| {
+        let mut next = c.inner.clone();
+        f(&mut next)?;
+        next.validate()?;
+        c.inner = next;
+        Ok(())
+    })
 }
 
 /// Sets the local directory for downloaded targets (NULL: none).
@@ -104,18 +119,15 @@ pub extern "C" fn tuf_updater_config_set_bootstrap_root(
     })
 }
 
-/// Sets a limit of at least 1.
-fn set_limit<T: TryFrom<V>, V: PartialEq + From<u8>>(
+/// Sets a limit (validated: at least 1).
+fn set_limit<T: TryFrom<V>, V>(
     config: *mut tuf_updater_config,
     err: *mut *mut tuf_error,
     value: V,
     field: impl FnOnce(&mut UpdaterConfig) -> &mut T,
 ) -> tuf_result {
-    with_config(config, err, |c| {
-        if value == V::from(0) {
-            return Err(args::invalid("the limit must be at least 1"));
-        }
-        *field(&mut c.inner) = T::try_from(value).map_err(|_| args::invalid("value too large"))?;
+    update_settings(config, err, |c| {
+        *field(c) = T::try_from(value).map_err(|_| args::invalid("value too large"))?;
         Ok(())
     })
 }
@@ -259,12 +271,8 @@ pub extern "C" fn tuf_updater_config_set_user_agent(
     user_agent: *const c_char,
     err: *mut *mut tuf_error,
 ) -> tuf_result {
-    with_config(config, err, |c| {
-        let ua = opt_str_arg(user_agent, "user_agent")?;
-        if ua.is_some_and(|s| s.chars().any(char::is_control)) {
-            return Err(args::invalid("user_agent contains control characters"));
-        }
-        c.inner.fetcher.user_agent = ua.map(Into::into);
+    update_settings(config, err, |c| {
+        c.fetcher.user_agent = opt_str_arg(user_agent, "user_agent")?.map(Into::into);
         Ok(())
     })
 }
@@ -346,7 +354,7 @@ pub extern "C" fn tuf_updater_config_set_log_callback(
                     LogLevel::Info => TUF_LOG_INFO,
                     LogLevel::Warn => TUF_LOG_WARN,
                 };
-                let msg = std::ffi::CString::new(msg.replace('\0', "")).unwrap_or_default();
+                let msg = args::c_string(msg);
                 // SAFETY: `f` is the caller's callback of this signature; `msg` lives for
                 // the call; the caller vouched for `userdata` on this thread.
                 unsafe { f(ud.ptr(), level, msg.as_ptr()) }

@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, CString};
 
-use crate::updater::TargetInfo;
+use super::args::{c_string as c, free_handle};
+use super::boundary::value;
+use crate::verify::TargetInfo;
 
 /// A target described by trusted metadata: path, length, hashes, custom data, and the role
 /// that listed it. Returned by `tuf_updater_get_target_info` and `tuf_verifier_find_target`,
@@ -14,10 +16,6 @@ pub struct tuf_target_info {
     role: CString,
     hashes: Vec<(CString, CString)>,
     custom: Option<CString>,
-}
-
-fn c(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
 }
 
 impl tuf_target_info {
@@ -38,32 +36,35 @@ impl tuf_target_info {
 }
 
 fn get<'a>(info: *const tuf_target_info) -> Option<&'a tuf_target_info> {
-    // SAFETY: NULL or a live `tuf_target_info` (caller contract).
-    unsafe { info.as_ref() }
+    super::args::handle(info, "info").ok()
 }
 
 /// The target path (NULL if `info` is NULL).
 #[no_mangle]
 pub extern "C" fn tuf_target_info_path(info: *const tuf_target_info) -> *const c_char {
-    get(info).map_or(std::ptr::null(), |i| i.path.as_ptr())
+    value(std::ptr::null(), || {
+        get(info).map_or(std::ptr::null(), |i| i.path.as_ptr())
+    })
 }
 
 /// The role whose metadata lists the target (NULL if `info` is NULL).
 #[no_mangle]
 pub extern "C" fn tuf_target_info_role(info: *const tuf_target_info) -> *const c_char {
-    get(info).map_or(std::ptr::null(), |i| i.role.as_ptr())
+    value(std::ptr::null(), || {
+        get(info).map_or(std::ptr::null(), |i| i.role.as_ptr())
+    })
 }
 
 /// The target's length in bytes (0 if `info` is NULL).
 #[no_mangle]
 pub extern "C" fn tuf_target_info_length(info: *const tuf_target_info) -> u64 {
-    get(info).map_or(0, |i| i.info.target.length)
+    value(0, || get(info).map_or(0, |i| i.info.target.length))
 }
 
 /// How many hashes the metadata lists (at least 1; 0 if `info` is NULL).
 #[no_mangle]
 pub extern "C" fn tuf_target_info_hash_count(info: *const tuf_target_info) -> usize {
-    get(info).map_or(0, |i| i.hashes.len())
+    value(0, || get(info).map_or(0, |i| i.hashes.len()))
 }
 
 /// The algorithm name of hash `index` (e.g. "sha256"), or NULL if out of range.
@@ -72,9 +73,11 @@ pub extern "C" fn tuf_target_info_hash_algorithm(
     info: *const tuf_target_info,
     index: usize,
 ) -> *const c_char {
-    get(info)
-        .and_then(|i| i.hashes.get(index))
-        .map_or(std::ptr::null(), |h| h.0.as_ptr())
+    value(std::ptr::null(), || {
+        get(info)
+            .and_then(|i| i.hashes.get(index))
+            .map_or(std::ptr::null(), |h| h.0.as_ptr())
+    })
 }
 
 /// The hex digest of hash `index`, or NULL if out of range.
@@ -83,24 +86,25 @@ pub extern "C" fn tuf_target_info_hash_hex(
     info: *const tuf_target_info,
     index: usize,
 ) -> *const c_char {
-    get(info)
-        .and_then(|i| i.hashes.get(index))
-        .map_or(std::ptr::null(), |h| h.1.as_ptr())
+    value(std::ptr::null(), || {
+        get(info)
+            .and_then(|i| i.hashes.get(index))
+            .map_or(std::ptr::null(), |h| h.1.as_ptr())
+    })
 }
 
 /// The target's `custom` data as compact JSON, or NULL if it has none.
 #[no_mangle]
 pub extern "C" fn tuf_target_info_custom_json(info: *const tuf_target_info) -> *const c_char {
-    get(info)
-        .and_then(|i| i.custom.as_ref())
-        .map_or(std::ptr::null(), |s| s.as_ptr())
+    value(std::ptr::null(), || {
+        get(info)
+            .and_then(|i| i.custom.as_ref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// Frees a target info. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_target_info_free(info: *mut tuf_target_info) {
-    if !info.is_null() {
-        // SAFETY: a non-NULL `info` was returned by libtuf as a Box and is freed once.
-        drop(unsafe { Box::from_raw(info) });
-    }
+    value((), || free_handle(info))
 }

@@ -2,15 +2,14 @@
 
 use std::ffi::{c_char, c_void};
 
-use super::args::{bytes_arg, handle, handle_mut, out_arg, str_arg, write_out};
+use super::args::{bytes_arg, free_handle, handle, handle_mut, out_arg, str_arg, write_out};
 use super::boundary::{run, value};
 use super::callbacks::{null_callback, tuf_load_callback, CallbackFetcher, UserData};
 use super::config::reference_time_arg;
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
+use crate::fetch::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
-use crate::updater::fetcher::fetch_bytes;
-use crate::updater::{TargetInfo, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::verify::{Policy, TimestampUpdate, TrustedSet, DEFAULT_MAX_DELEGATIONS};
 
 /// Flag for `tuf_verifier_new`: require keyids to be the SHA-256 of their key.
@@ -56,10 +55,7 @@ pub extern "C" fn tuf_verifier_new(
 /// Frees a verifier. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_verifier_free(verifier: *mut tuf_verifier) {
-    if !verifier.is_null() {
-        // SAFETY: a non-NULL `verifier` came from `tuf_verifier_new` and is freed once.
-        drop(unsafe { Box::from_raw(verifier) });
-    }
+    value((), || free_handle(verifier))
 }
 
 /// Verifies and trusts root version N+1 (spec 5.3.4, 5.3.5).
@@ -251,27 +247,24 @@ pub extern "C" fn tuf_verifier_find_target(
             max_delegations as usize
         };
         let mut loader = |set: &mut TrustedSet, role: &str, delegator: &str| {
-            let limit = set
-                .snapshot()
-                .and_then(|s| s.role_meta(role))
-                .and_then(|m| m.length)
-                .unwrap_or(DEFAULT_TARGETS_MAX_LENGTH);
-            // The loader is a fetcher whose "URL" is the role name: the same limit enforcement.
+            // The loader is a fetcher whose "URL" is the role name.
             let mut fetcher = CallbackFetcher {
                 callback: load,
                 userdata: ud,
             };
-            let data = fetch_bytes(&mut fetcher, role, limit)?;
-            set.update_delegated_targets(&data, role, delegator)
-                .map(|_| ())
+            let url = role;
+            fetch_targets_metadata(
+                set,
+                &mut fetcher,
+                url,
+                role,
+                delegator,
+                DEFAULT_TARGETS_MAX_LENGTH,
+            )
+            .map(drop)
         };
         match v.set.find_target(path, max, &mut loader)? {
-            Some(m) => {
-                let info = TargetInfo {
-                    path: path.to_string(),
-                    target: m.target,
-                    role: m.role,
-                };
+            Some(info) => {
                 write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
                 Ok(())
             }

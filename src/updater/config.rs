@@ -4,12 +4,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::fetcher::FetcherConfig;
+use crate::error::{Error, Result};
+use crate::fetch::{FetcherConfig, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
-
-/// python-tuf's download limit for targets metadata whose length snapshot does not give.
-pub const DEFAULT_TARGETS_MAX_LENGTH: u64 = 5_000_000;
 
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,6 +89,28 @@ impl UpdaterConfig {
         }
     }
 
+    /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
+    /// `*_max_length`) at least 1, and the fetcher settings valid
+    /// ([`FetcherConfig::validate`]). [`Updater::new`](super::Updater::new) and
+    /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
+    /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
+    pub fn validate(&self) -> Result<()> {
+        let limits: [(&str, u64); 6] = [
+            ("max_root_rotations", self.max_root_rotations.into()),
+            ("max_delegations", self.max_delegations as u64),
+            ("root_max_length", self.root_max_length),
+            ("timestamp_max_length", self.timestamp_max_length),
+            ("snapshot_max_length", self.snapshot_max_length),
+            ("targets_max_length", self.targets_max_length),
+        ];
+        for (name, value) in limits {
+            if value == 0 {
+                return Err(Error::InvalidArgument(format!("{name} must be at least 1")));
+            }
+        }
+        self.fetcher.validate()
+    }
+
     /// A configuration with python-tuf's defaults.
     pub fn new(metadata_dir: impl Into<PathBuf>, metadata_base_url: impl Into<String>) -> Self {
         UpdaterConfig {
@@ -111,6 +131,38 @@ impl UpdaterConfig {
             sync_all_writes: false,
             log: None,
             fetcher: FetcherConfig::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validate_refuses_zero_limits_and_control_characters() {
+        let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
+        assert!(ok.validate().is_ok());
+        type Change = fn(&mut UpdaterConfig);
+        let cases: [(&str, Change); 7] = [
+            ("max_root_rotations", |c| c.max_root_rotations = 0),
+            ("max_delegations", |c| c.max_delegations = 0),
+            ("root_max_length", |c| c.root_max_length = 0),
+            ("timestamp_max_length", |c| c.timestamp_max_length = 0),
+            ("snapshot_max_length", |c| c.snapshot_max_length = 0),
+            ("targets_max_length", |c| c.targets_max_length = 0),
+            ("user agent", |c| c.fetcher.user_agent = Some("a\r\nX: y".into())),
+        ];
+        for (name, change) in cases {
+            let mut c = ok.clone();
+            change(&mut c);
+            match c.validate() {
+                Err(Error::InvalidArgument(msg)) => assert!(msg.contains(name), "{msg}"),
+                other => panic!("{name}: {other:?}"),
+            }
+            // The updater refuses it before touching the metadata directory.
+            let err = crate::updater::Updater::new(c).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{name}: {err}");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The TUF client updater: python-tuf's ngclient workflow (spec 5.1 to 5.7) over a
-//! [`Fetcher`](fetcher::Fetcher), with a local cache that several processes can share.
+//! [`Fetcher`], with a local cache that several processes can share.
 //!
-//! - [`fetcher`]: the transport layer, with byte limits and slow-retrieval protection.
+//! - [`crate::fetch`]: the transport layer below it, with byte limits and slow-retrieval
+//!   protection.
 //! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time.
 //! - [`Updater`]: refresh, target lookup, target download.
 //!
@@ -18,7 +19,6 @@
 
 mod cache;
 mod config;
-pub mod fetcher;
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -26,23 +26,14 @@ use std::path::{Path, PathBuf};
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_TARGETS_MAX_LENGTH};
-use fetcher::{fetch_bytes, CurlFetcher, Fetcher};
+pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
+
+use crate::fetch::{fetch_bytes, fetch_limited, fetch_targets_metadata, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
 use crate::metadata::{DateTime, TargetFile};
+pub use crate::verify::TargetInfo;
 use crate::verify::{TimestampUpdate, TrustedSet};
-
-/// A target found by [`Updater::get_target_info`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetInfo {
-    /// The target path, as looked up.
-    pub path: String,
-    /// Length, hashes and custom data from trusted metadata.
-    pub target: TargetFile,
-    /// The role that listed it.
-    pub role: String,
-}
 
 /// A TUF client for one repository.
 pub struct Updater {
@@ -81,12 +72,14 @@ impl Updater {
     }
 
     /// An updater that downloads through `fetcher`. Byte limits are enforced on what the
-    /// fetcher delivers whatever it does.
+    /// fetcher delivers whatever it does. Fails with [`Error::InvalidArgument`] when
+    /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
     /// root history), else the cached `root.json`. It must be signed by a threshold of its own
     /// root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
+        config.validate()?;
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
         let cache = MetadataCache::open(&config.metadata_dir, config.sync_all_writes)?;
@@ -328,12 +321,7 @@ impl Updater {
         let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| {
             load_targets(set, cache, fetcher.as_mut(), config, role, delegator)
         };
-        let found = set.find_target(target_path, config.max_delegations, &mut load)?;
-        Ok(found.map(|m| TargetInfo {
-            path: target_path.to_string(),
-            target: m.target,
-            role: m.role,
-        }))
+        set.find_target(target_path, config.max_delegations, &mut load)
     }
 
     /// Where a target is stored locally when no file name is given: `targets_dir` joined
@@ -470,12 +458,12 @@ fn load_targets(
         .ok_or_else(|| {
             Error::Repository(format!("role {role} was delegated but is not in snapshot"))
         })?;
-    let length = meta.length.unwrap_or(config.targets_max_length);
     let expected_version = meta.version;
     let version = set.root().consistent_snapshot().then_some(expected_version);
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
     // another length may be another version (see below); verification checks the length.
-    let cached = cache.read(role, length.max(config.targets_max_length));
+    let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
+    let cached = cache.read(role, cache_limit);
     if let Some(data) = &cached {
         match set.update_delegated_targets(data, role, delegator) {
             Ok(t) => {
@@ -487,11 +475,17 @@ fn load_targets(
         }
     }
     let url = metadata_url(&config.metadata_base_url, role, version);
-    let data = fetch_bytes(fetcher, &url, length)?;
-    let v = set
-        .update_delegated_targets(&data, role, delegator)?
-        .version;
-    config.log(LogLevel::Debug, || format!("{role} v{v}: from {url}"));
+    let data = fetch_targets_metadata(
+        set,
+        fetcher,
+        &url,
+        role,
+        delegator,
+        config.targets_max_length,
+    )?;
+    config.log(LogLevel::Debug, || {
+        format!("{role} v{expected_version}: from {url}")
+    });
     // Another updater sharing this cache may have refreshed to a newer snapshot since this
     // one did and stored a newer version of the role: keep it rather than roll the cache
     // back (it is verified again whenever it is used, so this only decides what is cached).
@@ -519,40 +513,15 @@ fn download_verified(
     let result = (|| {
         let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut verifier = target.hashes.verifier(what)?;
-        let mut received: u64 = 0;
         let limit = target.length;
-        let mut exceeded = false;
-        let mut io_error = None;
-        let fetched = fetcher.fetch(url, limit, &mut |chunk: &[u8]| {
-            received = received.saturating_add(chunk.len() as u64);
-            if exceeded || received > limit {
-                exceeded = true;
-                return Err(Error::LengthExceeded {
-                    url: url.to_string(),
-                    limit,
-                });
-            }
+        let mut so_far: u64 = 0;
+        let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
             verifier.update(chunk);
-            progress(received, limit);
-            file.write_all(chunk).map_err(|e| {
-                let err = Error::io(&tmp, e);
-                io_error = Some(err.to_string());
-                err
-            })
-        });
-        if exceeded {
-            return Err(Error::LengthExceeded {
-                url: url.to_string(),
-                limit,
-            });
-        }
-        fetched?;
-        if let Some(msg) = io_error {
-            return Err(Error::Io {
-                path: tmp.display().to_string(),
-                source: std::io::Error::other(msg),
-            });
-        }
+            file.write_all(chunk).map_err(|e| Error::io(&tmp, e))?;
+            so_far += chunk.len() as u64;
+            progress(so_far, limit);
+            Ok(())
+        })?;
         if received != limit {
             return Err(Error::LengthOrHashMismatch {
                 what: what.into(),

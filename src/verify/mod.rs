@@ -5,6 +5,6 @@ mod search;
 mod signatures;
 mod trusted_set;
 
-pub use search::{TargetMatch, DEFAULT_MAX_DELEGATIONS};
+pub use search::{TargetInfo, DEFAULT_MAX_DELEGATIONS};
 pub use signatures::{check_keyids, verify_threshold};
 pub use trusted_set::{Policy, TimestampUpdate, TrustedSet};

@@ -4,13 +4,16 @@ use super::TrustedSet;
 use crate::error::Result;
 use crate::metadata::TargetFile;
 
-/// A target found by [`TrustedSet::find_target`].
+/// A target found in trusted metadata by [`TrustedSet::find_target`] (and so by the updater's
+/// lookup).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetMatch {
+pub struct TargetInfo {
+    /// The target path, as looked up.
+    pub path: String,
+    /// Length, hashes and custom data from trusted metadata.
+    pub target: TargetFile,
     /// The role whose metadata lists the target.
     pub role: String,
-    /// The target's description: length, hashes, custom data.
-    pub target: TargetFile,
 }
 
 /// Python-tuf's default limit of delegated roles visited in one search (5.6.7.1).
@@ -42,7 +45,7 @@ impl TrustedSet {
         target_path: &str,
         max_delegations: usize,
         load: &mut dyn FnMut(&mut TrustedSet, &str, &str) -> Result<()>,
-    ) -> Result<Option<TargetMatch>> {
+    ) -> Result<Option<TargetInfo>> {
         let mut stack: Vec<(String, String)> = vec![("targets".into(), "root".into())];
         let mut visited: Vec<String> = Vec::new();
         while visited.len() <= max_delegations {
@@ -61,9 +64,10 @@ impl TrustedSet {
                 return Err(crate::Error::State(format!("{role} was not loaded")));
             };
             if let Some(t) = md.targets.get(target_path) {
-                return Ok(Some(TargetMatch {
-                    role,
+                return Ok(Some(TargetInfo {
+                    path: target_path.to_string(),
                     target: t.clone(),
+                    role,
                 }));
             }
             let mut children = Vec::new();

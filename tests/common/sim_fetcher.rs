@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::sim::Sim;
 use tuf::crypto::{hash, hex};
-use tuf::updater::fetcher::Fetcher;
+use tuf::fetch::Fetcher;
 use tuf::updater::{quote, Updater, UpdaterConfig};
 use tuf::{Error, Result};
 

@@ -1,38 +1,4 @@
-//! Fetching bytes from a repository, with the transport-level defences TUF requires.
-//!
-//! Everything a repository or a network attacker sends is untrusted until the updater has
-//! checked signatures, lengths and hashes. Those checks only run *after* a download, so the
-//! download itself must not let an attacker exhaust the client. This module covers:
-//!
-//! - **Endless data** (digest section 3): every fetch has a byte limit (`max_length`, the W, X, Y,
-//!   Z limits of the client workflow or a length from trusted metadata). The transfer is
-//!   stopped as soon as the total received *exceeds* the limit, with
-//!   [`Error::LengthExceeded`], like python-tuf's `DownloadLengthMismatchError`. The limit is
-//!   enforced while streaming, so neither a missing nor a lying `Content-Length` helps.
-//!   [`fetch_bytes`] enforces it again around any [`Fetcher`], so a custom fetcher cannot bypass
-//!   it.
-//! - **Slow retrieval** (digest section 3): [`CurlFetcher`] aborts a transfer whose speed stays
-//!   below [`FetcherConfig::low_speed_limit`] for [`FetcherConfig::low_speed_time`], and a
-//!   connection that cannot be established within [`FetcherConfig::connect_timeout`], with
-//!   [`Error::SlowRetrieval`] (python-tuf uses a 30 s socket timeout for both).
-//! - **Redirects**: a server may redirect only to `http` or `https` URLs, at most
-//!   [`FetcherConfig::max_redirects`] times. A redirect to `file://` (or any other scheme) is
-//!   refused, so a remote server can never make the client read local files. Requests
-//!   themselves are limited to `http`, `https` and `file`.
-//!
-//! It does not defend against an attacker serving *wrong* bytes: that is what signatures,
-//! versions, lengths and hashes are for, in [`crate::verify`].
-//!
-//! Bodies are not decompressed (no `Accept-Encoding` is sent and no content decoding is done):
-//! lengths and hashes in TUF metadata describe the raw bytes.
-//!
-//! # Status codes
-//!
-//! An HTTP response with a non-2xx status is [`Error::Download`] with `status: Some(code)`. A
-//! `file://` URL naming a file that does not exist is reported the same way with
-//! `status: Some(404)`, so that callers can treat "not found" alike for both schemes (the
-//! updater ends the root update loop on 403 or 404 for `N.root.json`). Any other failure has
-//! `status: None`.
+//! The default [`Fetcher`]: libcurl, restricted to `http`, `https` and `file`.
 
 use std::cell::Cell;
 use std::ffi::CStr;
@@ -42,60 +8,8 @@ use std::time::Duration;
 
 use curl::easy::Easy;
 
+use super::{length_exceeded, Fetcher};
 use crate::error::{Error, Result};
-
-/// Fetches bytes from URLs. Implementations pass the body to `sink` in chunks as it arrives.
-///
-/// `max_length` is the most bytes the caller accepts; an implementation should stop and fail
-/// with [`Error::LengthExceeded`] once more than that has arrived, but callers should use
-/// [`fetch_bytes`] (or enforce the limit in `sink`) rather than trust it to.
-///
-/// If `sink` returns an error, the implementation must stop the transfer and return that
-/// error (or, at least, an error).
-///
-/// A missing resource should be reported as [`Error::Download`] with `status: Some(404)` (or
-/// `Some(403)`), whatever the transport.
-pub trait Fetcher: Send {
-    /// Downloads `url`, passing the body to `sink` chunk by chunk.
-    fn fetch(
-        &mut self,
-        url: &str,
-        max_length: u64,
-        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
-    ) -> Result<()>;
-}
-
-/// Downloads `url` with `f` into memory, failing with [`Error::LengthExceeded`] as soon as more
-/// than `max_length` bytes have arrived.
-///
-/// The limit is enforced here, in the sink, whatever the fetcher does: once it is exceeded the
-/// sink returns an error (which stops a well-behaved fetcher), no further bytes are kept, and
-/// the result is [`Error::LengthExceeded`] even if the fetcher ignored the sink's error and
-/// reported success.
-pub fn fetch_bytes(f: &mut dyn Fetcher, url: &str, max_length: u64) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut exceeded = false;
-    let result = f.fetch(url, max_length, &mut |chunk: &[u8]| {
-        let total = (buf.len() as u64).saturating_add(chunk.len() as u64);
-        if exceeded || total > max_length {
-            exceeded = true;
-            return Err(length_exceeded(url, max_length));
-        }
-        buf.extend_from_slice(chunk);
-        Ok(())
-    });
-    if exceeded {
-        return Err(length_exceeded(url, max_length));
-    }
-    result.map(|()| buf)
-}
-
-fn length_exceeded(url: &str, limit: u64) -> Error {
-    Error::LengthExceeded {
-        url: url.to_string(),
-        limit,
-    }
-}
 
 /// Settings of [`CurlFetcher`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +45,19 @@ impl Default for FetcherConfig {
 }
 
 impl FetcherConfig {
+    /// Checks the settings: the user agent must not contain control characters (it goes into
+    /// an HTTP header). [`Error::InvalidArgument`] otherwise.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(ua) = &self.user_agent {
+            if ua.chars().any(char::is_control) {
+                return Err(Error::InvalidArgument(
+                    "user agent must not contain control characters".to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The full `User-Agent` header value: the configured product token, if any, then
     /// `libtuf/<version>`.
     pub fn user_agent_string(&self) -> String {
@@ -178,13 +105,7 @@ impl CurlFetcher {
     /// control characters, or with [`Error::Download`] if libcurl refuses a setting (for
     /// instance if it cannot restrict protocols).
     pub fn new(config: FetcherConfig) -> Result<CurlFetcher> {
-        if let Some(ua) = &config.user_agent {
-            if ua.chars().any(char::is_control) {
-                return Err(Error::InvalidArgument(
-                    "user agent must not contain control characters".to_string(),
-                ));
-            }
-        }
+        config.validate()?;
         let mut easy = Easy::new();
         configure(&mut easy, &config).map_err(|e| Error::Download {
             url: String::new(),

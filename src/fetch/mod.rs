@@ -1,0 +1,138 @@
+//! Fetching bytes from a repository, with the transport-level defences TUF requires.
+//!
+//! - this file: the [`Fetcher`] trait and the byte limit every download goes through
+//!   ([`fetch_limited`], [`fetch_bytes`]);
+//! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
+//! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
+//!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike.
+//!
+//! Everything a repository or a network attacker sends is untrusted until the updater has
+//! checked signatures, lengths and hashes. Those checks only run *after* a download, so the
+//! download itself must not let an attacker exhaust the client. This module covers:
+//!
+//! - **Endless data** (digest section 3): every fetch has a byte limit (`max_length`, the W, X, Y,
+//!   Z limits of the client workflow or a length from trusted metadata). The transfer is
+//!   stopped as soon as the total received *exceeds* the limit, with
+//!   [`Error::LengthExceeded`], like python-tuf's `DownloadLengthMismatchError`. The limit is
+//!   enforced while streaming, so neither a missing nor a lying `Content-Length` helps.
+//!   [`fetch_bytes`] enforces it again around any [`Fetcher`], so a custom fetcher cannot bypass
+//!   it.
+//! - **Slow retrieval** (digest section 3): [`CurlFetcher`] aborts a transfer whose speed stays
+//!   below [`FetcherConfig::low_speed_limit`] for [`FetcherConfig::low_speed_time`], and a
+//!   connection that cannot be established within [`FetcherConfig::connect_timeout`], with
+//!   [`Error::SlowRetrieval`] (python-tuf uses a 30 s socket timeout for both).
+//! - **Redirects**: a server may redirect only to `http` or `https` URLs, at most
+//!   [`FetcherConfig::max_redirects`] times. A redirect to `file://` (or any other scheme) is
+//!   refused, so a remote server can never make the client read local files. Requests
+//!   themselves are limited to `http`, `https` and `file`.
+//!
+//! It does not defend against an attacker serving *wrong* bytes: that is what signatures,
+//! versions, lengths and hashes are for, in [`crate::verify`].
+//!
+//! Bodies are not decompressed (no `Accept-Encoding` is sent and no content decoding is done):
+//! lengths and hashes in TUF metadata describe the raw bytes.
+//!
+//! # Status codes
+//!
+//! An HTTP response with a non-2xx status is [`Error::Download`] with `status: Some(code)`. A
+//! `file://` URL naming a file that does not exist is reported the same way with
+//! `status: Some(404)`, so that callers can treat "not found" alike for both schemes (the
+//! updater ends the root update loop on 403 or 404 for `N.root.json`). Any other failure has
+//! `status: None`.
+
+mod curl;
+mod targets_metadata;
+
+pub use self::curl::{CurlFetcher, FetcherConfig};
+pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
+
+use crate::error::{Error, Result};
+
+/// Fetches bytes from URLs. Implementations pass the body to `sink` in chunks as it arrives.
+///
+/// `max_length` is the most bytes the caller accepts; an implementation should stop and fail
+/// with [`Error::LengthExceeded`] once more than that has arrived, but callers should use
+/// [`fetch_limited`] or [`fetch_bytes`] rather than trust it to.
+///
+/// If `sink` returns an error, the implementation must stop the transfer and return that
+/// error (or, at least, an error).
+///
+/// A missing resource should be reported as [`Error::Download`] with `status: Some(404)` (or
+/// `Some(403)`), whatever the transport.
+pub trait Fetcher: Send {
+    /// Downloads `url`, passing the body to `sink` chunk by chunk.
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// Downloads `url` with `f`, handing each chunk to `consume`, and fails with
+/// [`Error::LengthExceeded`] as soon as more than `max_length` bytes have arrived. Returns the
+/// number of bytes received.
+///
+/// This is the one place where download limits are enforced, whatever the fetcher does: once
+/// the limit is exceeded the sink returns an error (which stops a well-behaved fetcher), no
+/// further bytes reach `consume`, and the result is [`Error::LengthExceeded`] even if the
+/// fetcher ignored the sink's error and reported success. An error from `consume` stops the
+/// transfer and is returned as it is, even if the fetcher swallowed it.
+pub fn fetch_limited(
+    f: &mut dyn Fetcher,
+    url: &str,
+    max_length: u64,
+    consume: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<u64> {
+    let mut received: u64 = 0;
+    let mut exceeded = false;
+    let mut consume_error: Option<Error> = None;
+    let result = f.fetch(url, max_length, &mut |chunk: &[u8]| {
+        if exceeded {
+            return Err(length_exceeded(url, max_length));
+        }
+        if consume_error.is_some() {
+            return Err(stopped());
+        }
+        let total = received.saturating_add(chunk.len() as u64);
+        if total > max_length {
+            exceeded = true;
+            return Err(length_exceeded(url, max_length));
+        }
+        received = total;
+        consume(chunk).map_err(|e| {
+            // Kept here and returned below; the fetcher gets a stand-in to stop on.
+            consume_error = Some(e);
+            stopped()
+        })
+    });
+    if exceeded {
+        return Err(length_exceeded(url, max_length));
+    }
+    if let Some(e) = consume_error {
+        return Err(e);
+    }
+    result.map(|()| received)
+}
+
+/// Downloads `url` with `f` into memory, within `max_length` bytes ([`fetch_limited`]).
+pub fn fetch_bytes(f: &mut dyn Fetcher, url: &str, max_length: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    fetch_limited(f, url, max_length, &mut |chunk: &[u8]| {
+        buf.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(buf)
+}
+
+/// What the sink returns to a fetcher once the receiving side failed.
+fn stopped() -> Error {
+    Error::State("the transfer was stopped by its receiver".into())
+}
+
+pub(crate) fn length_exceeded(url: &str, limit: u64) -> Error {
+    Error::LengthExceeded {
+        url: url.to_string(),
+        limit,
+    }
+}
