@@ -46,25 +46,63 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in code order.
+    pub fn all() -> [ErrorKind; 15] {
+        [
+            ErrorKind::InvalidArgument,
+            ErrorKind::InvalidMetadata,
+            ErrorKind::BadSignature,
+            ErrorKind::BadVersion,
+            ErrorKind::Expired,
+            ErrorKind::LengthOrHashMismatch,
+            ErrorKind::Repository,
+            ErrorKind::Download,
+            ErrorKind::LengthExceeded,
+            ErrorKind::SlowRetrieval,
+            ErrorKind::Io,
+            ErrorKind::TargetNotFound,
+            ErrorKind::State,
+            ErrorKind::Crypto,
+            ErrorKind::Panic,
+        ]
+    }
+
+    /// The kind whose code is `code`, if any.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::all().into_iter().find(|k| *k as u32 == code)
+    }
+
+    /// The one table of descriptions, NUL-terminated so that the C ABI can hand them out as
+    /// static C strings ([`as_c_str`](Self::as_c_str)).
+    fn description(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid argument\0",
+            ErrorKind::InvalidMetadata => "invalid metadata\0",
+            ErrorKind::BadSignature => "signature threshold not met\0",
+            ErrorKind::BadVersion => "bad version number\0",
+            ErrorKind::Expired => "metadata expired\0",
+            ErrorKind::LengthOrHashMismatch => "length or hash mismatch\0",
+            ErrorKind::Repository => "repository error\0",
+            ErrorKind::Download => "download error\0",
+            ErrorKind::LengthExceeded => "download length exceeded\0",
+            ErrorKind::SlowRetrieval => "slow retrieval\0",
+            ErrorKind::Io => "I/O error\0",
+            ErrorKind::TargetNotFound => "target not found\0",
+            ErrorKind::State => "invalid operation order\0",
+            ErrorKind::Crypto => "cryptographic error\0",
+            ErrorKind::Panic => "internal error\0",
+        }
+    }
+
     /// A short, static description of the kind.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::InvalidMetadata => "invalid metadata",
-            ErrorKind::BadSignature => "signature threshold not met",
-            ErrorKind::BadVersion => "bad version number",
-            ErrorKind::Expired => "metadata expired",
-            ErrorKind::LengthOrHashMismatch => "length or hash mismatch",
-            ErrorKind::Repository => "repository error",
-            ErrorKind::Download => "download error",
-            ErrorKind::LengthExceeded => "download length exceeded",
-            ErrorKind::SlowRetrieval => "slow retrieval",
-            ErrorKind::Io => "I/O error",
-            ErrorKind::TargetNotFound => "target not found",
-            ErrorKind::State => "invalid operation order",
-            ErrorKind::Crypto => "cryptographic error",
-            ErrorKind::Panic => "internal panic",
-        }
+        let s = self.description();
+        s.strip_suffix('\0').unwrap_or(s)
+    }
+
+    /// [`as_str`](Self::as_str) as a static C string.
+    pub fn as_c_str(self) -> &'static std::ffi::CStr {
+        std::ffi::CStr::from_bytes_with_nul(self.description().as_bytes()).unwrap_or(c"")
     }
 }
 

@@ -10,8 +10,8 @@
 //! replaces a corrupted local copy. Then the failure cases: exit 1 with a message for unknown
 //! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
-//! The generator runs with `$TUF_TEST_PYTHON` (set by tests/run.sh); without it every test
-//! prints a skip message and passes.
+//! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
+//! by tests/run.sh, or its venv); without one these tests fail and say how to get it.
 
 mod common;
 
@@ -20,19 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::http::TestServer;
+use common::python::python;
 use tuf::json::Value;
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_tuf-client");
-
-fn python() -> Option<String> {
-    match std::env::var("TUF_TEST_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            eprintln!("TUF_TEST_PYTHON is not set: skipping the tuf-client end-to-end test (run tests/run.sh)");
-            None
-        }
-    }
-}
 
 /// A fresh scratch directory for one test.
 fn tempdir(name: &str) -> PathBuf {
@@ -449,7 +440,7 @@ fn exercise(repo: &Repo, work: &Path, server: Option<&TestServer>) {
 
 /// Runs the workflow on one generated repository, over file:// and over HTTP.
 fn workload(name: &str, args: &[&str]) {
-    let Some(py) = python() else { return };
+    let py = python();
     let dir = tempdir(name);
     let repo = gen_repo(&py, &dir, args);
     exercise(&repo, &dir.join("file"), None);
@@ -545,7 +536,7 @@ fn flat_repo(py: &str, dir: &Path) -> Repo {
 
 #[test]
 fn unknown_target_fails_and_stops_at_the_first_failure() {
-    let Some(py) = python() else { return };
+    let py = python();
     let dir = tempdir("unknown-target");
     let repo = flat_repo(&py, &dir);
     let server = serve(&repo);
@@ -570,7 +561,7 @@ fn unknown_target_fails_and_stops_at_the_first_failure() {
 
 #[test]
 fn tampered_metadata_fails() {
-    let Some(py) = python() else { return };
+    let py = python();
     let dir = tempdir("tampered-metadata");
     let repo = flat_repo(&py, &dir);
     let server = serve(&repo);
@@ -627,7 +618,7 @@ fn tampered_metadata_fails() {
 
 #[test]
 fn tampered_target_fails_and_leaves_nothing() {
-    let Some(py) = python() else { return };
+    let py = python();
     let dir = tempdir("tampered-target");
     let repo = flat_repo(&py, &dir);
     let name = repo.sample[0].clone();
@@ -672,7 +663,7 @@ fn tampered_target_fails_and_leaves_nothing() {
 
 #[test]
 fn missing_or_bad_trusted_root_fails() {
-    let Some(py) = python() else { return };
+    let py = python();
     let dir = tempdir("missing-root");
     let repo = flat_repo(&py, &dir);
     let urls = file_urls(&repo);

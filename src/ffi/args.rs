@@ -1,6 +1,6 @@
 //! Checked conversions of C arguments.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, CStr, CString};
 
 use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT};
 
@@ -77,9 +77,42 @@ pub(crate) fn write_out<T>(p: *mut T, value: T) {
     unsafe { p.write(value) };
 }
 
-/// An owned C string for returning to C (freed with `tuf_string_free`).
+/// `s` as a C string. A NUL byte cannot be represented in a C string: it is written as the
+/// two characters `\0`, visibly, rather than cutting or silently shortening the string. The
+/// one conversion of Rust strings to C strings (messages, paths, names, JSON).
+pub(crate) fn c_string(s: &str) -> CString {
+    let escaped;
+    let s = if s.contains('\0') {
+        escaped = s.replace('\0', "\\0");
+        &escaped
+    } else {
+        s
+    };
+    CString::new(s).unwrap_or_default()
+}
+
+/// An owned C string for returning to C (freed with `tuf_string_free`); see [`c_string`].
 pub(crate) fn owned_string(s: &str) -> *mut c_char {
-    std::ffi::CString::new(s.replace('\0', ""))
-        .unwrap_or_default()
-        .into_raw()
+    c_string(s).into_raw()
+}
+
+/// Frees a handle that libtuf created with `Box::into_raw`. NULL is ignored.
+pub(crate) fn free_handle<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: a non-NULL `p` was returned by libtuf as a `Box<T>` and is freed once
+        // (caller contract of every `*_free` function).
+        drop(unsafe { Box::from_raw(p) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_strings_show_nul_bytes() {
+        assert_eq!(c_string("plain").to_str().unwrap(), "plain");
+        assert_eq!(c_string("a\0b").to_str().unwrap(), "a\\0b");
+        assert_eq!(c_string("\0").to_bytes(), b"\\0");
+    }
 }

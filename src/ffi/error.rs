@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, CString};
 
-use crate::error::Error;
+use super::args::{c_string, free_handle, handle};
+use super::boundary::value;
+use crate::error::{Error, ErrorKind};
 
 /// The result of every fallible libtuf function: `TUF_OK` (0) or a `TUF_ERR_*` code. Codes are
 /// stable: never renumbered, never reused. A plain integer type, so that a value from a newer
@@ -51,8 +53,10 @@ pub struct tuf_error {
 
 impl tuf_error {
     pub(crate) fn new(code: tuf_result, message: &str) -> tuf_error {
-        let message = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-        tuf_error { code, message }
+        tuf_error {
+            code,
+            message: c_string(message),
+        }
     }
 }
 
@@ -65,67 +69,48 @@ impl From<Error> for tuf_error {
 /// The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
 #[no_mangle]
 pub extern "C" fn tuf_error_code(err: *const tuf_error) -> tuf_result {
-    // SAFETY: `err` is NULL or a live `tuf_error` from libtuf (caller contract).
-    match unsafe { err.as_ref() } {
-        Some(e) => e.code,
-        None => TUF_ERR_INVALID_ARGUMENT,
-    }
+    value(TUF_ERR_PANIC, || {
+        handle(err, "err").map_or(TUF_ERR_INVALID_ARGUMENT, |e| e.code)
+    })
 }
 
 /// The message of `err` (UTF-8, NUL-terminated), valid until `err` is freed. A static
 /// message if `err` is NULL.
 #[no_mangle]
 pub extern "C" fn tuf_error_message(err: *const tuf_error) -> *const c_char {
-    // SAFETY: `err` is NULL or a live `tuf_error` from libtuf (caller contract).
-    match unsafe { err.as_ref() } {
-        Some(e) => e.message.as_ptr(),
-        None => c"NULL error".as_ptr(),
-    }
+    value(c"internal error".as_ptr(), || {
+        handle(err, "err").map_or(c"NULL error".as_ptr(), |e| e.message.as_ptr())
+    })
 }
 
 /// Frees an error. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_error_free(err: *mut tuf_error) {
-    if !err.is_null() {
-        // SAFETY: a non-NULL `err` was returned by libtuf as `Box<tuf_error>` and is freed
-        // once (caller contract).
-        drop(unsafe { Box::from_raw(err) });
-    }
+    value((), || free_handle(err))
 }
 
 /// A static, NUL-terminated description of `code`; never NULL, also for unknown codes.
 #[no_mangle]
 pub extern "C" fn tuf_result_str(code: tuf_result) -> *const c_char {
-    let s: &'static std::ffi::CStr = match code {
-        TUF_OK => c"success",
-        TUF_ERR_INVALID_ARGUMENT => c"invalid argument",
-        TUF_ERR_INVALID_METADATA => c"invalid metadata",
-        TUF_ERR_BAD_SIGNATURE => c"signature threshold not met",
-        TUF_ERR_BAD_VERSION => c"bad version number",
-        TUF_ERR_EXPIRED => c"metadata expired",
-        TUF_ERR_LENGTH_OR_HASH_MISMATCH => c"length or hash mismatch",
-        TUF_ERR_REPOSITORY => c"repository error",
-        TUF_ERR_DOWNLOAD => c"download error",
-        TUF_ERR_LENGTH_EXCEEDED => c"download length exceeded",
-        TUF_ERR_SLOW_RETRIEVAL => c"slow retrieval",
-        TUF_ERR_IO => c"I/O error",
-        TUF_ERR_TARGET_NOT_FOUND => c"target not found",
-        TUF_ERR_STATE => c"invalid operation order",
-        TUF_ERR_CRYPTO => c"cryptographic error",
-        TUF_ERR_PANIC => c"internal error",
-        _ => c"unknown result code",
-    };
-    s.as_ptr()
+    value(c"internal error".as_ptr(), || {
+        let s = match code {
+            TUF_OK => c"success",
+            _ => ErrorKind::from_code(code).map_or(c"unknown result code", ErrorKind::as_c_str),
+        };
+        s.as_ptr()
+    })
 }
 
 /// Frees a string that libtuf returned as owned (`char *`). NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        // SAFETY: a non-NULL `s` was returned by libtuf from `CString::into_raw` and is freed
-        // once (caller contract).
-        drop(unsafe { CString::from_raw(s) });
-    }
+    value((), || {
+        if !s.is_null() {
+            // SAFETY: a non-NULL `s` was returned by libtuf from `CString::into_raw` and is
+            // freed once (caller contract).
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
 }
 
 #[cfg(test)]
@@ -155,6 +140,14 @@ mod tests {
         for (code, kind) in pairs {
             assert_eq!(code, kind as u32, "{kind:?}");
         }
+        for kind in ErrorKind::all() {
+            // SAFETY: tuf_result_str returns a static C string.
+            let s = unsafe { std::ffi::CStr::from_ptr(tuf_result_str(kind as u32)) };
+            assert_eq!(s.to_str().unwrap(), kind.as_str(), "{kind:?}");
+            assert_eq!(ErrorKind::from_code(kind as u32), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::from_code(TUF_ERR_PANIC + 1), None);
         for code in 0..=TUF_ERR_PANIC {
             // SAFETY: tuf_result_str returns a static C string.
             let s = unsafe { std::ffi::CStr::from_ptr(tuf_result_str(code)) };

@@ -3,8 +3,10 @@
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 
-use super::args::{handle, handle_mut, opt_str_arg, out_arg, owned_string, str_arg, write_out};
-use super::boundary::run;
+use super::args::{
+    free_handle, handle, handle_mut, opt_str_arg, out_arg, owned_string, str_arg, write_out,
+};
+use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};
 use super::config::tuf_updater_config;
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
@@ -51,10 +53,7 @@ pub extern "C" fn tuf_updater_new(
 /// Frees an updater. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_updater_free(updater: *mut tuf_updater) {
-    if !updater.is_null() {
-        // SAFETY: a non-NULL `updater` came from `tuf_updater_new` and is freed once.
-        drop(unsafe { Box::from_raw(updater) });
-    }
+    value((), || free_handle(updater))
 }
 
 /// Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).

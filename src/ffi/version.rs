@@ -6,5 +6,7 @@ use std::ffi::c_char;
 /// `TUF_VERSION_*` macros of the header the program was compiled against.
 #[no_mangle]
 pub extern "C" fn tuf_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    super::boundary::value(std::ptr::null(), || {
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    })
 }

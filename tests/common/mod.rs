@@ -3,5 +3,6 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod python;
 pub mod sim;
 pub mod sim_fetcher;
