@@ -13,11 +13,13 @@ mod fnmatch;
 mod hash_prefix;
 mod hashes;
 mod key;
-mod meta;
+mod meta_file;
 mod root;
+mod snapshot;
 mod succinct;
 mod targets;
 pub mod time;
+mod timestamp;
 
 pub use common::{check_spec_version, RoleType, Signed, SPEC_MAJOR, SPEC_VERSION};
 pub use delegations::{
@@ -26,11 +28,13 @@ pub use delegations::{
 pub use envelope::{Metadata, Signature};
 pub use hashes::{HashVerifier, Hashes};
 pub use key::Key;
-pub use meta::{MetaFile, Snapshot, Timestamp};
+pub use meta_file::MetaFile;
 pub use root::{RoleKeys, Root};
+pub use snapshot::Snapshot;
 pub use succinct::SuccinctBins;
 pub use targets::{TargetFile, Targets};
 pub use time::DateTime;
+pub use timestamp::Timestamp;
 
 pub mod matching {
     //! Which delegation covers a target path (digest section 4).

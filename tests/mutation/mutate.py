@@ -32,7 +32,7 @@ SIG = "src/verify/signatures.rs"
 SEARCH = "src/verify/search.rs"
 DELEG = "src/metadata/delegations.rs"
 COMMON = "src/metadata/common.rs"
-META = "src/metadata/meta.rs"
+META = "src/metadata/meta_file.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
