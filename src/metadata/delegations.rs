@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use super::common::RoleType;
 use super::fields::{map, once, positive, required, strings, unique_strings, unknown};
 use super::fnmatch::path_matches_pattern;
 use super::hash_prefix::{path_hash_prefix_matches, target_path_hash_hex};
+use super::role_type::RoleType;
 use super::succinct::SuccinctBins;
 use super::Key;
 use crate::error::{excerpt, Result};

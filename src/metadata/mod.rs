@@ -5,7 +5,6 @@
 //! unsupported `spec_version`s are errors naming the offending path), and every object keeps
 //! its unknown fields so that the canonical bytes signatures cover are reproduced exactly.
 
-mod common;
 mod delegations;
 mod envelope;
 mod fields;
@@ -14,14 +13,15 @@ mod hash_prefix;
 mod hashes;
 mod key;
 mod meta_file;
+mod role_type;
 mod root;
+mod signed;
 mod snapshot;
 mod succinct;
 mod targets;
 pub mod time;
 mod timestamp;
 
-pub use common::{check_spec_version, RoleType, Signed, SPEC_MAJOR, SPEC_VERSION};
 pub use delegations::{
     DelegatedRole, DelegatedRoles, Delegations, PathSpec, RoleRequirement, SuccinctRoles,
 };
@@ -29,7 +29,9 @@ pub use envelope::{Metadata, Signature};
 pub use hashes::{HashVerifier, Hashes};
 pub use key::Key;
 pub use meta_file::MetaFile;
+pub use role_type::RoleType;
 pub use root::{RoleKeys, Root};
+pub use signed::{check_spec_version, Signed, SPEC_MAJOR, SPEC_VERSION};
 pub use snapshot::Snapshot;
 pub use succinct::SuccinctBins;
 pub use targets::{TargetFile, Targets};

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, positive, required, unique_strings, unknown};
+use super::role_type::RoleType;
+use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
 use super::time::DateTime;
 use super::Key;
 use crate::error::Result;

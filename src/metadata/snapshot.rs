@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, required};
 use super::meta_file::MetaFile;
+use super::role_type::RoleType;
+use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Writer};

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::delegations::Delegations;
 use super::fields::{map, once, required, unknown};
 use super::hashes::{check_length, Hashes};
+use super::role_type::RoleType;
+use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Value, Writer};

@@ -1,8 +1,9 @@
 //! `timestamp.json` (digest 1.10).
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, required};
 use super::meta_file::MetaFile;
+use super::role_type::RoleType;
+use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Writer};

@@ -2,6 +2,7 @@
 //! (digest 1.5), and the [`Signed`] trait of the four role types.
 
 use super::fields::{once, positive, required};
+use super::role_type::RoleType;
 use super::time::DateTime;
 use crate::error::{excerpt, truncated, Error, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
@@ -10,40 +11,6 @@ use crate::json::{Map, Parser, Path, ToJson, Writer};
 pub const SPEC_MAJOR: u64 = 1;
 /// The `spec_version` written into metadata this library creates.
 pub const SPEC_VERSION: &str = "1.0.31";
-
-/// The top-level roles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleType {
-    Root,
-    Timestamp,
-    Snapshot,
-    Targets,
-}
-
-impl RoleType {
-    /// The role's name, which is also its `_type` and its file stem.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleType::Root => "root",
-            RoleType::Timestamp => "timestamp",
-            RoleType::Snapshot => "snapshot",
-            RoleType::Targets => "targets",
-        }
-    }
-
-    /// All four, in the order of the client workflow.
-    pub const ALL: [RoleType; 4] = [
-        RoleType::Root,
-        RoleType::Timestamp,
-        RoleType::Snapshot,
-        RoleType::Targets,
-    ];
-
-    /// Whether `name` is a top-level role name.
-    pub fn is_top_level(name: &str) -> bool {
-        RoleType::ALL.iter().any(|r| r.as_str() == name)
-    }
-}
 
 /// The `signed` part of a metadata file of one role type.
 pub trait Signed: ToJson + Sized {
