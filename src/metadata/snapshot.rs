@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::fields::{map, once, required};
 use super::meta_file::MetaFile;
 use super::role_type::RoleType;
-use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
+use super::signed::{Signed, SignedHeader};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Writer};
@@ -25,14 +25,20 @@ pub struct Snapshot {
 impl Snapshot {
     /// A snapshot of version 1 listing `targets.json` version 1.
     pub fn new(expires: DateTime) -> Snapshot {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::new(expires);
         let mut meta = BTreeMap::new();
         meta.insert("targets.json".to_string(), MetaFile::new(1));
         Snapshot {
-            spec_version: SPEC_VERSION.into(),
-            version: 1,
+            spec_version,
+            version,
             expires,
             meta,
-            extra: Map::new(),
+            extra,
         }
     }
 
@@ -50,7 +56,12 @@ impl Signed for Snapshot {
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Snapshot> {
         let mut meta = None;
-        let (c, extra) = read_signed(p, path, RoleType::Snapshot, |p, k, fp| {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::read(p, path, RoleType::Snapshot, |p, k, fp| {
             if k != "meta" {
                 return Ok(false);
             }
@@ -58,9 +69,9 @@ impl Signed for Snapshot {
             Ok(true)
         })?;
         Ok(Snapshot {
-            spec_version: c.spec_version,
-            version: c.version,
-            expires: c.expires,
+            spec_version,
+            version,
+            expires,
             meta: required(meta, path, "meta")?,
             extra,
         })
@@ -78,7 +89,7 @@ impl Signed for Snapshot {
 impl ToJson for Snapshot {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();
-        write_common(
+        SignedHeader::write(
             w,
             RoleType::Snapshot,
             &self.spec_version,

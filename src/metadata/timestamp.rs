@@ -3,7 +3,7 @@
 use super::fields::{map, once, required};
 use super::meta_file::MetaFile;
 use super::role_type::RoleType;
-use super::signed::{read_signed, write_common, Signed, SPEC_VERSION};
+use super::signed::{Signed, SignedHeader};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Writer};
@@ -23,12 +23,18 @@ pub struct Timestamp {
 impl Timestamp {
     /// A timestamp of version 1 pointing at snapshot version 1.
     pub fn new(expires: DateTime) -> Timestamp {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::new(expires);
         Timestamp {
-            spec_version: SPEC_VERSION.into(),
-            version: 1,
+            spec_version,
+            version,
             expires,
             snapshot_meta: MetaFile::new(1),
-            extra: Map::new(),
+            extra,
         }
     }
 }
@@ -38,7 +44,12 @@ impl Signed for Timestamp {
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Timestamp> {
         let mut meta = None;
-        let (c, extra) = read_signed(p, path, RoleType::Timestamp, |p, k, fp| {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::read(p, path, RoleType::Timestamp, |p, k, fp| {
             if k != "meta" {
                 return Ok(false);
             }
@@ -55,9 +66,9 @@ impl Signed for Timestamp {
             Ok(true)
         })?;
         Ok(Timestamp {
-            spec_version: c.spec_version,
-            version: c.version,
-            expires: c.expires,
+            spec_version,
+            version,
+            expires,
             snapshot_meta: required(meta, path, "meta")?,
             extra,
         })
@@ -75,7 +86,7 @@ impl Signed for Timestamp {
 impl ToJson for Timestamp {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();
-        write_common(
+        SignedHeader::write(
             w,
             RoleType::Timestamp,
             &self.spec_version,
