@@ -4,9 +4,11 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use super::common::RoleType;
 use super::fields::{map, once, positive, required, strings, unique_strings, unknown};
-use super::matching::{self, SuccinctBins};
+use super::fnmatch::path_matches_pattern;
+use super::hash_prefix::{path_hash_prefix_matches, target_path_hash_hex};
+use super::role_type::RoleType;
+use super::succinct::SuccinctBins;
 use super::Key;
 use crate::error::{excerpt, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
@@ -47,14 +49,10 @@ impl DelegatedRole {
     /// all the roles of a delegation (`path_hash_prefixes`, digest 4.2).
     fn covers_with(&self, target: &str, hash_hex: &std::cell::OnceCell<String>) -> bool {
         match &self.paths {
-            PathSpec::Paths(patterns) => patterns
-                .iter()
-                .any(|p| matching::path_matches_pattern(target, p)),
+            PathSpec::Paths(patterns) => patterns.iter().any(|p| path_matches_pattern(target, p)),
             PathSpec::HashPrefixes(prefixes) => {
-                let hex = hash_hex.get_or_init(|| matching::target_path_hash_hex(target));
-                prefixes
-                    .iter()
-                    .any(|p| matching::path_hash_prefix_matches(hex, p))
+                let hex = hash_hex.get_or_init(|| target_path_hash_hex(target));
+                prefixes.iter().any(|p| path_hash_prefix_matches(hex, p))
             }
         }
     }

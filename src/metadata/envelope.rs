@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use super::common::Signed;
 use super::fields::{once, required, unknown};
+use super::signed::Signed;
 use crate::crypto::{hex, SigningKey};
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, Style, ToJson, Writer};

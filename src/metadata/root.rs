@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::fields::{map, once, positive, required, unique_strings, unknown};
+use super::role_type::RoleType;
+use super::signed::{Signed, SignedHeader};
 use super::time::DateTime;
 use super::Key;
 use crate::error::Result;
@@ -87,9 +88,15 @@ impl Root {
     /// A root of version 1 with no keys, all four roles with threshold 1 and no keyids, and
     /// `consistent_snapshot: true`.
     pub fn new(expires: DateTime) -> Root {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::new(expires);
         Root {
-            spec_version: SPEC_VERSION.into(),
-            version: 1,
+            spec_version,
+            version,
             expires,
             consistent_snapshot: Some(true),
             keys: BTreeMap::new(),
@@ -97,7 +104,7 @@ impl Root {
                 .iter()
                 .map(|r| (r.as_str().to_string(), RoleKeys::new(Vec::new(), 1)))
                 .collect(),
-            extra: Map::new(),
+            extra,
         }
     }
 
@@ -167,7 +174,12 @@ impl Signed for Root {
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Root> {
         let (mut cs, mut keys, mut roles) = (None, None, None);
-        let (c, extra) = read_signed(p, path, RoleType::Root, |p, k, fp| {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::read(p, path, RoleType::Root, |p, k, fp| {
             match k {
                 "consistent_snapshot" => once(&mut cs, p.bool(fp)?, fp)?,
                 "keys" => once(&mut keys, map(p, fp, Key::read)?, fp)?,
@@ -185,9 +197,9 @@ impl Signed for Root {
             }
         }
         Ok(Root {
-            spec_version: c.spec_version,
-            version: c.version,
-            expires: c.expires,
+            spec_version,
+            version,
+            expires,
             consistent_snapshot: cs,
             keys: required(keys, path, "keys")?,
             roles,
@@ -207,7 +219,7 @@ impl Signed for Root {
 impl ToJson for Root {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();
-        write_common(
+        SignedHeader::write(
             w,
             RoleType::Root,
             &self.spec_version,

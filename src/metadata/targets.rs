@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{read_signed, write_common, RoleType, Signed, SPEC_VERSION};
 use super::delegations::Delegations;
 use super::fields::{map, once, required, unknown};
 use super::hashes::{check_length, Hashes};
+use super::role_type::RoleType;
+use super::signed::{Signed, SignedHeader};
 use super::time::DateTime;
 use crate::error::Result;
 use crate::json::{Map, Parser, Path, ToJson, Value, Writer};
@@ -91,13 +92,19 @@ pub struct Targets {
 impl Targets {
     /// An empty targets role of version 1.
     pub fn new(expires: DateTime) -> Targets {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::new(expires);
         Targets {
-            spec_version: SPEC_VERSION.into(),
-            version: 1,
+            spec_version,
+            version,
             expires,
             targets: BTreeMap::new(),
             delegations: None,
-            extra: Map::new(),
+            extra,
         }
     }
 }
@@ -107,7 +114,12 @@ impl Signed for Targets {
 
     fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Targets> {
         let (mut targets, mut delegations) = (None, None);
-        let (c, extra) = read_signed(p, path, RoleType::Targets, |p, k, fp| {
+        let SignedHeader {
+            spec_version,
+            version,
+            expires,
+            extra,
+        } = SignedHeader::read(p, path, RoleType::Targets, |p, k, fp| {
             match k {
                 "targets" => once(&mut targets, map(p, fp, TargetFile::read)?, fp)?,
                 "delegations" => once(&mut delegations, Delegations::read(p, fp)?, fp)?,
@@ -116,9 +128,9 @@ impl Signed for Targets {
             Ok(true)
         })?;
         Ok(Targets {
-            spec_version: c.spec_version,
-            version: c.version,
-            expires: c.expires,
+            spec_version,
+            version,
+            expires,
             targets: required(targets, path, "targets")?,
             delegations,
             extra,
@@ -137,7 +149,7 @@ impl Signed for Targets {
 impl ToJson for Targets {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();
-        write_common(
+        SignedHeader::write(
             w,
             RoleType::Targets,
             &self.spec_version,

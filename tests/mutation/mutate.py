@@ -31,8 +31,8 @@ TS = "src/verify/trusted_set.rs"
 SIG = "src/verify/signatures.rs"
 SEARCH = "src/verify/search.rs"
 DELEG = "src/metadata/delegations.rs"
-COMMON = "src/metadata/common.rs"
-META = "src/metadata/meta.rs"
+COMMON = "src/metadata/signed.rs"
+META = "src/metadata/meta_file.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [

@@ -2,6 +2,7 @@
 //! (digest 1.5), and the [`Signed`] trait of the four role types.
 
 use super::fields::{once, positive, required};
+use super::role_type::RoleType;
 use super::time::DateTime;
 use crate::error::{excerpt, truncated, Error, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
@@ -10,40 +11,6 @@ use crate::json::{Map, Parser, Path, ToJson, Writer};
 pub const SPEC_MAJOR: u64 = 1;
 /// The `spec_version` written into metadata this library creates.
 pub const SPEC_VERSION: &str = "1.0.31";
-
-/// The top-level roles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RoleType {
-    Root,
-    Timestamp,
-    Snapshot,
-    Targets,
-}
-
-impl RoleType {
-    /// The role's name, which is also its `_type` and its file stem.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleType::Root => "root",
-            RoleType::Timestamp => "timestamp",
-            RoleType::Snapshot => "snapshot",
-            RoleType::Targets => "targets",
-        }
-    }
-
-    /// All four, in the order of the client workflow.
-    pub const ALL: [RoleType; 4] = [
-        RoleType::Root,
-        RoleType::Timestamp,
-        RoleType::Snapshot,
-        RoleType::Targets,
-    ];
-
-    /// Whether `name` is a top-level role name.
-    pub fn is_top_level(name: &str) -> bool {
-        RoleType::ALL.iter().any(|r| r.as_str() == name)
-    }
-}
 
 /// The `signed` part of a metadata file of one role type.
 pub trait Signed: ToJson + Sized {
@@ -85,24 +52,84 @@ pub fn check_spec_version(v: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// Accumulates the common fields while a role's `signed` object is read.
+/// The fields every `signed` object has besides its role's own (digest 1.5): `spec_version`,
+/// `version` and `expires`, with the unknown fields kept for re-serialisation (digest 1.3).
+/// `_type` is not stored: it is the name of the role type.
+///
+/// The four role types keep these as public fields of their own; this is the one place where
+/// they are given their initial values ([`new`](Self::new)), read ([`read`](Self::read)) and
+/// written ([`write`](Self::write)).
+pub(crate) struct SignedHeader {
+    pub spec_version: String,
+    pub version: u64,
+    pub expires: DateTime,
+    pub extra: Map,
+}
+
+impl SignedHeader {
+    /// The header of new metadata: [`SPEC_VERSION`], version 1, no unknown fields.
+    pub fn new(expires: DateTime) -> SignedHeader {
+        SignedHeader {
+            spec_version: SPEC_VERSION.into(),
+            version: 1,
+            expires,
+            extra: Map::new(),
+        }
+    }
+
+    /// Reads a `signed` object of type `role`: the header fields here, the role's own fields
+    /// by `field(parser, key, path_of_value)`, which reads the value and returns true for a
+    /// key it knows, and unknown fields kept in `extra`.
+    pub fn read<'a>(
+        p: &mut Parser<'a>,
+        path: &Path<'_>,
+        role: RoleType,
+        mut field: impl FnMut(&mut Parser<'a>, &str, &Path<'_>) -> Result<bool>,
+    ) -> Result<SignedHeader> {
+        let mut header = PartialHeader::default();
+        let mut extra = Map::new();
+        p.object(path, |p, k| {
+            if header.field(p, &k, path, role)? || field(p, &k, &path.key(&k))? {
+                return Ok(());
+            }
+            super::fields::unknown(p, &mut extra, k, path)
+        })?;
+        header.finish(path, extra)
+    }
+
+    /// Writes `_type`, the header fields and the unknown fields of a `signed` object of type
+    /// `role` into the open object; the role writes its own fields.
+    pub fn write(
+        w: &mut Writer,
+        role: RoleType,
+        spec_version: &str,
+        version: u64,
+        expires: DateTime,
+        extra: &Map,
+    ) {
+        w.key("_type");
+        w.string(role.as_str());
+        w.key("spec_version");
+        w.string(spec_version);
+        w.key("version");
+        w.u64(version);
+        w.key("expires");
+        w.string(&expires.to_string());
+        crate::json::write_members(w, extra);
+    }
+}
+
+/// Accumulates the header fields while a role's `signed` object is read.
 #[derive(Default)]
-struct Common {
+struct PartialHeader {
     typ: Option<()>,
     spec_version: Option<String>,
     version: Option<u64>,
     expires: Option<DateTime>,
 }
 
-/// The common fields of a parsed `signed` object.
-pub(crate) struct CommonFields {
-    pub spec_version: String,
-    pub version: u64,
-    pub expires: DateTime,
-}
-
-impl Common {
-    /// Reads `key` if it is a common field; returns false for other keys.
+impl PartialHeader {
+    /// Reads `key` if it is a header field; returns false for other keys.
     fn field(
         &mut self,
         p: &mut Parser<'_>,
@@ -148,53 +175,14 @@ impl Common {
         Ok(true)
     }
 
-    /// The collected fields; fails if any is missing.
-    fn finish(self, path: &Path<'_>) -> Result<CommonFields> {
+    /// The collected fields with the unknown fields `extra`; fails if any is missing.
+    fn finish(self, path: &Path<'_>, extra: Map) -> Result<SignedHeader> {
         required(self.typ, path, "_type")?;
-        Ok(CommonFields {
+        Ok(SignedHeader {
             spec_version: required(self.spec_version, path, "spec_version")?,
             version: required(self.version, path, "version")?,
             expires: required(self.expires, path, "expires")?,
+            extra,
         })
     }
-}
-
-/// Reads a `signed` object of type `role`: the common fields here, the role's own fields by
-/// `field(parser, key, path_of_value)`, which reads the value and returns true for a key it
-/// knows, and unknown fields kept in the returned map.
-pub(crate) fn read_signed<'a>(
-    p: &mut Parser<'a>,
-    path: &Path<'_>,
-    role: RoleType,
-    mut field: impl FnMut(&mut Parser<'a>, &str, &Path<'_>) -> Result<bool>,
-) -> Result<(CommonFields, Map)> {
-    let mut common = Common::default();
-    let mut extra = Map::new();
-    p.object(path, |p, k| {
-        if common.field(p, &k, path, role)? || field(p, &k, &path.key(&k))? {
-            return Ok(());
-        }
-        super::fields::unknown(p, &mut extra, k, path)
-    })?;
-    Ok((common.finish(path)?, extra))
-}
-
-/// Writes the common fields and unknown fields of a `signed` object.
-pub(crate) fn write_common(
-    w: &mut Writer,
-    role: RoleType,
-    spec_version: &str,
-    version: u64,
-    expires: DateTime,
-    extra: &Map,
-) {
-    w.key("_type");
-    w.string(role.as_str());
-    w.key("spec_version");
-    w.string(spec_version);
-    w.key("version");
-    w.u64(version);
-    w.key("expires");
-    w.string(&expires.to_string());
-    crate::json::write_members(w, extra);
 }
