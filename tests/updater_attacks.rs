@@ -489,6 +489,163 @@ fn fast_forward_of_snapshot_meta_recovered_by_snapshot_key_rotation() {
     );
 }
 
+/// Sets the version of targets role `role` so that the next `publish_targets` gives `v`.
+fn set_next_version(sim: &mut Sim, role: &str, v: u64) {
+    let md = if role == "targets" {
+        &mut sim.targets
+    } else {
+        sim.delegated.get_mut(role).unwrap()
+    };
+    md.signed.version = v - 1;
+}
+
+fn cached_version(c: &Client, role: &str) -> u64 {
+    let bytes = c.read_cached(&format!("{role}.json")).unwrap();
+    tuf::metadata::Metadata::<tuf::metadata::Targets>::from_bytes(&bytes)
+        .unwrap()
+        .signed
+        .version
+}
+
+#[test]
+fn fast_forward_recovery_accepts_and_caches_lower_targets_versions() {
+    // A targets role went to v100 (say, signed with the online snapshot key by an attacker
+    // who also held the role's key, or by mistake). The repository recovers by rotating the
+    // snapshot key (5.3.11) and republishing the role at v1: the client must accept v1 and
+    // cache it, not keep the v100 that only the superseded snapshot vouched for.
+    for role in ["targets", "role1"] {
+        let c = filled(&format!("ff-lower-{role}"), sim_with_delegation());
+        {
+            let mut sim = c.repo.sim();
+            set_next_version(&mut sim, role, 100);
+            sim.publish_targets(role);
+        }
+        lookup(&c).unwrap().unwrap();
+        assert_eq!(cached_version(&c, role), 100, "{role}");
+        {
+            let mut sim = c.repo.sim();
+            sim.rotate_keys(RoleType::Snapshot);
+            sim.rotate_root(|_| {}, &[]);
+            set_next_version(&mut sim, role, 1);
+            sim.publish_targets(role);
+        }
+        let info = lookup(&c).unwrap_or_else(|e| panic!("{role}: {e}")).unwrap();
+        assert_eq!(info.path, TARGET);
+        assert_eq!(cached_version(&c, role), 1, "{role}: the cache kept v100");
+        assert_eq!(
+            c.read_cached(&format!("{role}.json")).unwrap(),
+            c.repo.sim().bytes(role),
+            "{role}"
+        );
+        // A new updater on the same cache starts from what was cached and agrees.
+        c.repo.clear_log();
+        let mut u = c.updater();
+        u.get_target_info(TARGET).unwrap().unwrap();
+        assert!(
+            !c.repo.metadata_log().iter().any(|f| f.contains(role)),
+            "{role}: fetched again although the cache holds the trusted version: {:?}",
+            c.repo.metadata_log()
+        );
+    }
+}
+
+#[test]
+fn a_cached_newer_role_is_kept_only_when_the_cached_snapshot_vouches_for_it() {
+    // The verifier's side of the shared-cache rule, decided by verification: a trusted set
+    // at snapshot S1 (role1 v1) and what another client cached at S2 (role1 v2).
+    let mut sim = sim_with_delegation();
+    let root = sim.root_bytes(1);
+    let (ts1, snap1, targets1) = (
+        sim.bytes("timestamp"),
+        sim.bytes("snapshot"),
+        sim.bytes("targets"),
+    );
+    sim.publish_targets("role1");
+    let (snap2, role2) = (sim.bytes("snapshot"), sim.bytes("role1"));
+    let mut set = TrustedSet::new(&root, tuf::metadata::DateTime::now(), Policy::default()).unwrap();
+    set.update_timestamp(&ts1).unwrap();
+    set.update_snapshot(&snap1, false).unwrap();
+    set.update_targets(&targets1).unwrap();
+    assert!(set.vouches_for_newer_cached_role(&snap2, "role1", "targets", &role2));
+
+    // Not newer: the snapshot the set trusts lists the same version.
+    let role1_v1 = {
+        let mut md = sim.delegated["role1"].clone();
+        md.signed.version = 1;
+        sim.signed_bytes("role1", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&snap1, "role1", "targets", &role1_v1));
+    // The cached role is not the version the cached snapshot lists.
+    assert!(!set.vouches_for_newer_cached_role(&snap2, "role1", "targets", &role1_v1));
+    // The cached snapshot is signed by a key the trusted root does not give snapshot.
+    let signed_by_another_key = |md: &mut tuf::metadata::Metadata<_>| {
+        md.signatures.clear();
+        md.sign(&new_key()).unwrap();
+        md.to_bytes()
+    };
+    let foreign_snapshot = signed_by_another_key(&mut sim.snapshot.clone());
+    assert!(!set.vouches_for_newer_cached_role(&foreign_snapshot, "role1", "targets", &role2));
+    // The cached role is signed by a key the delegator does not give it.
+    let foreign_role = {
+        let mut md = sim.delegated["role1"].clone();
+        md.signatures.clear();
+        md.sign(&new_key()).unwrap();
+        md.to_bytes()
+    };
+    assert!(!set.vouches_for_newer_cached_role(&snap2, "role1", "targets", &foreign_role));
+    // The cached snapshot drops an entry the trusted one lists (5.5.5).
+    let dropping = {
+        let mut md = sim.snapshot.clone();
+        md.signed.meta.remove("targets.json");
+        sim.signed_bytes("snapshot", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&dropping, "role1", "targets", &role2));
+    // The cached snapshot is older than the trusted one.
+    let older = {
+        let mut md = sim.snapshot.clone();
+        md.signed.version = 0;
+        sim.signed_bytes("snapshot", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&older, "role1", "targets", &role2));
+    // The cached snapshot is expired.
+    let expired = {
+        let mut md = sim.snapshot.clone();
+        md.signed.expires = past();
+        sim.signed_bytes("snapshot", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&expired, "role1", "targets", &role2));
+    // The cached role is expired.
+    let expired_role = {
+        let mut md = sim.delegated["role1"].clone();
+        md.signed.expires = past();
+        sim.signed_bytes("role1", &md)
+    };
+    let vouching = {
+        let mut md = sim.snapshot.clone();
+        md.signed.meta.insert(
+            "role1.json".into(),
+            MetaFile::with_hashes(md.signed.meta["role1.json"].version, &expired_role),
+        );
+        sim.signed_bytes("snapshot", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&vouching, "role1", "targets", &expired_role));
+    // Length and hashes in the cached snapshot must match the cached role.
+    let hashed = {
+        let mut md = sim.snapshot.clone();
+        md.signed.meta.insert(
+            "role1.json".into(),
+            MetaFile::with_hashes(md.signed.meta["role1.json"].version, b"other bytes"),
+        );
+        sim.signed_bytes("snapshot", &md)
+    };
+    assert!(!set.vouches_for_newer_cached_role(&hashed, "role1", "targets", &role2));
+    // The top-level targets is checked against root's targets keys.
+    sim.publish_targets("targets");
+    let (snap3, targets3) = (sim.bytes("snapshot"), sim.bytes("targets"));
+    assert!(set.vouches_for_newer_cached_role(&snap3, "targets", "root", &targets3));
+    assert!(!set.vouches_for_newer_cached_role(&snap3, "targets", "targets", &targets3));
+}
+
 // ---- indefinite freeze: 5.3.10, 5.4.4, 5.5.6, 5.6.5 -----------------------------------------
 
 #[test]

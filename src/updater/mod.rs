@@ -488,12 +488,18 @@ fn load_targets(
     });
     // Another updater sharing this cache may have refreshed to a newer snapshot since this
     // one did and stored a newer version of the role: keep it rather than roll the cache
-    // back (it is verified again whenever it is used, so this only decides what is cached).
-    let cached_is_newer = cached
-        .and_then(|c| crate::metadata::Metadata::<crate::metadata::Targets>::from_bytes(&c).ok())
-        .is_some_and(|m| m.signed.version > expected_version);
-    if cached_is_newer {
-        return Ok(());
+    // back, but only if the cached snapshot vouches for it against what this updater trusts
+    // (a role that only a superseded snapshot vouched for, e.g. before the snapshot keys
+    // rotated, is replaced: 5.3.11). The version number alone decides nothing.
+    if let Some(cached) = cached {
+        let snapshot = cache.read("snapshot", config.snapshot_max_length);
+        if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
+        {
+            config.log(LogLevel::Debug, || {
+                format!("{role}: keeping the newer cached version another updater stored")
+            });
+            return Ok(());
+        }
     }
     cache.write(role, &data)
 }

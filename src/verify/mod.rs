@@ -1,6 +1,7 @@
 //! Verification: the trusted metadata set, which applies every check of the client workflow
 //! (spec 5.2 to 5.6) to bytes the caller fetched. Pure: no file, network or clock access.
 
+mod newer_role;
 mod search;
 mod signatures;
 mod trusted_set;

@@ -301,21 +301,7 @@ impl TrustedSet {
         meta.verify_length_and_hashes(role, bytes)?;
         let expected_version = meta.version;
         let new = Metadata::<Targets>::from_bytes(bytes)?;
-        if delegator == "root" {
-            if role != "targets" {
-                return Err(Error::Repository(format!(
-                    "root delegates only to targets, not {role}"
-                )));
-            }
-            verify_role(
-                &self.root.signed,
-                RoleType::Targets,
-                &new.signed_bytes_with_capacity(bytes.len()),
-                &new.signatures,
-            )?;
-        } else {
-            self.verify_delegated(role, delegator, &new, bytes.len())?;
-        }
+        self.verify_targets_signatures(role, delegator, &new, bytes.len())?;
         if new.signed.version != expected_version {
             return Err(Error::BadVersion {
                 role: role.into(),
@@ -341,6 +327,32 @@ impl TrustedSet {
 }
 
 impl TrustedSet {
+    /// 5.6.3: verifies `md` as targets role `role` with the keys and threshold its trusted
+    /// delegator gives it: root's targets keys for the top-level `targets` (root delegates to
+    /// nothing else), else the delegator's `delegations`.
+    pub(super) fn verify_targets_signatures(
+        &self,
+        role: &str,
+        delegator: &str,
+        md: &Metadata<Targets>,
+        size_hint: usize,
+    ) -> Result<()> {
+        if delegator != "root" {
+            return self.verify_delegated(role, delegator, md, size_hint);
+        }
+        if role != "targets" {
+            return Err(Error::Repository(format!(
+                "root delegates only to targets, not {role}"
+            )));
+        }
+        verify_role(
+            &self.root.signed,
+            RoleType::Targets,
+            &md.signed_bytes_with_capacity(size_hint),
+            &md.signatures,
+        )
+    }
+
     /// Checks that the already trusted targets role `role` is also signed by a threshold of
     /// the keys `delegator` gives it (digest 6.34: a role reached through two delegators must
     /// satisfy each of them).
@@ -383,7 +395,7 @@ impl TrustedSet {
 }
 
 /// Verifies `signatures` over `signed_bytes` with the keys and threshold `root` gives `role`.
-fn verify_role(
+pub(super) fn verify_role(
     root: &Root,
     role: RoleType,
     signed_bytes: &[u8],
@@ -404,7 +416,7 @@ fn verify_role(
     )
 }
 
-fn check_expiry<T: Signed>(signed: &T, reference: DateTime, role: &str) -> Result<()> {
+pub(super) fn check_expiry<T: Signed>(signed: &T, reference: DateTime, role: &str) -> Result<()> {
     if signed.is_expired(reference) {
         return Err(Error::Expired {
             role: role.into(),
