@@ -8,7 +8,9 @@
  * - Every fallible function returns a tuf_result: TUF_OK (0) or a TUF_ERR_* code. If its last
  *   argument `err` is not NULL, *err is set to NULL on success and to a new tuf_error on
  *   failure (free it with tuf_error_free). Results are written to out-parameters only on
- *   success.
+ *   success. The value *err holds on entry is never read or freed, only overwritten (so an
+ *   uninitialized or already freed pointer there is harmless): free an error before reusing
+ *   its variable, or it leaks.
  * - Strings passed in are NUL-terminated UTF-8 (invalid UTF-8 gives TUF_ERR_INVALID_ARGUMENT);
  *   byte buffers are a pointer and a length. Strings returned as `const char *` are borrowed
  *   from a handle and valid until it is freed; strings returned as `char *` are owned by the
@@ -18,7 +20,12 @@
  * - Threads: distinct handles may be used from different threads at once; a tuf_updater,
  *   tuf_updater_config or tuf_verifier is used by one thread at a time (it may move between
  *   threads); tuf_error and tuf_target_info are immutable and may be read from any thread.
- *   Callbacks run on the thread that called into libtuf.
+ *   A call on a tuf_updater or tuf_verifier that is already in a call (from a second thread,
+ *   or from one of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
+ * - Callbacks run on the thread that called into libtuf, during that call. Each callback type
+ *   documents the locks held while it runs, what it may call, and how long its userdata must
+ *   live. No callback may unwind into libtuf: no C++ exception, longjmp or thread
+ *   cancellation may leave a callback.
  */
 
 #ifndef TUF_H
@@ -61,7 +68,7 @@ typedef struct tuf_error tuf_error;
 
 /**
  * Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
- * only during the callback that received it. libtuf enforces the length limit here: once
+ * only during the callback that received it, on that callback's thread. libtuf enforces the length limit here: once
  * more than the callback's `max_length` bytes were written, `tuf_sink_write` fails with
  * `TUF_ERR_LENGTH_EXCEEDED` and the whole operation fails, whatever the callback returns.
  */
@@ -79,7 +86,8 @@ typedef struct tuf_target_info tuf_target_info;
  * A TUF client for one repository. Created with `tuf_updater_new`, freed with
  * `tuf_updater_free`. Use one updater from one thread at a time (it may move between
  * threads); distinct updaters may run concurrently, also on the same directories and in
- * different processes.
+ * different processes. A call on an updater that is already in a call (from one of its own
+ * callbacks, or from a second thread) fails with `TUF_ERR_STATE` and changes nothing.
  */
 typedef struct tuf_updater tuf_updater;
 
@@ -106,31 +114,81 @@ typedef struct tuf_verifier tuf_verifier;
 typedef uint32_t tuf_result;
 
 /**
- * A fetch callback: downloads `url` (NUL-terminated UTF-8) and writes the body into `sink`
- * with `tuf_sink_write`, at most `max_length` bytes. Returns 0 on success; an HTTP status
- * (100-599, e.g. 404) if the server answered with an error (403 and 404 on `N.root.json` end
- * the root update normally); any other value for any other failure.
+ * A fetch callback, set with `tuf_updater_config_set_fetcher`: downloads `url`
+ * (NUL-terminated UTF-8, valid during the call) and writes the body into `sink` with
+ * `tuf_sink_write`, at most `max_length` bytes (libtuf enforces the limit whatever the
+ * callback does).
+ *
+ * Returns 0 on success; an HTTP status (100-599, e.g. 404) if the server answered with an
+ * error (403 and 404 on `N.root.json` end the root update normally; any other status fails
+ * the operation with `TUF_ERR_DOWNLOAD`); any other value for any other failure
+ * (`TUF_ERR_DOWNLOAD`).
+ *
+ * Contract (the same for every libtuf callback):
+ * - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
+ *   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
+ *   never fetches), during that call only. Updaters used from several threads at once call
+ *   it from each, concurrently: `userdata` must then be usable from all of them.
+ * - Locks held: the updater's own in-use flag, and during `tuf_updater_refresh` and
+ *   `tuf_updater_get_target_info` the exclusive lock of the metadata directory (other
+ *   processes and updaters on that directory wait for it).
+ * - What it may call: any libtuf function, except on the same updater (that fails with
+ *   `TUF_ERR_STATE`) or on another updater of the same metadata directory from this thread
+ *   while the directory is locked (creating or refreshing one fails with `TUF_ERR_STATE`
+ *   instead of waiting for a lock its own caller holds).
+ * - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
+ *   updater created from it: it must stay valid until they are all freed.
+ * - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave
+ *   it (unwinding through libtuf is undefined behaviour and aborts the process). C++ callers
+ *   catch everything inside the callback and return non-zero.
  */
 typedef int (*tuf_fetch_callback)(void *userdata, const char *url, uint64_t max_length, tuf_sink *sink);
 
 /**
- * A log callback: `level` is one of `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during
- * the call.
+ * A log callback, set with `tuf_updater_config_set_log_callback`: `level` is one of
+ * `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during the call only (copy it to keep
+ * it). No return value.
+ *
+ * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+ * `userdata`, no unwinding); it may also be called from `tuf_updater_new`.
  */
 typedef void (*tuf_log_callback)(void *userdata, int level, const char *message);
 
 /**
- * A progress callback for target downloads: `received` of `total` bytes so far.
+ * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`:
+ * `received` of `total` bytes so far (`total` is the length from trusted metadata), called
+ * as bytes arrive. No return value.
+ *
+ * Contract: called on the thread that called `tuf_updater_download_target`, during that
+ * call only, with no lock of the metadata directory held but the updater in use: calls on
+ * the same updater fail with `TUF_ERR_STATE`; other updaters are fine. `userdata` must
+ * stay valid until the callback is replaced or the updater freed. It must return normally
+ * (no C++ exception or `longjmp` may leave it).
  */
 typedef void (*tuf_progress_callback)(void *userdata, uint64_t received, uint64_t total);
 
 /**
  * A metadata loader for `tuf_verifier_find_target`: writes the bytes of the metadata of
- * role `role` (NUL-terminated UTF-8: a delegated role, or "targets" when it is not trusted
- * yet) into `sink`, at most `max_length` bytes. Returns 0 on success, any other value on
- * failure.
+ * role `role` (NUL-terminated UTF-8, valid during the call: a delegated role, or "targets"
+ * when it is not trusted yet) into `sink`, at most `max_length` bytes. Returns 0 on success,
+ * any other value on failure (the search ends with `TUF_ERR_DOWNLOAD`).
+ *
+ * Contract: called on the thread that called `tuf_verifier_find_target`, during that call
+ * only, while the verifier is in use: it must not call any function on that verifier
+ * (updates fail with `TUF_ERR_STATE`, getters return 0 or false); other handles are fine.
+ * `userdata` need only be valid during the call. It must return normally (no C++
+ * exception or `longjmp` may leave it).
  */
 typedef int (*tuf_load_callback)(void *userdata, const char *role, uint64_t max_length, tuf_sink *sink);
+
+/**
+ * A metadata loader for `tuf_verifier_find_target_versioned`: as `tuf_load_callback`, and
+ * also told `version`, the version of `role` that the trusted snapshot lists (the `V` of
+ * `V.ROLE.json` when the root has consistent snapshots), so that it never needs to ask the
+ * verifier. `max_length` is the length snapshot gives for the role, else 5000000. Same
+ * return values and contract as `tuf_load_callback`.
+ */
+typedef int (*tuf_versioned_load_callback)(void *userdata, const char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
 
 /**
  * Success.
@@ -427,7 +485,8 @@ void tuf_target_info_free(tuf_target_info *info);
 tuf_result tuf_updater_new(const tuf_updater_config *config, tuf_updater **out, tuf_error **err);
 
 /**
- * Frees an updater. NULL is allowed and ignored.
+ * Frees an updater. NULL is allowed and ignored. Must not be called while the updater is in
+ * a call (from one of its own callbacks): such a call does nothing (the updater is not freed).
  */
 void tuf_updater_free(tuf_updater *updater);
 
@@ -552,8 +611,21 @@ bool tuf_verifier_timestamp_snapshot_keys_rotated(const tuf_verifier *verifier);
  * `TUF_ERR_DOWNLOAD`. `max_delegations`: most delegated roles visited (0: the default, 32).
  * On success `*out` owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists
  * the target.
+ *
+ * `load` runs on this thread, during this call only, while the verifier is in use: it must
+ * not call any function on this verifier (such calls fail with `TUF_ERR_STATE`, and getters
+ * return 0/false). It is not told the role's version: prefer
+ * `tuf_verifier_find_target_versioned`, whose loader is.
  */
 tuf_result tuf_verifier_find_target(tuf_verifier *verifier, const char *target_path, uint32_t max_delegations, tuf_load_callback load, void *userdata, tuf_target_info **out, tuf_error **err);
+
+/**
+ * `tuf_verifier_find_target`, with a loader that is told the version of the role that the
+ * trusted snapshot lists (the `V` of `V.ROLE.json` under consistent snapshots) and the most
+ * bytes accepted (the length snapshot gives, else 5000000), so it never needs to ask the
+ * verifier. Same arguments, results and callback rules otherwise.
+ */
+tuf_result tuf_verifier_find_target_versioned(tuf_verifier *verifier, const char *target_path, uint32_t max_delegations, tuf_versioned_load_callback load, void *userdata, tuf_target_info **out, tuf_error **err);
 
 /**
  * The library version, e.g. "0.1.0" (static, NUL-terminated). Compare with the

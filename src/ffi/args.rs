@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT, TUF_ERR_STATE};
 
 pub(crate) fn invalid(msg: &str) -> tuf_error {
     tuf_error::new(TUF_ERR_INVALID_ARGUMENT, msg)
@@ -94,6 +96,39 @@ pub(crate) fn c_string(s: &str) -> CString {
 /// An owned C string for returning to C (freed with `tuf_string_free`); see [`c_string`].
 pub(crate) fn owned_string(s: &str) -> *mut c_char {
     c_string(s).into_raw()
+}
+
+/// Locks the state of a handle whose functions may run callbacks, without waiting: a handle
+/// already in use (re-entered from one of its own callbacks, or used by two threads at once)
+/// gives `TUF_ERR_STATE` instead of a deadlock or two `&mut` to one value.
+pub(crate) fn lock_state<'a, T>(state: &'a Mutex<T>, name: &str) -> Result<MutexGuard<'a, T>, tuf_error> {
+    match state.try_lock() {
+        Ok(guard) => Ok(guard),
+        Err(TryLockError::WouldBlock) => Err(tuf_error::new(
+            TUF_ERR_STATE,
+            &format!(
+                "the {name} is in use: called from one of its own callbacks, or from two \
+                 threads at once"
+            ),
+        )),
+        Err(TryLockError::Poisoned(_)) => Err(tuf_error::new(
+            TUF_ERR_STATE,
+            &format!("the {name} is unusable after an internal error; free it"),
+        )),
+    }
+}
+
+/// Frees a handle whose state is behind a mutex ([`lock_state`]), unless it is in use: a
+/// handle freed from one of its own callbacks is left alone (a leak the caller's bug costs,
+/// never a use after free).
+pub(crate) fn free_unless_in_use<T>(p: *mut T, state: impl FnOnce(&T) -> bool) {
+    // SAFETY: `p` is NULL or a live handle created by libtuf (caller contract).
+    let Some(h) = (unsafe { p.as_ref() }) else {
+        return;
+    };
+    if state(h) {
+        free_handle(p);
+    }
 }
 
 /// Frees a handle that libtuf created with `Box::into_raw`. NULL is ignored.

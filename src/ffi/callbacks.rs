@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 
 /// Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
-/// only during the callback that received it. libtuf enforces the length limit here: once
+/// only during the callback that received it, on that callback's thread. libtuf enforces the length limit here: once
 /// more than the callback's `max_length` bytes were written, `tuf_sink_write` fails with
 /// `TUF_ERR_LENGTH_EXCEEDED` and the whole operation fails, whatever the callback returns.
 pub struct tuf_sink {
@@ -72,10 +72,33 @@ pub extern "C" fn tuf_sink_write(sink: *mut tuf_sink, data: *const u8, len: usiz
     })
 }
 
-/// A fetch callback: downloads `url` (NUL-terminated UTF-8) and writes the body into `sink`
-/// with `tuf_sink_write`, at most `max_length` bytes. Returns 0 on success; an HTTP status
-/// (100-599, e.g. 404) if the server answered with an error (403 and 404 on `N.root.json` end
-/// the root update normally); any other value for any other failure.
+/// A fetch callback, set with `tuf_updater_config_set_fetcher`: downloads `url`
+/// (NUL-terminated UTF-8, valid during the call) and writes the body into `sink` with
+/// `tuf_sink_write`, at most `max_length` bytes (libtuf enforces the limit whatever the
+/// callback does).
+///
+/// Returns 0 on success; an HTTP status (100-599, e.g. 404) if the server answered with an
+/// error (403 and 404 on `N.root.json` end the root update normally; any other status fails
+/// the operation with `TUF_ERR_DOWNLOAD`); any other value for any other failure
+/// (`TUF_ERR_DOWNLOAD`).
+///
+/// Contract (the same for every libtuf callback):
+/// - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
+///   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
+///   never fetches), during that call only. Updaters used from several threads at once call
+///   it from each, concurrently: `userdata` must then be usable from all of them.
+/// - Locks held: the updater's own in-use flag, and during `tuf_updater_refresh` and
+///   `tuf_updater_get_target_info` the exclusive lock of the metadata directory (other
+///   processes and updaters on that directory wait for it).
+/// - What it may call: any libtuf function, except on the same updater (that fails with
+///   `TUF_ERR_STATE`) or on another updater of the same metadata directory from this thread
+///   while the directory is locked (creating or refreshing one fails with `TUF_ERR_STATE`
+///   instead of waiting for a lock its own caller holds).
+/// - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
+///   updater created from it: it must stay valid until they are all freed.
+/// - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave
+///   it (unwinding through libtuf is undefined behaviour and aborts the process). C++ callers
+///   catch everything inside the callback and return non-zero.
 pub type tuf_fetch_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -86,13 +109,34 @@ pub type tuf_fetch_callback = Option<
 >;
 
 /// A metadata loader for `tuf_verifier_find_target`: writes the bytes of the metadata of
-/// role `role` (NUL-terminated UTF-8: a delegated role, or "targets" when it is not trusted
-/// yet) into `sink`, at most `max_length` bytes. Returns 0 on success, any other value on
-/// failure.
+/// role `role` (NUL-terminated UTF-8, valid during the call: a delegated role, or "targets"
+/// when it is not trusted yet) into `sink`, at most `max_length` bytes. Returns 0 on success,
+/// any other value on failure (the search ends with `TUF_ERR_DOWNLOAD`).
+///
+/// Contract: called on the thread that called `tuf_verifier_find_target`, during that call
+/// only, while the verifier is in use: it must not call any function on that verifier
+/// (updates fail with `TUF_ERR_STATE`, getters return 0 or false); other handles are fine.
+/// `userdata` need only be valid during the call. It must return normally (no C++
+/// exception or `longjmp` may leave it).
 pub type tuf_load_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
         role: *const c_char,
+        max_length: u64,
+        sink: *mut tuf_sink,
+    ) -> c_int,
+>;
+
+/// A metadata loader for `tuf_verifier_find_target_versioned`: as `tuf_load_callback`, and
+/// also told `version`, the version of `role` that the trusted snapshot lists (the `V` of
+/// `V.ROLE.json` when the root has consistent snapshots), so that it never needs to ask the
+/// verifier. `max_length` is the length snapshot gives for the role, else 5000000. Same
+/// return values and contract as `tuf_load_callback`.
+pub type tuf_versioned_load_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        role: *const c_char,
+        version: u64,
         max_length: u64,
         sink: *mut tuf_sink,
     ) -> c_int,
@@ -105,12 +149,24 @@ pub const TUF_LOG_INFO: c_int = 2;
 /// Something suspicious that did not stop the operation.
 pub const TUF_LOG_WARN: c_int = 3;
 
-/// A log callback: `level` is one of `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during
-/// the call.
+/// A log callback, set with `tuf_updater_config_set_log_callback`: `level` is one of
+/// `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during the call only (copy it to keep
+/// it). No return value.
+///
+/// Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+/// `userdata`, no unwinding); it may also be called from `tuf_updater_new`.
 pub type tuf_log_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, level: c_int, message: *const c_char)>;
 
-/// A progress callback for target downloads: `received` of `total` bytes so far.
+/// A progress callback for target downloads, set with `tuf_updater_set_progress_callback`:
+/// `received` of `total` bytes so far (`total` is the length from trusted metadata), called
+/// as bytes arrive. No return value.
+///
+/// Contract: called on the thread that called `tuf_updater_download_target`, during that
+/// call only, with no lock of the metadata directory held but the updater in use: calls on
+/// the same updater fail with `TUF_ERR_STATE`; other updaters are fine. `userdata` must
+/// stay valid until the callback is replaced or the updater freed. It must return normally
+/// (no C++ exception or `longjmp` may leave it).
 pub type tuf_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, received: u64, total: u64)>;
 
@@ -160,20 +216,19 @@ fn callback_outcome(url: &str, rc: c_int) -> Result<()> {
     }
 }
 
-/// Calls `callback(userdata, name, max_length, sink)` with a sink forwarding to `write`.
-pub(crate) fn call_with_sink(
-    callback: RawSinkCallback,
-    userdata: UserData,
+/// Calls `invoke(c_name, sink)` (a C callback) with `name` as a C string and a sink
+/// forwarding to `write`; maps the callback's return value and the sink's first error. A
+/// `name` containing a NUL byte is refused rather than cut: the callback would be asked for
+/// something else.
+fn call_with_sink(
     name: &str,
-    max_length: u64,
     write: &mut dyn FnMut(&[u8]) -> Result<()>,
+    invoke: impl FnOnce(*const c_char, *mut tuf_sink) -> c_int,
 ) -> Result<()> {
     let c_name = CString::new(name)
         .map_err(|_| Error::InvalidArgument(format!("{name:?} contains a NUL byte")))?;
     let (rc, sink_error) = with_sink(&mut |d: &[u8]| write(d), |sink| {
-        // SAFETY: the caller registered `callback` as a valid function of this signature;
-        // `c_name` and `sink` live for the duration of the call.
-        unsafe { callback(userdata.ptr(), c_name.as_ptr(), max_length, sink) }
+        invoke(c_name.as_ptr(), sink)
     });
     if let Some(e) = sink_error {
         return Err(e);
@@ -188,7 +243,40 @@ impl Fetcher for CallbackFetcher {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
-        call_with_sink(self.callback, self.userdata, url, max_length, sink)
+        let (callback, userdata) = (self.callback, self.userdata);
+        call_with_sink(url, sink, |name, s| {
+            // SAFETY: the caller registered `callback` as a valid function of this signature;
+            // `name` and `s` live for the duration of the call.
+            unsafe { callback(userdata.ptr(), name, max_length, s) }
+        })
+    }
+}
+
+/// The function type behind `tuf_versioned_load_callback`.
+pub(crate) type RawVersionedLoad =
+    unsafe extern "C" fn(*mut c_void, *const c_char, u64, u64, *mut tuf_sink) -> c_int;
+
+/// A `Fetcher` whose "URL" is a role name, calling a `tuf_versioned_load_callback` with the
+/// role's version from trusted snapshot.
+pub(crate) struct VersionedLoader {
+    pub callback: RawVersionedLoad,
+    pub userdata: UserData,
+    pub version: u64,
+}
+
+impl Fetcher for VersionedLoader {
+    fn fetch(
+        &mut self,
+        role: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let (callback, userdata, version) = (self.callback, self.userdata, self.version);
+        call_with_sink(role, sink, |name, s| {
+            // SAFETY: the caller registered `callback` as a valid function of this signature;
+            // `name` and `s` live for the duration of the call.
+            unsafe { callback(userdata.ptr(), name, version, max_length, s) }
+        })
     }
 }
 

@@ -129,6 +129,8 @@ pub(crate) fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
 #[derive(Debug)]
 pub(crate) struct MetadataCache {
     dir: PathBuf,
+    /// The canonical path of `dir`: which cache this is, for re-entry detection.
+    id: PathBuf,
     /// `DIR/.tmp`: temporary files of writes in progress. Every metadata write happens under
     /// the cache lock, so whatever is there while the lock is held was left by a process
     /// that died mid-write, and is removed.
@@ -139,6 +141,8 @@ pub(crate) struct MetadataCache {
 /// An exclusive advisory lock on the cache, released when dropped.
 pub(crate) struct CacheLock {
     _file: File,
+    // Dropped after the file (fields drop in order): the lock is released first.
+    _held: super::reentry::HeldByThisThread,
 }
 
 impl MetadataCache {
@@ -149,6 +153,7 @@ impl MetadataCache {
         let tmp_dir = dir.join(".tmp");
         fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         Ok(MetadataCache {
+            id: fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?,
             dir: dir.to_path_buf(),
             tmp_dir,
             sync_all,
@@ -179,6 +184,8 @@ impl MetadataCache {
     /// Takes the cache's exclusive lock, waiting for other processes (and other updaters of
     /// this process) to release it.
     pub fn lock(&self) -> Result<CacheLock> {
+        // Waiting for a lock this thread holds would never end: refuse instead.
+        let held = super::reentry::enter(&self.id)?;
         let path = self.dir.join(".lock");
         let file = OpenOptions::new()
             .create(true)
@@ -187,7 +194,10 @@ impl MetadataCache {
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
         file.lock().map_err(|e| Error::io(&path, e))?;
-        Ok(CacheLock { _file: file })
+        Ok(CacheLock {
+            _file: file,
+            _held: held,
+        })
     }
 
     fn role_path(&self, role: &str) -> PathBuf {

@@ -19,6 +19,7 @@
 
 mod cache;
 mod config;
+mod reentry;
 
 use std::fs::File;
 use std::io::{Read, Write};

@@ -625,6 +625,12 @@ static int failing_loader(void *userdata, const char *role, uint64_t max_length,
     return -1;
 }
 
+static int failing_versioned_loader(void *userdata, const char *role, uint64_t version,
+                                    uint64_t max_length, tuf_sink *sink) {
+    (void)version;
+    return failing_loader(userdata, role, max_length, sink);
+}
+
 static unsigned char *read_meta(const struct env *env, const char *name, size_t *len) {
     char *path = tu_format("%s/metadata/%s", env->repo, name);
     unsigned char *data = tu_read_file(path, len);
@@ -717,6 +723,22 @@ static void test_verifier_api(const struct env *env) {
                tuf_verifier_find_target(v, "hello.txt", 0, failing_loader, NULL, NULL, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
                tuf_verifier_find_target(v, BAD_UTF8, 0, failing_loader, NULL, &info, &err));
+    CHECK(info == TU_SENTINEL);
+    /* tuf_verifier_find_target_versioned: the same checks, and a failing loader. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(NULL, "hello.txt", 0, failing_versioned_loader,
+                                                  NULL, &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, NULL, 0, failing_versioned_loader, NULL,
+                                                  &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, "hello.txt", 0, NULL, NULL, &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, "hello.txt", 0, failing_versioned_loader,
+                                                  NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_DOWNLOAD,
+               tuf_verifier_find_target_versioned(v, "apps/app-1.1.tar.gz", 0,
+                                                  failing_versioned_loader, NULL, &info, &err));
     CHECK(info == TU_SENTINEL);
 
     /* tuf_sink_write's argument checks, from inside a loader. */
