@@ -423,6 +423,26 @@ tuf_result tuf_error_code(const tuf_error *err);
 const char *tuf_error_message(const tuf_error *err);
 
 /**
+ * The HTTP status of a failed download (e.g. 404; a missing `file://` file is 404), or 0
+ * when the error has none (another error, or a transport failure without a response).
+ * 0 if `err` is NULL.
+ */
+uint32_t tuf_error_http_status(const tuf_error *err);
+
+/**
+ * The URL of a failed, overlong or too slow download (NUL-terminated, valid until `err` is
+ * freed), or NULL when the error concerns no URL or `err` is NULL.
+ */
+const char *tuf_error_url(const tuf_error *err);
+
+/**
+ * The role ("root", "timestamp", "snapshot", "targets" or a delegated role's name) whose
+ * metadata failed a check of signatures, version, expiry or type (NUL-terminated, valid
+ * until `err` is freed), or NULL when the error is not about one role or `err` is NULL.
+ */
+const char *tuf_error_role(const tuf_error *err);
+
+/**
  * Frees an error. NULL is allowed and ignored.
  */
 void tuf_error_free(tuf_error *err);

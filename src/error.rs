@@ -205,6 +205,39 @@ impl Error {
         }
     }
 
+    /// The HTTP status of a failed download, when the server gave one (a missing `file://`
+    /// file counts as 404).
+    pub fn http_status(&self) -> Option<u32> {
+        match self {
+            Error::Download { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The URL of a failed, overlong or too slow download.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Error::Download { url, .. }
+            | Error::LengthExceeded { url, .. }
+            | Error::SlowRetrieval { url, .. } => {
+                Some(url).filter(|u| !u.is_empty()).map(|u| u.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// The role whose metadata failed a check (signatures, version, expiry, type), when the
+    /// error is about one role.
+    pub fn role(&self) -> Option<&str> {
+        match self {
+            Error::UnsignedMetadata { role, .. }
+            | Error::BadVersion { role, .. }
+            | Error::Expired { role, .. }
+            | Error::WrongType { role, .. } => Some(role),
+            _ => None,
+        }
+    }
+
     /// An [`Error::InvalidMetadata`] at `path`.
     pub fn invalid(path: impl Into<String>, msg: impl Into<String>) -> Error {
         Error::InvalidMetadata {
@@ -243,3 +276,46 @@ pub(crate) fn truncated(s: &str) -> String {
 
 /// `Result` with libtuf's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_fields() {
+        let e = Error::Download {
+            url: "https://r/x".into(),
+            status: Some(404),
+            msg: "HTTP status 404".into(),
+        };
+        assert_eq!(
+            (e.http_status(), e.url(), e.role()),
+            (Some(404), Some("https://r/x"), None)
+        );
+        let e = Error::SlowRetrieval {
+            url: "https://r/y".into(),
+            msg: "too slow".into(),
+        };
+        assert_eq!((e.http_status(), e.url()), (None, Some("https://r/y")));
+        let e = Error::LengthExceeded {
+            url: String::new(),
+            limit: 5,
+        };
+        assert_eq!(e.url(), None);
+        let e = Error::Expired {
+            role: "snapshot".into(),
+            expires: "2000-01-01T00:00:00Z".into(),
+        };
+        assert_eq!(
+            (e.role(), e.url(), e.http_status()),
+            (Some("snapshot"), None, None)
+        );
+        let e = Error::BadVersion {
+            role: "a/b".into(),
+            expected: "2".into(),
+            got: 1,
+        };
+        assert_eq!(e.role(), Some("a/b"));
+        assert_eq!(Error::State("x".into()).role(), None);
+    }
+}

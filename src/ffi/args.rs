@@ -101,7 +101,10 @@ pub(crate) fn owned_string(s: &str) -> *mut c_char {
 /// Locks the state of a handle whose functions may run callbacks, without waiting: a handle
 /// already in use (re-entered from one of its own callbacks, or used by two threads at once)
 /// gives `TUF_ERR_STATE` instead of a deadlock or two `&mut` to one value.
-pub(crate) fn lock_state<'a, T>(state: &'a Mutex<T>, name: &str) -> Result<MutexGuard<'a, T>, tuf_error> {
+pub(crate) fn lock_state<'a, T>(
+    state: &'a Mutex<T>,
+    name: &str,
+) -> Result<MutexGuard<'a, T>, tuf_error> {
     match state.try_lock() {
         Ok(guard) => Ok(guard),
         Err(TryLockError::WouldBlock) => Err(tuf_error::new(

@@ -49,6 +49,9 @@ pub const TUF_ERR_PANIC: tuf_result = 15;
 pub struct tuf_error {
     code: tuf_result,
     message: CString,
+    http_status: u32,
+    url: Option<CString>,
+    role: Option<CString>,
 }
 
 impl tuf_error {
@@ -56,13 +59,21 @@ impl tuf_error {
         tuf_error {
             code,
             message: c_string(message),
+            http_status: 0,
+            url: None,
+            role: None,
         }
     }
 }
 
 impl From<Error> for tuf_error {
     fn from(e: Error) -> tuf_error {
-        tuf_error::new(e.kind() as u32, &e.to_string())
+        tuf_error {
+            http_status: e.http_status().unwrap_or(0),
+            url: e.url().map(c_string),
+            role: e.role().map(c_string),
+            ..tuf_error::new(e.kind() as u32, &e.to_string())
+        }
     }
 }
 
@@ -80,6 +91,39 @@ pub extern "C" fn tuf_error_code(err: *const tuf_error) -> tuf_result {
 pub extern "C" fn tuf_error_message(err: *const tuf_error) -> *const c_char {
     value(c"internal error".as_ptr(), || {
         handle(err, "err").map_or(c"NULL error".as_ptr(), |e| e.message.as_ptr())
+    })
+}
+
+/// The HTTP status of a failed download (e.g. 404; a missing `file://` file is 404), or 0
+/// when the error has none (another error, or a transport failure without a response).
+/// 0 if `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_http_status(err: *const tuf_error) -> u32 {
+    value(0, || handle(err, "err").map_or(0, |e| e.http_status))
+}
+
+/// The URL of a failed, overlong or too slow download (NUL-terminated, valid until `err` is
+/// freed), or NULL when the error concerns no URL or `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_url(err: *const tuf_error) -> *const c_char {
+    value(std::ptr::null(), || {
+        handle(err, "err")
+            .ok()
+            .and_then(|e| e.url.as_ref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// The role ("root", "timestamp", "snapshot", "targets" or a delegated role's name) whose
+/// metadata failed a check of signatures, version, expiry or type (NUL-terminated, valid
+/// until `err` is freed), or NULL when the error is not about one role or `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_role(err: *const tuf_error) -> *const c_char {
+    value(std::ptr::null(), || {
+        handle(err, "err")
+            .ok()
+            .and_then(|e| e.role.as_ref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
     })
 }
 

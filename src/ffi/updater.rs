@@ -5,8 +5,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::args::{
-    free_unless_in_use, handle, lock_state, opt_str_arg, out_arg, owned_string, str_arg,
-    write_out,
+    free_unless_in_use, handle, lock_state, opt_str_arg, out_arg, owned_string, str_arg, write_out,
 };
 use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};

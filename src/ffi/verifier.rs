@@ -3,9 +3,7 @@
 use std::ffi::{c_char, c_void};
 use std::sync::Mutex;
 
-use super::args::{
-    bytes_arg, free_unless_in_use, handle, lock_state, out_arg, str_arg, write_out,
-};
+use super::args::{bytes_arg, free_unless_in_use, handle, lock_state, out_arg, str_arg, write_out};
 use super::boundary::{run, value};
 use super::callbacks::{
     null_callback, tuf_load_callback, tuf_versioned_load_callback, CallbackFetcher, UserData,
@@ -206,9 +204,11 @@ pub extern "C" fn tuf_verifier_timestamp_version(verifier: *const tuf_verifier) 
 #[no_mangle]
 pub extern "C" fn tuf_verifier_snapshot_version(verifier: *const tuf_verifier) -> u64 {
     value(0, || {
-        read_set(verifier, |set| set.timestamp().map(|t| t.snapshot_meta.version))
-            .flatten()
-            .unwrap_or(0)
+        read_set(verifier, |set| {
+            set.timestamp().map(|t| t.snapshot_meta.version)
+        })
+        .flatten()
+        .unwrap_or(0)
     })
 }
 
@@ -282,7 +282,9 @@ fn find_target_with<F: Fetcher>(
         )
         .map(drop)
     };
-    match with_set(verifier, |set| Ok(set.find_target(path, max, &mut loader)?))? {
+    match with_set(verifier, |set| {
+        Ok(set.find_target(path, max, &mut loader)?)
+    })? {
         Some(info) => {
             write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
             Ok(())

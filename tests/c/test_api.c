@@ -87,6 +87,9 @@ static void test_errors(void) {
     CHECK(tuf_error_code(NULL) == TUF_ERR_INVALID_ARGUMENT);
     CHECK(tuf_error_message(NULL) != NULL);
     CHECK(tuf_error_message(NULL)[0] != '\0');
+    CHECK(tuf_error_http_status(NULL) == 0);
+    CHECK(tuf_error_url(NULL) == NULL);
+    CHECK(tuf_error_role(NULL) == NULL);
 
     r = tuf_updater_config_new(NULL, "file:///x", &cfg, &err);
     CHECK(r == TUF_ERR_INVALID_ARGUMENT);
@@ -94,6 +97,10 @@ static void test_errors(void) {
     CHECK(tuf_error_code(err) == TUF_ERR_INVALID_ARGUMENT);
     CHECK(tuf_error_message(err) != NULL);
     CHECK(strstr(tuf_error_message(err), "metadata_dir") != NULL);
+    /* Not a download, not about a role: no structured fields. */
+    CHECK(tuf_error_http_status(err) == 0);
+    CHECK(tuf_error_url(err) == NULL);
+    CHECK(tuf_error_role(err) == NULL);
     CHECK(tuf_error_message(err) == tuf_error_message(err)); /* borrowed, stable */
     CHECK(cfg == TU_SENTINEL);
     tuf_error_free(err);
@@ -466,6 +473,17 @@ static void test_updater(const struct env *env) {
     CHECK_CODE(TUF_ERR_DOWNLOAD, tuf_updater_download_target(
                                      u, info, NULL, "file:///nonexistent-libtuf-ctest/", &path, &err));
     CHECK(path == TU_SENTINEL);
+    {
+        /* The structured fields of that error: the status and the URL, no role. */
+        tuf_error *derr = NULL;
+        CHECK(tuf_updater_download_target(u, info, NULL, "file:///nonexistent-libtuf-ctest/",
+                                          &path, &derr) == TUF_ERR_DOWNLOAD);
+        CHECK(tuf_error_http_status(derr) == 404);
+        CHECK(tuf_error_url(derr) != NULL);
+        CHECK(strncmp(tuf_error_url(derr), "file:///nonexistent-libtuf-ctest/", 33) == 0);
+        CHECK(tuf_error_role(derr) == NULL);
+        tuf_error_free(derr);
+    }
     CHECK(tu_count_entries(targets) <= 0);
 
     /* Into the targets directory. */
@@ -546,6 +564,15 @@ static void test_updater(const struct env *env) {
     u = NULL;
     CHECK_OK(tuf_updater_new(cfg, &u, &err));
     CHECK_CODE(TUF_ERR_EXPIRED, tuf_updater_refresh(u, &err));
+    {
+        /* The role that failed the check, and no download fields. */
+        tuf_error *xerr = NULL;
+        CHECK(tuf_updater_refresh(u, &xerr) == TUF_ERR_EXPIRED);
+        CHECK(tuf_error_role(xerr) != NULL);
+        CHECK(tuf_error_http_status(xerr) == 0);
+        CHECK(tuf_error_url(xerr) == NULL);
+        tuf_error_free(xerr);
+    }
     info = TU_SENTINEL;
     CHECK_CODE(TUF_ERR_EXPIRED, tuf_updater_get_target_info(u, "hello.txt", &info, &err));
     CHECK(info == TU_SENTINEL);
