@@ -547,6 +547,17 @@ tuf_result tuf_updater_download_target(tuf_updater *updater, const tuf_target_in
 tuf_result tuf_updater_set_progress_callback(tuf_updater *updater, tuf_progress_callback callback, void *userdata, tuf_error **err);
 
 /**
+ * Sets the time expiry is checked against, in seconds since the Unix epoch, on a live
+ * updater (devices that learn the time after start-up); NULL: the system clock. It applies
+ * from the next refresh on (`tuf_updater_get_target_info` refreshes first only if this
+ * updater never has): call `tuf_updater_refresh` to check the trusted metadata against the
+ * new time. The configuration's setter (`tuf_updater_config_set_reference_time`) sets the
+ * time updaters start with. `TUF_ERR_INVALID_ARGUMENT` for a time outside years 1 to 9999
+ * (nothing changes then); `TUF_ERR_STATE` if the updater is in a call.
+ */
+tuf_result tuf_updater_set_reference_time(tuf_updater *updater, const int64_t *unix_seconds, tuf_error **err);
+
+/**
  * Creates a verifier from a trusted root (`root`, `root_len` bytes; must be signed by a
  * threshold of its own root keys). `reference_time` points to the time expiry is checked
  * against in seconds since the Unix epoch, or is NULL for the system clock (read now).

@@ -212,6 +212,24 @@ fn get_target_info_refreshes_first_when_needed() {
 // ---- 5.1: the reference time ----------------------------------------------------------------
 
 #[test]
+fn reference_time_set_on_a_live_updater_applies_from_the_next_refresh() {
+    // A device that learns the time after start-up: created with a wrong clock (after
+    // everything expires), then given the right time.
+    let c = Client::new("reftime-live", Sim::new());
+    let mut config = c.bootstrap_config();
+    config.reference_time = Some(in_secs(2 * 86400));
+    let mut u = c.updater_with(config);
+    assert_eq!(kind(u.refresh()), ErrorKind::Expired);
+    u.set_reference_time(Some(in_secs(60)));
+    u.refresh().unwrap();
+    assert_eq!(u.trusted_set().reference_time(), in_secs(60));
+    u.set_reference_time(Some(in_secs(2 * 86400)));
+    assert_eq!(kind(u.refresh()), ErrorKind::Expired);
+    u.set_reference_time(None); // the system clock
+    u.refresh().unwrap();
+}
+
+#[test]
 fn fixed_reference_time_is_honoured() {
     // 5.1: expiry is judged against the configured time, not the clock.
     let c = Client::new("reftime", Sim::new());

@@ -9,7 +9,7 @@ use super::args::{
 };
 use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};
-use super::config::tuf_updater_config;
+use super::config::{reference_time_arg, tuf_updater_config};
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
 use crate::updater::Updater;
@@ -195,6 +195,28 @@ pub extern "C" fn tuf_updater_set_progress_callback(
     run(err, || {
         with_updater(updater, |u| {
             u.progress = callback.map(|f| (f, UserData(userdata)));
+            Ok(())
+        })
+    })
+}
+
+/// Sets the time expiry is checked against, in seconds since the Unix epoch, on a live
+/// updater (devices that learn the time after start-up); NULL: the system clock. It applies
+/// from the next refresh on (`tuf_updater_get_target_info` refreshes first only if this
+/// updater never has): call `tuf_updater_refresh` to check the trusted metadata against the
+/// new time. The configuration's setter (`tuf_updater_config_set_reference_time`) sets the
+/// time updaters start with. `TUF_ERR_INVALID_ARGUMENT` for a time outside years 1 to 9999
+/// (nothing changes then); `TUF_ERR_STATE` if the updater is in a call.
+#[no_mangle]
+pub extern "C" fn tuf_updater_set_reference_time(
+    updater: *mut tuf_updater,
+    unix_seconds: *const i64,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let time = reference_time_arg(unix_seconds)?;
+        with_updater(updater, |u| {
+            u.inner.set_reference_time(time);
             Ok(())
         })
     })

@@ -131,6 +131,14 @@ impl Updater {
         &self.config
     }
 
+    /// Sets the time expiry is checked against from the next refresh or lookup on (`None`:
+    /// the system clock), for devices that learn the time after start-up. A refresh already
+    /// done keeps the time it used until the next one: call [`refresh`](Self::refresh) to
+    /// check the trusted metadata against the new time.
+    pub fn set_reference_time(&mut self, time: Option<DateTime>) {
+        self.config.reference_time = time;
+    }
+
     /// The trusted metadata of the last refresh.
     pub fn trusted_set(&self) -> &TrustedSet {
         &self.set

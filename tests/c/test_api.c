@@ -576,6 +576,17 @@ static void test_updater(const struct env *env) {
     info = TU_SENTINEL;
     CHECK_CODE(TUF_ERR_EXPIRED, tuf_updater_get_target_info(u, "hello.txt", &info, &err));
     CHECK(info == TU_SENTINEL);
+    /* The device learns the right time: set on the live updater, the next refresh works. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_set_reference_time(NULL, NULL, &err));
+    {
+        int64_t bad = INT64_MAX;
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_set_reference_time(u, &bad, &err));
+    }
+    t = INT64_C(1735689600); /* 2025-01-01 */
+    CHECK_OK(tuf_updater_set_reference_time(u, &t, &err));
+    CHECK_OK(tuf_updater_refresh(u, &err));
+    CHECK_OK(tuf_updater_set_reference_time(u, NULL, &err)); /* the system clock */
+    CHECK_OK(tuf_updater_refresh(u, &err));
     tuf_updater_free(u);
     tuf_updater_config_free(cfg);
 
