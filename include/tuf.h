@@ -155,7 +155,27 @@ typedef int (*tuf_fetch_callback)(void *userdata, const char *url, uint64_t max_
 typedef void (*tuf_log_callback)(void *userdata, int level, const char *message);
 
 /**
- * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`:
+ * A progress callback for every transfer of an updater, metadata and targets alike, set with
+ * `tuf_updater_config_set_progress_callback`: `url` (NUL-terminated UTF-8, valid during the
+ * call) has delivered `received` bytes of at most `total` (the exact length for targets and
+ * for metadata whose length trusted metadata gives; otherwise the configured maximum). It is
+ * called when a transfer starts, as bytes arrive, and about once a second while the built-in
+ * fetcher waits for bytes (so that a stalled transfer can be cancelled).
+ *
+ * Returns 0 to continue; any other value cancels: the transfer stops, and the running call
+ * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
+ * fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
+ * nothing unverified is kept, and a cancelled target download leaves no file behind.
+ *
+ * Contract: as `tuf_fetch_callback` (thread, locks held — during a refresh or a lookup the
+ * metadata directory's lock is held —, what it may call, lifetime of `userdata` until the
+ * configuration and every updater created from it are freed, no unwinding).
+ */
+typedef int (*tuf_transfer_progress_callback)(void *userdata, const char *url, uint64_t received, uint64_t total);
+
+/**
+ * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`
+ * (`tuf_transfer_progress_callback` also reports metadata and can cancel):
  * `received` of `total` bytes so far (`total` is the length from trusted metadata), called
  * as bytes arrive. No return value.
  *
@@ -269,6 +289,12 @@ typedef int (*tuf_versioned_load_callback)(void *userdata, const char *role, uin
  * An internal error (a bug in libtuf) was caught at the library boundary.
  */
 #define TUF_ERR_PANIC 15
+
+/**
+ * The operation was cancelled by its progress callback (a non-zero return); the cache is left
+ * valid and nothing unverified is kept.
+ */
+#define TUF_ERR_CANCELLED 16
 
 
 
@@ -412,6 +438,14 @@ tuf_result tuf_updater_config_set_fetcher(tuf_updater_config *config, tuf_fetch_
 tuf_result tuf_updater_config_set_log_callback(tuf_updater_config *config, tuf_log_callback callback, void *userdata, tuf_error **err);
 
 /**
+ * Sets a callback told of the progress of every transfer of the updaters created from this
+ * configuration, metadata and targets alike, which can cancel the running call by returning
+ * non-zero (`TUF_ERR_CANCELLED`; see `tuf_transfer_progress_callback`). NULL: none (the
+ * default). It is called with `userdata` on the thread that drives the updater.
+ */
+tuf_result tuf_updater_config_set_progress_callback(tuf_updater_config *config, tuf_transfer_progress_callback callback, void *userdata, tuf_error **err);
+
+/**
  * The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
  */
 tuf_result tuf_error_code(const tuf_error *err);
@@ -430,7 +464,7 @@ const char *tuf_error_message(const tuf_error *err);
 uint32_t tuf_error_http_status(const tuf_error *err);
 
 /**
- * The URL of a failed, overlong or too slow download (NUL-terminated, valid until `err` is
+ * The URL of a failed, overlong, too slow or cancelled download (NUL-terminated, valid until `err` is
  * freed), or NULL when the error concerns no URL or `err` is NULL.
  */
 const char *tuf_error_url(const tuf_error *err);

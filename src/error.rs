@@ -43,11 +43,13 @@ pub enum ErrorKind {
     Crypto = 14,
     /// A Rust panic was caught at the C boundary.
     Panic = 15,
+    /// The caller cancelled the operation (its progress callback asked to stop).
+    Cancelled = 16,
 }
 
 impl ErrorKind {
     /// Every kind, in code order.
-    pub fn all() -> [ErrorKind; 15] {
+    pub fn all() -> [ErrorKind; 16] {
         [
             ErrorKind::InvalidArgument,
             ErrorKind::InvalidMetadata,
@@ -64,6 +66,7 @@ impl ErrorKind {
             ErrorKind::State,
             ErrorKind::Crypto,
             ErrorKind::Panic,
+            ErrorKind::Cancelled,
         ]
     }
 
@@ -91,6 +94,7 @@ impl ErrorKind {
             ErrorKind::State => "invalid operation order\0",
             ErrorKind::Crypto => "cryptographic error\0",
             ErrorKind::Panic => "internal error\0",
+            ErrorKind::Cancelled => "cancelled\0",
         }
     }
 
@@ -182,6 +186,10 @@ pub enum Error {
 
     #[error("cryptographic error: {0}")]
     Crypto(String),
+
+    /// The progress callback asked to stop; nothing unverified was kept.
+    #[error("cancelled during the download of {url}")]
+    Cancelled { url: String },
 }
 
 impl Error {
@@ -202,6 +210,7 @@ impl Error {
             Error::TargetNotFound(_) => ErrorKind::TargetNotFound,
             Error::State(_) => ErrorKind::State,
             Error::Crypto(_) => ErrorKind::Crypto,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
         }
     }
 
@@ -214,14 +223,13 @@ impl Error {
         }
     }
 
-    /// The URL of a failed, overlong or too slow download.
+    /// The URL of a failed, overlong, too slow or cancelled download.
     pub fn url(&self) -> Option<&str> {
         match self {
             Error::Download { url, .. }
             | Error::LengthExceeded { url, .. }
-            | Error::SlowRetrieval { url, .. } => {
-                Some(url).filter(|u| !u.is_empty()).map(|u| u.as_str())
-            }
+            | Error::SlowRetrieval { url, .. }
+            | Error::Cancelled { url } => Some(url).filter(|u| !u.is_empty()).map(|u| u.as_str()),
             _ => None,
         }
     }

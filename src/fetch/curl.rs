@@ -11,6 +11,9 @@ use curl::easy::Easy;
 use super::{length_exceeded, Fetcher};
 use crate::error::{Error, Result};
 
+/// What a [`Fetcher`] hands the body to.
+type Sink<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
+
 /// Settings of [`CurlFetcher`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetcherConfig {
@@ -275,6 +278,21 @@ impl Fetcher for CurlFetcher {
         let written = Cell::new(0u64);
         // Status of the latest HTTP response header block (None for file://).
         let status: Cell<Option<u32>> = Cell::new(None);
+        // The sink, shared by the write callback (data) and the progress callback (an empty
+        // chunk while no data arrives, so that the receiver can cancel a stalled transfer).
+        let sink_cell: Cell<Option<&mut Sink<'_>>> = Cell::new(Some(sink));
+        let call_sink = |data: &[u8]| -> Result<()> {
+            match sink_cell.take() {
+                Some(s) => {
+                    let r = s(data);
+                    sink_cell.set(Some(s));
+                    r
+                }
+                None => Ok(()),
+            }
+        };
+        // `written` at the previous progress callback.
+        let written_before = Cell::new(0u64);
 
         let performed = {
             let mut transfer = self.easy.transfer();
@@ -306,7 +324,7 @@ impl Fetcher for CurlFetcher {
                             // A short write makes libcurl abort with CURLE_WRITE_ERROR.
                             return Ok(0);
                         }
-                        match sink(data) {
+                        match call_sink(data) {
                             Ok(()) => Ok(data.len()),
                             Err(err) => {
                                 sink_error.set(Some(err));
@@ -325,6 +343,13 @@ impl Fetcher for CurlFetcher {
                             error_aborted.set(true);
                             return false;
                         }
+                        if written.get() == written_before.get() {
+                            if let Err(err) = call_sink(&[]) {
+                                sink_error.set(Some(err));
+                                return false;
+                            }
+                        }
+                        written_before.set(written.get());
                         true
                     })
                 });

@@ -4,7 +4,8 @@
 //!   ([`fetch_limited`], [`fetch_bytes`]);
 //! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
-//!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike.
+//!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
+//! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]).
 //!
 //! Everything a repository or a network attacker sends is untrusted until the updater has
 //! checked signatures, lengths and hashes. Those checks only run *after* a download, so the
@@ -41,9 +42,11 @@
 //! `status: None`.
 
 mod curl;
+mod progress;
 mod targets_metadata;
 
 pub use self::curl::{CurlFetcher, FetcherConfig};
+pub use progress::{Progress, ProgressFetcher, ProgressFn};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
 
 use crate::error::{Error, Result};
@@ -55,7 +58,9 @@ use crate::error::{Error, Result};
 /// [`fetch_limited`] or [`fetch_bytes`] rather than trust it to.
 ///
 /// If `sink` returns an error, the implementation must stop the transfer and return that
-/// error (or, at least, an error).
+/// error (or, at least, an error). An implementation may call `sink` with an empty chunk at
+/// any time, e.g. while it waits for data, so that the receiving side can cancel a stalled
+/// transfer.
 ///
 /// A missing resource should be reported as [`Error::Download`] with `status: Some(404)` (or
 /// `Some(403)`), whatever the transport.

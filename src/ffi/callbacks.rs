@@ -158,7 +158,8 @@ pub const TUF_LOG_WARN: c_int = 3;
 pub type tuf_log_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, level: c_int, message: *const c_char)>;
 
-/// A progress callback for target downloads, set with `tuf_updater_set_progress_callback`:
+/// A progress callback for target downloads, set with `tuf_updater_set_progress_callback`
+/// (`tuf_transfer_progress_callback` also reports metadata and can cancel):
 /// `received` of `total` bytes so far (`total` is the length from trusted metadata), called
 /// as bytes arrive. No return value.
 ///
@@ -169,6 +170,30 @@ pub type tuf_log_callback =
 /// (no C++ exception or `longjmp` may leave it).
 pub type tuf_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, received: u64, total: u64)>;
+
+/// A progress callback for every transfer of an updater, metadata and targets alike, set with
+/// `tuf_updater_config_set_progress_callback`: `url` (NUL-terminated UTF-8, valid during the
+/// call) has delivered `received` bytes of at most `total` (the exact length for targets and
+/// for metadata whose length trusted metadata gives; otherwise the configured maximum). It is
+/// called when a transfer starts, as bytes arrive, and about once a second while the built-in
+/// fetcher waits for bytes (so that a stalled transfer can be cancelled).
+///
+/// Returns 0 to continue; any other value cancels: the transfer stops, and the running call
+/// (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
+/// fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
+/// nothing unverified is kept, and a cancelled target download leaves no file behind.
+///
+/// Contract: as `tuf_fetch_callback` (thread, locks held — during a refresh or a lookup the
+/// metadata directory's lock is held —, what it may call, lifetime of `userdata` until the
+/// configuration and every updater created from it are freed, no unwinding).
+pub type tuf_transfer_progress_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        url: *const c_char,
+        received: u64,
+        total: u64,
+    ) -> c_int,
+>;
 
 /// The caller's `void *userdata`.
 #[derive(Clone, Copy)]

@@ -43,6 +43,9 @@ pub const TUF_ERR_STATE: tuf_result = 13;
 pub const TUF_ERR_CRYPTO: tuf_result = 14;
 /// An internal error (a bug in libtuf) was caught at the library boundary.
 pub const TUF_ERR_PANIC: tuf_result = 15;
+/// The operation was cancelled by its progress callback (a non-zero return); the cache is left
+/// valid and nothing unverified is kept.
+pub const TUF_ERR_CANCELLED: tuf_result = 16;
 
 /// An error: its code and a human-readable message. Created by libtuf, freed with
 /// `tuf_error_free`. Immutable: may be read from any thread.
@@ -102,7 +105,7 @@ pub extern "C" fn tuf_error_http_status(err: *const tuf_error) -> u32 {
     value(0, || handle(err, "err").map_or(0, |e| e.http_status))
 }
 
-/// The URL of a failed, overlong or too slow download (NUL-terminated, valid until `err` is
+/// The URL of a failed, overlong, too slow or cancelled download (NUL-terminated, valid until `err` is
 /// freed), or NULL when the error concerns no URL or `err` is NULL.
 #[no_mangle]
 pub extern "C" fn tuf_error_url(err: *const tuf_error) -> *const c_char {
@@ -180,6 +183,7 @@ mod tests {
             (TUF_ERR_STATE, State),
             (TUF_ERR_CRYPTO, Crypto),
             (TUF_ERR_PANIC, Panic),
+            (TUF_ERR_CANCELLED, Cancelled),
         ];
         for (code, kind) in pairs {
             assert_eq!(code, kind as u32, "{kind:?}");
@@ -191,8 +195,8 @@ mod tests {
             assert_eq!(ErrorKind::from_code(kind as u32), Some(kind));
         }
         assert_eq!(ErrorKind::from_code(0), None);
-        assert_eq!(ErrorKind::from_code(TUF_ERR_PANIC + 1), None);
-        for code in 0..=TUF_ERR_PANIC {
+        assert_eq!(ErrorKind::from_code(TUF_ERR_CANCELLED + 1), None);
+        for code in 0..=TUF_ERR_CANCELLED {
             // SAFETY: tuf_result_str returns a static C string.
             let s = unsafe { std::ffi::CStr::from_ptr(tuf_result_str(code)) };
             assert_ne!(s.to_str().unwrap(), "unknown result code", "{code}");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::fetch::{FetcherConfig, DEFAULT_TARGETS_MAX_LENGTH};
+use crate::fetch::{FetcherConfig, Progress, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
@@ -76,6 +76,9 @@ pub struct UpdaterConfig {
     pub sync_all_writes: bool,
     /// Where log messages go (none by default).
     pub log: Option<Logger>,
+    /// Told of the progress of every transfer, metadata and targets alike, and able to cancel
+    /// it ([`Progress`]; none by default). Called on the thread that drives the updater.
+    pub progress: Option<Progress>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
     /// transfer speed.
     pub fetcher: FetcherConfig,
@@ -130,6 +133,7 @@ impl UpdaterConfig {
             reference_time: None,
             sync_all_writes: false,
             log: None,
+            progress: None,
             fetcher: FetcherConfig::default(),
         }
     }

@@ -29,7 +29,9 @@ use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
 
-use crate::fetch::{fetch_bytes, fetch_limited, fetch_targets_metadata, CurlFetcher, Fetcher};
+use crate::fetch::{
+    fetch_bytes, fetch_limited, fetch_targets_metadata, CurlFetcher, Fetcher, ProgressFetcher,
+};
 
 use crate::error::{Error, Result};
 use crate::metadata::{DateTime, TargetFile};
@@ -81,6 +83,10 @@ impl Updater {
     /// root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
+        let fetcher: Box<dyn Fetcher> = match &config.progress {
+            Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
+            None => fetcher,
+        };
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
         let cache = MetadataCache::open(&config.metadata_dir, config.sync_all_writes)?;
@@ -531,6 +537,9 @@ fn download_verified(
         let limit = target.length;
         let mut so_far: u64 = 0;
         let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
+            if chunk.is_empty() {
+                return Ok(()); // a fetcher's heartbeat: no progress to report
+            }
             verifier.update(chunk);
             file.write_all(chunk).map_err(|e| Error::io(&tmp, e))?;
             so_far += chunk.len() as u64;

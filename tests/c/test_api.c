@@ -58,12 +58,13 @@ static void test_result_str(void) {
         TUF_ERR_STATE,
         TUF_ERR_CRYPTO,
         TUF_ERR_PANIC,
+        TUF_ERR_CANCELLED,
     };
     const size_t n = sizeof codes / sizeof codes[0];
     const char *unknown = tuf_result_str(1000);
     size_t i, j;
     CHECK(unknown != NULL && unknown[0] != '\0');
-    CHECK(n == 16);
+    CHECK(n == 17);
     for (i = 0; i < n; i++) {
         const char *s = tuf_result_str(codes[i]);
         CHECK(codes[i] == (tuf_result)i); /* stable numbering */
@@ -73,8 +74,8 @@ static void test_result_str(void) {
             CHECK(strcmp(s, tuf_result_str(codes[j])) != 0);
         }
     }
-    CHECK(tuf_result_str(16) != NULL);
-    CHECK_STR(tuf_result_str(16), unknown);
+    CHECK(tuf_result_str(17) != NULL);
+    CHECK_STR(tuf_result_str(17), unknown);
     CHECK_STR(tuf_result_str(UINT32_MAX), unknown);
     CHECK_STR(tuf_result_str(0x80000000u), unknown);
 }
@@ -87,6 +88,8 @@ static void test_errors(void) {
     CHECK(tuf_error_code(NULL) == TUF_ERR_INVALID_ARGUMENT);
     CHECK(tuf_error_message(NULL) != NULL);
     CHECK(tuf_error_message(NULL)[0] != '\0');
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_progress_callback(NULL, NULL, NULL, &err));
     CHECK(tuf_error_http_status(NULL) == 0);
     CHECK(tuf_error_url(NULL) == NULL);
     CHECK(tuf_error_role(NULL) == NULL);

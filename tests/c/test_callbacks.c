@@ -11,6 +11,8 @@
  *   versioned loader is told the role's version and length limit, so it never needs to.
  * - A second thread calling an updater that is in a call gets TUF_ERR_STATE.
  * - *err is overwritten, never read or freed: a garbage pointer there is harmless.
+ * - The transfer progress callback sees metadata and targets; a non-zero return cancels with
+ *   TUF_ERR_CANCELLED, and the cache stays usable.
  *
  *   test_callbacks DEMO_REPO_DIR
  */
@@ -387,6 +389,65 @@ static void test_err_is_only_overwritten(void) {
     tuf_error_free(err);
 }
 
+/* ---- progress of every transfer, and cancellation ------------------------------------- */
+
+struct progress_ctx {
+    const char *cancel_at; /* cancel the first transfer whose URL contains this, or NULL */
+    int metadata_reports;
+    int target_reports;
+    int cancelled;
+};
+
+static int transfer_progress(void *userdata, const char *url, uint64_t received, uint64_t total) {
+    struct progress_ctx *p = userdata;
+    (void)received;
+    (void)total;
+    if (strstr(url, "/metadata/") != NULL) {
+        p->metadata_reports++;
+    } else {
+        p->target_reports++;
+    }
+    if (p->cancel_at != NULL && strstr(url, p->cancel_at) != NULL) {
+        p->cancelled++;
+        return 1;
+    }
+    return 0;
+}
+
+static void test_cancellation(struct ctx *c) {
+    char *dir = tu_mkdtemp();
+    char *dest = tu_format("%s/hello.txt", c->other_dir);
+    tuf_updater_config *cfg = new_config(c, dir);
+    struct progress_ctx p;
+    tuf_target_info *info = NULL;
+    tuf_updater *u = NULL;
+
+    memset(&p, 0, sizeof p);
+    p.cancel_at = "snapshot.json";
+    CHECK_OK(tuf_updater_config_set_progress_callback(cfg, transfer_progress, &p, &err));
+    CHECK_OK(tuf_updater_new(cfg, &u, &err));
+    CHECK_CODE(TUF_ERR_CANCELLED, tuf_updater_refresh(u, &err));
+    CHECK(p.cancelled == 1);
+    CHECK(p.metadata_reports >= 2); /* timestamp, then snapshot */
+    p.cancel_at = "hello.txt";
+    CHECK_OK(tuf_updater_get_target_info(u, "hello.txt", &info, &err));
+    remove(dest);
+    CHECK_CODE(TUF_ERR_CANCELLED, tuf_updater_download_target(u, info, dest, NULL, NULL, &err));
+    CHECK(!tu_exists(dest));
+    CHECK(p.target_reports >= 1);
+    p.cancel_at = NULL;
+    CHECK_OK(tuf_updater_download_target(u, info, dest, NULL, NULL, &err));
+    CHECK(tu_exists(dest));
+    /* NULL: no progress callback any more. */
+    CHECK_OK(tuf_updater_config_set_progress_callback(cfg, NULL, NULL, &err));
+    tuf_target_info_free(info);
+    tuf_updater_free(u);
+    tuf_updater_config_free(cfg);
+    tu_rmtree(dir);
+    free(dir);
+    free(dest);
+}
+
 int main(int argc, char **argv) {
     struct ctx c;
     memset(&c, 0, sizeof c);
@@ -399,6 +460,7 @@ int main(int argc, char **argv) {
     test_loaders(c.demo);
     test_two_threads(&c);
     test_err_is_only_overwritten();
+    test_cancellation(&c);
     free(c.metadata_dir);
     free(c.other_dir);
     return tu_finish();
