@@ -532,6 +532,15 @@ const char *tuf_target_info_custom_json(const tuf_target_info *info);
 void tuf_target_info_free(tuf_target_info *info);
 
 /**
+ * Checks `len` bytes at `data` (NULL only when `len` is 0) against the target's length and
+ * every hash (spec 5.7.3), e.g. a target received another way than through libtuf.
+ * `TUF_OK` when they match; `TUF_ERR_LENGTH_OR_HASH_MISMATCH` when not;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. Works with a target info from the updater or
+ * the verifier; any thread.
+ */
+tuf_result tuf_target_info_verify_bytes(const tuf_target_info *info, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
  * Creates an updater from `config` (which is copied: it may be freed or reused after this
  * call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
  * makes no network request. On success `*out` owns the new updater.

@@ -1198,3 +1198,21 @@ fn an_updater_can_move_between_threads() {
     let u = handle.join().unwrap();
     assert_eq!(u.trusted_set().root().version, 1);
 }
+
+#[test]
+fn a_target_at_hand_is_checked_against_trusted_metadata() {
+    // 5.7.3 for bytes or a stream the application got another way.
+    let mut sim = Sim::new();
+    sim.add_target("targets", "a.bin", b"the right bytes");
+    sim.update_snapshot();
+    let c = Client::new("verify-at-hand", sim);
+    let info = c.updater().get_target_info("a.bin").unwrap().unwrap();
+    let t = &info.target;
+    t.verify("a.bin", b"the right bytes").unwrap();
+    assert!(t.verify("a.bin", b"the wrong bytes").is_err());
+    assert!(t.matches_reader("a.bin", &b"the right bytes"[..]).unwrap());
+    assert!(!t.matches_reader("a.bin", &b"the wrong bytes"[..]).unwrap());
+    assert!(!t.matches_reader("a.bin", &b"the right byte"[..]).unwrap());
+    // An endless stream is read only to one byte past the length.
+    assert!(!t.matches_reader("a.bin", std::io::repeat(b'x')).unwrap());
+}

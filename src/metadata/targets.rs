@@ -44,6 +44,28 @@ impl TargetFile {
         self.hashes.verify(what, data)
     }
 
+    /// [`verify`](Self::verify) over a stream: reads `reader` to its end (at most one byte
+    /// more than the length, so an endless or overlong stream fails without being read whole),
+    /// checking the length and every hash. `Ok(false)` when the bytes do not match, an error
+    /// only when `reader` fails.
+    pub fn matches_reader(&self, what: &str, reader: impl std::io::Read) -> Result<bool> {
+        let mut verifier = self.hashes.verifier(what)?;
+        let mut total: u64 = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut limited = std::io::Read::take(reader, self.length.saturating_add(1));
+        loop {
+            let n = match std::io::Read::read(&mut limited, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(crate::Error::io(what, e)),
+            };
+            total += n as u64;
+            verifier.update(&buf[..n]);
+        }
+        Ok(total == self.length && verifier.finish().is_ok())
+    }
+
     pub(crate) fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<TargetFile> {
         let (mut length, mut hashes) = (None, None);
         let mut extra = Map::new();

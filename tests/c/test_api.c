@@ -355,6 +355,25 @@ static void test_target_info_accessors(const tuf_target_info *info) {
     CHECK(tuf_target_info_hash_algorithm(NULL, 0) == NULL);
     CHECK(tuf_target_info_hash_hex(NULL, 0) == NULL);
     CHECK(tuf_target_info_custom_json(NULL) == NULL);
+
+    /* Checking bytes already at hand: the right ones, one byte changed, one byte short. */
+    {
+        static const char hello[] = "Hello from the libtuf demo repository!\n";
+        char changed[sizeof hello];
+        CHECK(sizeof hello - 1 == 39);
+        memcpy(changed, hello, sizeof hello);
+        changed[0] = 'h';
+        CHECK_OK(tuf_target_info_verify_bytes(info, (const uint8_t *)hello, 39, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, (const uint8_t *)changed, 39, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, (const uint8_t *)hello, 38, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, NULL, 0, &err));
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_target_info_verify_bytes(info, NULL, 39, &err));
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+                   tuf_target_info_verify_bytes(NULL, (const uint8_t *)hello, 39, &err));
+    }
 }
 
 static void test_updater_new(const struct env *env) {
