@@ -376,6 +376,16 @@ fn a_different_hash_or_length_is_a_disagreement_and_custom_data_is_not() {
         .signed
         .targets
         .insert("two-hashes.txt".into(), tf.clone());
+    // The same digest in upper case: the same file.
+    let tf = tuf::metadata::TargetFile::from_data(b"upper");
+    a.targets
+        .signed
+        .targets
+        .insert("upper.txt".into(), tf.clone());
+    let mut upper = tf.clone();
+    let digest = tf.hashes.get("sha256").unwrap().to_ascii_uppercase();
+    upper.hashes = tuf::metadata::Hashes::new([("sha256", digest.as_str())]).unwrap();
+    b.targets.signed.targets.insert("upper.txt".into(), upper);
     // Same hashes, other length.
     let mut tf = tuf::metadata::TargetFile::from_data(b"length");
     a.targets
@@ -408,6 +418,8 @@ fn a_different_hash_or_length_is_a_disagreement_and_custom_data_is_not() {
     assert_eq!((origin(0), origin(1)), ("vendor".into(), "distro".into()));
     // The agreed info is the first agreeing repository's.
     assert_eq!(t.info, *t.answers[0].info().unwrap());
+    let t = client.get_target_info("upper.txt").unwrap().unwrap();
+    assert_eq!(agreed_names(&t), ["a", "b"]);
     for path in ["two-hashes.txt", "length.txt"] {
         let err = client.get_target_info(path).unwrap_err();
         assert!(err.to_string().contains("disagreeing: b"), "{path}: {err}");

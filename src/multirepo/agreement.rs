@@ -2,8 +2,9 @@
 //! each repository gave.
 //!
 //! Two repositories agree when their target info is identical in what verification uses:
-//! the same length and the same hashes (the same set of algorithms, each with the same hex
-//! digest, in any order). `custom` data and the role that listed the target may differ; the
+//! the same length and the same hashes (the same set of algorithms, each with the same
+//! digest, in any order; hex digits compare without regard to case, as verification compares
+//! digests as bytes). `custom` data and the role that listed the target may differ; the
 //! caller can read each repository's.
 
 use crate::error::ErrorKind;
@@ -73,7 +74,11 @@ pub fn same_file(a: &TargetInfo, b: &TargetInfo) -> bool {
         return false;
     }
     let (ha, hb) = (&a.target.hashes, &b.target.hashes);
-    ha.iter().count() == hb.iter().count() && ha.iter().all(|(alg, d)| hb.get(alg) == Some(d))
+    // Digests compare as bytes (hex case aside), as verification compares them.
+    ha.iter().count() == hb.iter().count()
+        && ha
+            .iter()
+            .all(|(alg, d)| hb.get(alg).is_some_and(|o| o.eq_ignore_ascii_case(&d)))
 }
 
 /// The repositories (indices into `answers`) that agree on one target info, in order, if at
