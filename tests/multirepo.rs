@@ -252,6 +252,14 @@ fn a_target_is_accepted_when_the_threshold_of_repositories_agree() {
     let path = client.download_target(&t, None).unwrap();
     assert_eq!(path, s.dir.path().join("targets").join("app.tar.gz"));
     assert_eq!(std::fs::read(&path).unwrap(), APP);
+    // A target path that names no file is refused without a file name, not written over
+    // the targets directory's parent.
+    let mut dots = t.clone();
+    dots.info.path = "..".into();
+    assert_eq!(
+        client.target_path(&dots).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
     // An agreed target changed after the lookup no longer matches the repositories' answers:
     // nothing is downloaded.
     let mut forged = t.clone();

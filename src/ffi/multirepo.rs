@@ -352,7 +352,10 @@ pub extern "C" fn tuf_multirepo_get_target_info(
             }
             None => Err(tuf_error::new(
                 TUF_ERR_TARGET_NOT_FOUND,
-                &format!("target not found: no repositories agree on {path}"),
+                &format!(
+                    "target not found: {path} (no mapping matches it, or no mapping's \
+                     repositories list it in enough number)"
+                ),
             )),
         }
     })

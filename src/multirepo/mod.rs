@@ -438,11 +438,17 @@ impl MultiRepoClient {
     }
 
     /// Where `agreed` is stored when no file name is given: the targets directory joined
-    /// with the percent-encoded target path.
-    pub fn target_path(&self, agreed: &AgreedTarget) -> PathBuf {
-        self.config
-            .default_targets_dir()
-            .join(quote(&agreed.info.path))
+    /// with the percent-encoded target path (one file name). The target paths `.`, `..` and
+    /// the empty path name no file and are refused.
+    pub fn target_path(&self, agreed: &AgreedTarget) -> Result<PathBuf> {
+        let name = quote(&agreed.info.path);
+        if matches!(name.as_str(), "" | "." | "..") {
+            return Err(Error::InvalidArgument(format!(
+                "target path {} names no file: give a file name",
+                crate::error::excerpt(&agreed.info.path)
+            )));
+        }
+        Ok(self.config.default_targets_dir().join(name))
     }
 
     /// [`download_target_with_progress`](Self::download_target_with_progress) without
@@ -470,7 +476,7 @@ impl MultiRepoClient {
     ) -> Result<PathBuf> {
         let dest = match filepath {
             Some(p) => p.to_path_buf(),
-            None => self.target_path(agreed),
+            None => self.target_path(agreed)?,
         };
         let mut last_error = None;
         for answer in agreed.answers.iter().filter(|a| a.agreed) {
