@@ -18,10 +18,11 @@
  * - Every *_free function accepts NULL. NULL handles give TUF_ERR_INVALID_ARGUMENT.
  * - No call ever aborts or unwinds into C: internal errors return TUF_ERR_PANIC.
  * - Threads: distinct handles may be used from different threads at once; a tuf_updater,
- *   tuf_updater_config or tuf_verifier is used by one thread at a time (it may move between
- *   threads); tuf_error and tuf_target_info are immutable and may be read from any thread.
- *   A call on a tuf_updater or tuf_verifier that is already in a call (from a second thread,
- *   or from one of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
+ *   tuf_updater_config, tuf_verifier, tuf_multirepo or tuf_multirepo_config is used by one
+ *   thread at a time (it may move between threads); tuf_error, tuf_target_info and
+ *   tuf_multirepo_target are immutable and may be read from any thread. A call on a
+ *   tuf_updater, tuf_verifier or tuf_multirepo that is already in a call (from a second
+ *   thread, or from one of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
  * - Callbacks run on the thread that called into libtuf, during that call. Each callback type
  *   documents the locks held while it runs, what it may call, and how long its userdata must
  *   live. No callback may unwind into libtuf: no C++ exception, longjmp or thread
@@ -65,6 +66,41 @@
  * `tuf_error_free`. Immutable: may be read from any thread.
  */
 typedef struct tuf_error tuf_error;
+
+/**
+ * A TUF client over several repositories (TAP 4): each repository has its own trusted root,
+ * metadata directory and updater, and a target is accepted only when the threshold of
+ * repositories of the first mapping that matches its path (and meets its threshold) give
+ * identical length and hashes. Created with `tuf_multirepo_new`, freed with
+ * `tuf_multirepo_free`. Use from one thread at a time (it may move between threads); a call
+ * on a `tuf_multirepo` already in a call (from one of its callbacks, or from a second
+ * thread) fails with `TUF_ERR_STATE` and changes nothing.
+ */
+typedef struct tuf_multirepo tuf_multirepo;
+
+/**
+ * The configuration of a `tuf_multirepo`: the map file (TAP 4's `map.json`), the parent
+ * directory of every local directory, a trusted root per repository, the repository layout
+ * and the settings of every repository's updater. Created with `tuf_multirepo_config_new` or
+ * `tuf_multirepo_config_new_from_file`, changed with the setters, used (not consumed) by
+ * `tuf_multirepo_new`, freed with `tuf_multirepo_config_free`. Use from one thread at a time.
+ *
+ * Locally, repository NAME keeps its metadata in `PARENT/metadata/NAME/`; targets go to
+ * `PARENT/targets/` unless `tuf_multirepo_config_set_targets_dir` says otherwise. By
+ * default a mirror URL `URL` of a repository serves its metadata under `URL/metadata/` and
+ * its targets under `URL/targets/` (TAP 4's reference implementation; see
+ * `tuf_multirepo_config_set_layout`).
+ */
+typedef struct tuf_multirepo_config tuf_multirepo_config;
+
+/**
+ * A target that enough repositories agree on, returned by `tuf_multirepo_get_target_info`
+ * and freed with `tuf_multirepo_target_free`. It holds the agreed target info and the answer
+ * of every repository of the mapping that decided. Immutable: may be read from any thread.
+ * Pointers it returns (strings and `tuf_target_info`s) are valid until it is freed and must
+ * not be freed themselves.
+ */
+typedef struct tuf_multirepo_target tuf_multirepo_target;
 
 /**
  * Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
@@ -490,6 +526,187 @@ const char *tuf_result_str(tuf_result code);
  * Frees a string that libtuf returned as owned (`char *`). NULL is allowed and ignored.
  */
 void tuf_string_free(char *s);
+
+/**
+ * Creates a configuration from the map file `map_json` (`map_len` bytes, copied) and the
+ * parent directory `parent_dir`, with the default layout, no trusted roots yet and the
+ * updater's defaults. The map file is parsed and checked strictly: malformed JSON, unknown
+ * or missing members, an unknown or duplicate repository name, a name that is not 1 to 64
+ * characters of `A-Z a-z 0-9 . _ -` (not starting with `.`), a URL that is not `http://`,
+ * `https://` or `file://`, empty `paths` or an empty pattern, and a threshold of 0 or above
+ * the number of the mapping's repositories all give `TUF_ERR_INVALID_ARGUMENT` with a
+ * message naming the place (e.g. `map file: mapping[1].threshold: ...`). On success `*out`
+ * owns the new configuration.
+ */
+tuf_result tuf_multirepo_config_new(const char *parent_dir, const uint8_t *map_json, size_t map_len, tuf_multirepo_config **out, tuf_error **err);
+
+/**
+ * As `tuf_multirepo_config_new`, reading the map file from the file `map_path` (at most
+ * 1 MiB; `TUF_ERR_IO` if it cannot be read).
+ */
+tuf_result tuf_multirepo_config_new_from_file(const char *parent_dir, const char *map_path, tuf_multirepo_config **out, tuf_error **err);
+
+/**
+ * Frees a configuration. NULL is allowed and ignored.
+ */
+void tuf_multirepo_config_free(tuf_multirepo_config *config);
+
+/**
+ * Sets the trusted root of repository `repository` (the bytes of a root.json shipped with the
+ * application; copied), replacing any given before. `TUF_ERR_INVALID_ARGUMENT` if the map
+ * file has no repository of that name. A repository without a trusted root starts from the
+ * root.json cached in its metadata directory by an earlier run (`tuf_multirepo_new` fails
+ * if there is none). The root is verified by `tuf_multirepo_new`.
+ */
+tuf_result tuf_multirepo_config_set_trusted_root(tuf_multirepo_config *config, const char *repository, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Copies the settings of every repository's updater from `settings`: limits, strict keyids,
+ * prefix targets with hash, sync all writes, reference time, user agent, timeouts, minimum
+ * speed, redirects, and the fetch, log and transfer progress callbacks with their userdata.
+ * Its metadata directory, metadata URL, targets directory, targets base URL and bootstrap
+ * root are not used (each repository has its own). `settings` may be freed or changed
+ * afterwards; later changes do not apply.
+ *
+ * The callbacks are called as for a `tuf_updater` made from `settings` (see
+ * `tuf_fetch_callback`, `tuf_log_callback`, `tuf_transfer_progress_callback`), during
+ * `tuf_multirepo_refresh`, `tuf_multirepo_get_target_info` and
+ * `tuf_multirepo_download_target`, on the thread that called them: the fetch callback gets
+ * the URL of each mirror tried. While they run the `tuf_multirepo` is in use (calls on it
+ * fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing) and, while a repository's
+ * metadata is updated, the lock of that repository's metadata directory is held. Their
+ * userdata must stay valid until this configuration and every `tuf_multirepo` created from
+ * it are freed.
+ */
+tuf_result tuf_multirepo_config_set_updater_settings(tuf_multirepo_config *config, const tuf_updater_config *settings, tuf_error **err);
+
+/**
+ * Sets where each repository's metadata and targets are, relative to each of its mirror
+ * URLs: `metadata_path` (NULL: `metadata`) and `targets_path` (NULL: `targets`); an empty
+ * string means the URL itself (go-tuf's layout is `""` and `"targets"`).
+ * `TUF_ERR_INVALID_ARGUMENT` for a path with a `..` segment or a control character.
+ */
+tuf_result tuf_multirepo_config_set_layout(tuf_multirepo_config *config, const char *metadata_path, const char *targets_path, tuf_error **err);
+
+/**
+ * Sets the directory targets are downloaded to when `tuf_multirepo_download_target` is
+ * given no file name (NULL: `PARENT/targets`).
+ */
+tuf_result tuf_multirepo_config_set_targets_dir(tuf_multirepo_config *config, const char *targets_dir, tuf_error **err);
+
+/**
+ * Creates a client from `config` (copied: it may be freed or reused after this call). Checks
+ * the configuration, then creates each repository's metadata directory and updater, which
+ * loads and verifies its trusted root (spec 5.2): an invalid root, or a repository with
+ * neither a trusted root nor a cached one, gives `TUF_ERR_INVALID_ARGUMENT` naming the
+ * repository; `TUF_ERR_IO` if a directory cannot be created. Makes no network request. On
+ * success `*out` owns the new client.
+ */
+tuf_result tuf_multirepo_new(const tuf_multirepo_config *config, tuf_multirepo **out, tuf_error **err);
+
+/**
+ * Frees a client. NULL is allowed and ignored. Must not be called while the client is in a
+ * call (from one of its callbacks): such a call does nothing (the client is not freed).
+ */
+void tuf_multirepo_free(tuf_multirepo *multi);
+
+/**
+ * Refreshes every repository's top-level metadata (spec 5.3 to 5.6 for each), all of them
+ * even when some fail. Returns `TUF_OK` when all succeeded. Otherwise the result is the
+ * code of the first failing repository's error (in name order), and the message names
+ * every failing repository with its error (`refresh failed for 1 of 2 repositories:
+ * distro: ...`); `tuf_error_url`, `tuf_error_role` and `tuf_error_http_status` are those of
+ * the first failure. The other repositories were refreshed and stay usable: lookups treat a
+ * failed repository as one that does not agree, until a later refresh succeeds.
+ * `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_refresh(tuf_multirepo *multi, tuf_error **err);
+
+/**
+ * Looks up `target_path` (TAP 4): walks the map file's mappings in order; for the first
+ * whose `paths` match (the matching of delegation paths), asks each of its repositories for
+ * the target's info (refreshing a repository first if this client has not yet), and accepts
+ * the target when at least `threshold` of them give identical length and hashes (`custom`
+ * may differ). When the threshold is not met, a non-terminating mapping passes the search on
+ * to the next mapping (the disagreement is logged as a warning) and a terminating one ends
+ * it.
+ *
+ * On success `*out` owns a new `tuf_multirepo_target`. `TUF_ERR_TARGET_NOT_FOUND` (and `*out`
+ * unchanged) when no mapping matches the path, when the matching mappings did not meet
+ * their threshold and none was terminating, or when none of the repositories of the
+ * terminating mapping lists the target and none failed. `TUF_ERR_REPOSITORY` when a
+ * terminating mapping's threshold is not met otherwise: the message names the mapping, the
+ * repositories that agree, those that disagree, those that do not list the target and those
+ * that failed (with their error). `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_get_target_info(tuf_multirepo *multi, const char *target_path, tuf_multirepo_target **out, tuf_error **err);
+
+/**
+ * Downloads an agreed target to `filepath` (NULL: the targets directory, with the target
+ * path percent-encoded as one file name) and verifies it against the agreed length and
+ * hashes (spec 5.7.3) while it streams to a temporary file that is renamed into place only
+ * when it verified. The agreeing repositories are tried in the mapping's order, each one's
+ * mirrors in order; a mirror that fails or serves a file that does not verify is followed
+ * by the next. When all fail, the last attempt's error is returned (each failure is logged)
+ * and nothing is left at `filepath`. If `out_path` is not NULL, on success `*out_path` is
+ * the owned path written (free with `tuf_string_free`). `target` must come from this client.
+ * `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_download_target(tuf_multirepo *multi, const tuf_multirepo_target *target, const char *filepath, char **out_path, tuf_error **err);
+
+/**
+ * The agreed target info: length and hashes of every agreeing repository; path, role and
+ * `custom` of the first agreeing repository in the mapping's order. Borrowed from `target`
+ * (do not free it). NULL if `target` is NULL.
+ */
+const tuf_target_info *tuf_multirepo_target_info(const tuf_multirepo_target *target);
+
+/**
+ * The index, in the map file's `mapping` list, of the mapping that decided (0 if `target`
+ * is NULL).
+ */
+size_t tuf_multirepo_target_mapping(const tuf_multirepo_target *target);
+
+/**
+ * How many repositories agreed (at least the mapping's threshold; 0 if `target` is NULL).
+ */
+size_t tuf_multirepo_target_agreed_count(const tuf_multirepo_target *target);
+
+/**
+ * How many repositories the deciding mapping lists: the answers that can be read by index
+ * (0 if `target` is NULL).
+ */
+size_t tuf_multirepo_target_repository_count(const tuf_multirepo_target *target);
+
+/**
+ * The name of repository `index` of the deciding mapping (in the mapping's order), or NULL
+ * if `index` is out of range.
+ */
+const char *tuf_multirepo_target_repository_name(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * Whether repository `index` is one of those that agreed (false if out of range).
+ */
+bool tuf_multirepo_target_repository_agreed(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * The target info repository `index`'s own trusted metadata gives (its `custom` data may
+ * differ from the others'; a repository that did not agree may give another length or
+ * other hashes), borrowed from `target`; NULL if that repository does not list the target,
+ * failed, or `index` is out of range.
+ */
+const tuf_target_info *tuf_multirepo_target_repository_info(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * The error message of repository `index` if it could not answer (its refresh or its
+ * lookup failed), borrowed from `target`; NULL if it answered or `index` is out of range.
+ */
+const char *tuf_multirepo_target_repository_error(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * Frees a target. NULL is allowed and ignored.
+ */
+void tuf_multirepo_target_free(tuf_multirepo_target *target);
 
 /**
  * The target path (NULL if `info` is NULL).

@@ -67,6 +67,14 @@ impl tuf_error {
             role: None,
         }
     }
+
+    /// The same error with another message (e.g. one naming several failures).
+    pub(crate) fn with_message(self, message: &str) -> tuf_error {
+        tuf_error {
+            message: c_string(message),
+            ..self
+        }
+    }
 }
 
 impl From<Error> for tuf_error {

@@ -6,7 +6,8 @@
 //!
 //! One file per handle family: [`error`] (`tuf_result`, `tuf_error`), [`config`]
 //! (`tuf_updater_config`), [`updater`] (`tuf_updater`), [`target`] (`tuf_target_info`),
-//! [`verifier`] (`tuf_verifier`), [`callbacks`] (fetcher, sink, log, progress), [`version`];
+//! [`verifier`] (`tuf_verifier`), [`multirepo`] (`tuf_multirepo*`, TAP 4), [`callbacks`]
+//! (fetcher, sink, log, progress), [`version`];
 //! plumbing in [`boundary`] and [`args`].
 
 #![allow(non_camel_case_types)]
@@ -20,6 +21,7 @@ mod boundary;
 pub mod callbacks;
 pub mod config;
 pub mod error;
+pub mod multirepo;
 pub mod target;
 pub mod updater;
 pub mod verifier;

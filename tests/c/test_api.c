@@ -824,6 +824,140 @@ static void test_verifier_api(const struct env *env) {
     free(apps);
 }
 
+/* ---- multiple repositories (TAP 4): every function's argument checks (the behaviour is in
+ * test_multirepo.c) ------------------------------------------------------------------------ */
+
+static void test_multirepo_api(const struct env *env) {
+    char *map = tu_format("{\"repositories\": {\"demo\": [\"file://%s\"]}, \"mapping\":"
+                          " [{\"paths\": [\"*\"], \"repositories\": [\"demo\"],"
+                          " \"threshold\": 1, \"terminating\": true}]}",
+                          env->repo);
+    const uint8_t *m = (const uint8_t *)map;
+    size_t n = strlen(map);
+    char *parent = tu_format("%s/multirepo", env->tmp);
+    char *map_path = tu_format("%s/map.json", env->tmp);
+    tuf_multirepo_config *cfg = TU_SENTINEL;
+    tuf_multirepo *multi = TU_SENTINEL;
+    tuf_multirepo_target *t = TU_SENTINEL;
+    tuf_updater_config *settings = NULL;
+    char *out_path = TU_SENTINEL;
+
+    tuf_multirepo_config_free(NULL);
+    tuf_multirepo_free(NULL);
+    tuf_multirepo_target_free(NULL);
+
+    /* Configuration: NULL and invalid UTF-8 arguments; *out untouched on failure. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(NULL, m, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, NULL, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, m, n, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(BAD_UTF8, m, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, m, 0, &cfg, &err));
+    CHECK(tu_write_file(map_path, map, n) == 0);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(NULL, map_path, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, NULL, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, BAD_UTF8, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, map_path, NULL, &err));
+    CHECK(cfg == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_config_new_from_file(parent, map_path, &cfg, &err));
+    tuf_multirepo_config_free(cfg);
+    CHECK_OK(tuf_multirepo_config_new(parent, m, n, &cfg, &err));
+
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(NULL, "demo", env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, NULL, env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, BAD_UTF8, env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, "demo", NULL, env->root_len, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, "other", env->root, env->root_len,
+                                                     &err));
+    CHECK_OK(tuf_multirepo_config_set_trusted_root(cfg, "demo", env->root, env->root_len,
+                                                   &err));
+    CHECK_OK(tuf_updater_config_new(env->tmp, "file:///unused", &settings, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_updater_settings(NULL, settings, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_updater_settings(cfg, NULL, &err));
+    CHECK_OK(tuf_multirepo_config_set_updater_settings(cfg, settings, &err));
+    tuf_updater_config_free(settings);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_set_layout(NULL, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_layout(cfg, BAD_UTF8, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_layout(cfg, NULL, "a/../b", &err));
+    CHECK_OK(tuf_multirepo_config_set_layout(cfg, "metadata", "targets", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_set_targets_dir(NULL, "/x", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_targets_dir(cfg, BAD_UTF8, &err));
+    CHECK_OK(tuf_multirepo_config_set_targets_dir(cfg, env->tmp, &err));
+
+    /* The client. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_new(NULL, &multi, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_new(cfg, NULL, &err));
+    CHECK(multi == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_new(cfg, &multi, &err));
+    tuf_multirepo_config_free(cfg);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_refresh(NULL, &err));
+    CHECK_OK(tuf_multirepo_refresh(multi, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_get_target_info(NULL, "hello.txt", &t,
+                                                                       &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_get_target_info(multi, NULL, &t, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_get_target_info(multi, BAD_UTF8, &t, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_get_target_info(multi, "hello.txt", NULL, &err));
+    CHECK_CODE(TUF_ERR_TARGET_NOT_FOUND,
+               tuf_multirepo_get_target_info(multi, "missing.txt", &t, &err));
+    CHECK(t == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_get_target_info(multi, "hello.txt", &t, &err));
+    CHECK_STR(tuf_target_info_hash_hex(tuf_multirepo_target_info(t), 0), HELLO_SHA256);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(NULL, t, NULL, &out_path, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(multi, NULL, NULL, &out_path, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(multi, t, BAD_UTF8, &out_path, &err));
+    CHECK(out_path == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_download_target(multi, t, NULL, &out_path, &err));
+    CHECK(tu_exists(out_path));
+    tuf_string_free(out_path);
+
+    /* The target's getters: NULL target and out-of-range indices. */
+    CHECK(tuf_multirepo_target_info(NULL) == NULL);
+    CHECK(tuf_multirepo_target_mapping(NULL) == 0);
+    CHECK(tuf_multirepo_target_mapping(t) == 0);
+    CHECK(tuf_multirepo_target_agreed_count(NULL) == 0);
+    CHECK(tuf_multirepo_target_agreed_count(t) == 1);
+    CHECK(tuf_multirepo_target_repository_count(NULL) == 0);
+    CHECK(tuf_multirepo_target_repository_count(t) == 1);
+    CHECK(tuf_multirepo_target_repository_name(NULL, 0) == NULL);
+    CHECK_STR(tuf_multirepo_target_repository_name(t, 0), "demo");
+    CHECK(tuf_multirepo_target_repository_name(t, 1) == NULL);
+    CHECK(!tuf_multirepo_target_repository_agreed(NULL, 0));
+    CHECK(tuf_multirepo_target_repository_agreed(t, 0));
+    CHECK(!tuf_multirepo_target_repository_agreed(t, 1));
+    CHECK(tuf_multirepo_target_repository_info(NULL, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_info(t, 0) != NULL);
+    CHECK(tuf_multirepo_target_repository_info(t, 1) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(NULL, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(t, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(t, 1) == NULL);
+    tuf_multirepo_target_free(t);
+    tuf_multirepo_free(multi);
+    free(map);
+    free(parent);
+    free(map_path);
+}
+
 int main(int argc, char **argv) {
     struct env env;
     const char *demo = tu_demo_repo(argc, argv);
@@ -848,6 +982,7 @@ int main(int argc, char **argv) {
     test_updater_new(&env);
     test_updater(&env);
     test_verifier_api(&env);
+    test_multirepo_api(&env);
 
     tu_rmtree(env.tmp);
     free(env.tmp);
