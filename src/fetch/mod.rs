@@ -42,6 +42,7 @@
 //! `status: None`.
 
 mod curl;
+mod file_url;
 mod progress;
 mod targets_metadata;
 
