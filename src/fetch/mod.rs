@@ -5,7 +5,8 @@
 //! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
 //!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
-//! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]).
+//! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
+//! - [`retry`]: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
 //!
 //! Everything a repository or a network attacker sends is untrusted until the updater has
 //! checked signatures, lengths and hashes. Those checks only run *after* a download, so the
@@ -44,10 +45,12 @@
 mod curl;
 mod file_url;
 mod progress;
+mod retry;
 mod targets_metadata;
 
 pub use self::curl::{CurlFetcher, FetcherConfig};
 pub use progress::{Progress, ProgressFetcher, ProgressFn};
+pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
 
 use crate::error::{Error, Result};
@@ -73,6 +76,13 @@ pub trait Fetcher: Send {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()>;
+
+    /// Whether `error`, which this fetcher's latest [`fetch`](Self::fetch) returned, is
+    /// transient: worth trying again ([`RetryFetcher`]). The default is [`is_transient`]: a
+    /// failure without an HTTP status, 429 or 5xx.
+    fn is_transient(&self, error: &Error) -> bool {
+        is_transient(error)
+    }
 }
 
 /// Downloads `url` with `f`, handing each chunk to `consume`, and fails with
