@@ -175,7 +175,7 @@ mod tests {
         let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
         assert!(ok.validate().is_ok());
         type Change = fn(&mut UpdaterConfig);
-        let cases: [(&str, Change); 8] = [
+        let cases: [(&str, Change); 9] = [
             ("max_root_rotations", |c| c.max_root_rotations = 0),
             ("max_delegations", |c| c.max_delegations = 0),
             ("root_max_length", |c| c.root_max_length = 0),
@@ -184,6 +184,9 @@ mod tests {
             ("targets_max_length", |c| c.targets_max_length = 0),
             ("user agent", |c| {
                 c.fetcher.user_agent = Some("a\r\nX: y".into())
+            }),
+            ("header", |c| {
+                c.fetcher.headers = vec![("X-A".into(), "a\r\nX: y".into())]
             }),
             ("retries", |c| c.retry.retries = 1000),
         ];
