@@ -5,7 +5,7 @@
 //! boundary. Every behaviour lives in the Rust layers below and is tested there.
 //!
 //! One file per handle family: [`error`] (`tuf_result`, `tuf_error`), [`config`]
-//! (`tuf_updater_config`), [`updater`] (`tuf_updater`), [`target`] (`tuf_target_info`),
+//! (`tuf_updater_config`) and [`transport`] (its transport and retry settings), [`updater`] (`tuf_updater`), [`target`] (`tuf_target_info`),
 //! [`verifier`] (`tuf_verifier`), [`callbacks`] (fetcher, sink, log, progress), [`version`];
 //! plumbing in [`boundary`] and [`args`].
 
@@ -21,6 +21,7 @@ pub mod callbacks;
 pub mod config;
 pub mod error;
 pub mod target;
+pub mod transport;
 pub mod updater;
 pub mod verifier;
 pub mod version;
