@@ -144,14 +144,16 @@ impl FetcherConfig {
 
 /// The default [`Fetcher`], built on libcurl.
 ///
-/// Supports `http://`, `https://` (certificates verified with the system's trust store) and
-/// `file://` URLs. One libcurl handle is reused across fetches, so connections are kept alive
-/// between requests to the same server (a 404 does not close the connection). Proxies
-/// configured in the environment are honoured as libcurl does: `http_proxy` (lowercase only),
-/// `https_proxy` or `HTTPS_PROXY`, `all_proxy`, `no_proxy`.
+/// Supports `http://`, `https://` (certificates verified with the system's trust store, or
+/// with [`FetcherConfig::ca_certificates`] in its place) and `file://` URLs. One libcurl
+/// handle is reused across fetches, so connections are kept alive between requests to the
+/// same server (a 404 does not close the connection). Without [`FetcherConfig::proxy`],
+/// proxies configured in the environment are honoured as libcurl does: `http_proxy`
+/// (lowercase only), `https_proxy` or `HTTPS_PROXY`, `all_proxy`, `no_proxy`.
 ///
-/// The body of a non-2xx response, and of redirects libcurl follows, is never passed to the
-/// sink; more than 64 KiB of such bodies aborts the fetch.
+/// Redirects are followed by the fetcher itself (see [`FetcherConfig::headers`] and
+/// [`FetcherConfig::max_redirects`]). The body of a non-2xx response, redirects included, is
+/// never passed to the sink; more than 64 KiB of such bodies in one fetch aborts it.
 ///
 /// Errors:
 /// - HTTP status >= 400 (or any other non-2xx final status): [`Error::Download`] with

@@ -6,7 +6,7 @@
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
 //!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
 //! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
-//! - [`retry`]: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
+//! - `retry`: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
 //! - `transport`: the libcurl fetcher's CA, client certificate, proxy and header settings;
 //!   `redirect`: the redirects it follows itself; `file_url`: missing `file://` paths.
 //!
