@@ -42,6 +42,13 @@
 #define TUF_VERSION_NUMBER ((TUF_VERSION_MAJOR << 16) | (TUF_VERSION_MINOR << 8) | TUF_VERSION_PATCH)
 
 /**
+ * What a `tuf_fetch_callback` returns when the file does not exist and it has no HTTP status
+ * to give: treated as HTTP 404. A negative value, distinct from 0, the HTTP statuses and
+ * the usual failure returns -1 and 1.
+ */
+#define TUF_FETCH_NOT_FOUND (-404)
+
+/**
  * Log levels passed to a `tuf_log_callback`.
  */
 #define TUF_LOG_DEBUG 1
@@ -155,10 +162,19 @@ typedef uint32_t tuf_result;
  * `tuf_sink_write`, at most `max_length` bytes (libtuf enforces the limit whatever the
  * callback does).
  *
- * Returns 0 on success; an HTTP status (100-599, e.g. 404) if the server answered with an
- * error (403 and 404 on `N.root.json` end the root update normally; any other status fails
- * the operation with `TUF_ERR_DOWNLOAD`); any other value for any other failure
- * (`TUF_ERR_DOWNLOAD`).
+ * Returns:
+ * - 0 or any 2xx status (200-299): success; what was written is the body.
+ * - `TUF_FETCH_NOT_FOUND`: the file does not exist, for a callback that has no HTTP status
+ *   to give (a local store, a database): the same as 404.
+ * - Another HTTP status (100-599, e.g. 404, 503): the server answered with it. 403 and 404
+ *   on `N.root.json` end the root update normally; otherwise the operation fails with
+ *   `TUF_ERR_DOWNLOAD` and `tuf_error_http_status` gives the status.
+ * - Any other value (e.g. -1 or 1): a failure without a status: `TUF_ERR_DOWNLOAD`, with
+ *   `tuf_error_http_status` 0.
+ *
+ * With retries (`tuf_updater_config_set_retries`), a callback that returned 429, 500-599 or
+ * a failure without a status is called again for the same URL, unless it had written bytes
+ * into the sink or a write had failed.
  *
  * Contract (the same for every libtuf callback):
  * - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
@@ -756,6 +772,134 @@ void tuf_target_info_free(tuf_target_info *info);
  * the verifier; any thread.
  */
 tuf_result tuf_target_info_verify_bytes(const tuf_target_info *info, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Sets the CA certificates that HTTPS servers are verified against, from the PEM file `path`
+ * (one or more certificates), **in place of** the system's trust store. NULL: the system's
+ * trust store again (the default). Replaces a CA set by `tuf_updater_config_set_ca_blob`.
+ *
+ * The path is copied. The file is read by the built-in fetcher when it connects;
+ * `tuf_updater_new` fails with `TUF_ERR_INVALID_ARGUMENT` if it does not exist then. A
+ * server whose certificate it does not verify fails the download with `TUF_ERR_DOWNLOAD`.
+ * Like every transport setting, it is ignored when a fetch callback replaces the built-in
+ * fetcher (`tuf_updater_config_set_fetcher`).
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8 or an empty path.
+ */
+tuf_result tuf_updater_config_set_ca_file(tuf_updater_config *config, const char *path, tuf_error **err);
+
+/**
+ * Sets the CA certificates that HTTPS servers are verified against, as `len` bytes of PEM
+ * at `pem` (one or more certificates), **in place of** the system's trust store. `len` 0
+ * (`pem` may then be NULL): the system's trust store again (the default). Replaces a CA set
+ * by `tuf_updater_config_set_ca_file`. The bytes are copied.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, a NULL `pem` with a non-zero
+ * `len`, or bytes that are not PEM. Ignored with a fetch callback, as
+ * `tuf_updater_config_set_ca_file`.
+ */
+tuf_result tuf_updater_config_set_ca_blob(tuf_updater_config *config, const uint8_t *pem, size_t len, tuf_error **err);
+
+/**
+ * Sets the client certificate presented to HTTPS servers that ask for one (mutual TLS):
+ * the PEM file `cert_path` (the certificate, possibly followed by intermediates) and the PEM
+ * file `key_path` with its private key (NULL: the key follows the certificate in
+ * `cert_path`), encrypted with `key_password` (NULL: not encrypted). `cert_path` NULL: no
+ * client certificate (the default; `key_path` and `key_password` must then be NULL).
+ * Replaces a client certificate set before, by this function or
+ * `tuf_updater_config_set_client_cert_blob`.
+ *
+ * The strings are copied. The files are read by the built-in fetcher when it connects;
+ * `tuf_updater_new` fails with `TUF_ERR_INVALID_ARGUMENT` if one does not exist then. An
+ * unreadable key, a wrong password or a server refusing the certificate fails the download
+ * with `TUF_ERR_DOWNLOAD`. The certificate is presented to every HTTPS server of a
+ * download, redirect targets included. Ignored with a fetch callback.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8, an empty path, or
+ * a key or password without a certificate.
+ */
+tuf_result tuf_updater_config_set_client_cert(tuf_updater_config *config, const char *cert_path, const char *key_path, const char *key_password, tuf_error **err);
+
+/**
+ * Sets the client certificate presented to HTTPS servers that ask for one (mutual TLS) from
+ * memory: `cert_len` bytes of PEM at `cert` (the certificate, possibly followed by
+ * intermediates) and `key_len` bytes of PEM at `key` with its private key (`key_len` 0: the
+ * key follows the certificate in `cert`), encrypted with `key_password` (NULL: not
+ * encrypted). `cert_len` 0: no client certificate (the default; `key_len` must then be 0 and
+ * `key_password` NULL). Replaces a client certificate set before. The bytes and the
+ * password are copied; libtuf does not print them in any message.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, a NULL buffer with a non-zero
+ * length, bytes that are not PEM, invalid UTF-8 in `key_password`, or a key or password
+ * without a certificate. Ignored with a fetch callback, as
+ * `tuf_updater_config_set_client_cert`.
+ */
+tuf_result tuf_updater_config_set_client_cert_blob(tuf_updater_config *config, const uint8_t *cert, size_t cert_len, const uint8_t *key, size_t key_len, const char *key_password, tuf_error **err);
+
+/**
+ * Sets the proxy of the built-in fetcher. NULL (the default): the environment decides, as
+ * libcurl reads it (`http_proxy` (lowercase only), `https_proxy`, `all_proxy`, `no_proxy`).
+ * "" (empty): no proxy, whatever the environment says. A URL: every request goes through
+ * that proxy, whatever the environment says (`no_proxy` included): `http://`, `https://`,
+ * `socks4://`, `socks4a://`, `socks5://` or `socks5h://`, with `user:password@` for
+ * credentials, e.g. `http://proxy.example:3128`. An `https://` proxy's own certificate is
+ * verified against the system's trust store. The string is copied.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8, another scheme or
+ * none, no host, or white space or control characters. An unreachable proxy fails downloads
+ * with `TUF_ERR_DOWNLOAD`. Ignored with a fetch callback.
+ */
+tuf_result tuf_updater_config_set_proxy(tuf_updater_config *config, const char *proxy, tuf_error **err);
+
+/**
+ * Adds the header `name: value` to every request of the built-in fetcher, e.g.
+ * `Authorization` for a private repository. Headers are sent in the order added; adding a
+ * name twice sends it twice. They are sent only to the origin (scheme, host and port) of
+ * each URL libtuf asks for: once a redirect leads elsewhere (even to the same host on
+ * another port, or `localhost` for `127.0.0.1`), they are left out of that request and of
+ * every later one of the same download. A plain `http://` request through a proxy shows them
+ * to the proxy. The strings are copied; libtuf does not print values in any message.
+ *
+ * Rules: `name` is an HTTP token (letters, digits and ``!#$%&'*+-.^_`|~``); `value` is not
+ * empty, has no control character but tab (no CR, LF or NUL: no header can be injected) and
+ * no leading or trailing white space; at most 64 headers of at most 8192 bytes each. Headers
+ * libtuf manages are refused: `Host`, `Content-Length`, `Transfer-Encoding`, `TE`,
+ * `Connection`, `Keep-Alive`, `Upgrade`, `Expect`, `Range`, `Accept-Encoding` (lengths and
+ * hashes are of the whole raw file), `User-Agent` (see `tuf_updater_config_set_user_agent`)
+ * and `Proxy-Authorization` (put proxy credentials in the proxy URL).
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL argument, invalid UTF-8 or a header the rules
+ * refuse (the configuration is then unchanged). Ignored with a fetch callback.
+ */
+tuf_result tuf_updater_config_add_header(tuf_updater_config *config, const char *name, const char *value, tuf_error **err);
+
+/**
+ * Removes every header added with `tuf_updater_config_add_header`.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`.
+ */
+tuf_result tuf_updater_config_clear_headers(tuf_updater_config *config, tuf_error **err);
+
+/**
+ * Sets how often a download that failed for a transient reason is tried again: up to
+ * `count` more times (default 0: never; at most 100), waiting `backoff_ms` milliseconds
+ * before the first retry and twice as long before each next one, at most 30000 ms (
+ * `backoff_ms` at most 30000; 0 retries at once).
+ *
+ * Transient: a connection that could not be made or broke off (refused, reset, a name that
+ * did not resolve, a proxy unreachable), HTTP 429 and 5xx; with a fetch callback, a return
+ * value of 429 or 500-599, or a failure without a status (see `tuf_fetch_callback`). Never
+ * retried: other HTTP statuses (a 404 stays a 404), `TUF_ERR_LENGTH_EXCEEDED`,
+ * `TUF_ERR_SLOW_RETRIEVAL` (the speed limits bound how long a transfer may take), a
+ * certificate that does not verify, a refused redirect, a cancellation, anything the
+ * verification of the bytes finds, and a download that already delivered bytes. It applies
+ * to the built-in fetcher and to fetch callbacks alike. While it waits, the progress
+ * callback (`tuf_updater_config_set_progress_callback`) is called about once a second and
+ * can cancel. A download whose retries run out fails with the last error.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config` or a value above its bound.
+ */
+tuf_result tuf_updater_config_set_retries(tuf_updater_config *config, uint32_t count, uint32_t backoff_ms, tuf_error **err);
 
 /**
  * Creates an updater from `config` (which is copied: it may be freed or reused after this

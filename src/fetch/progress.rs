@@ -71,6 +71,10 @@ impl Fetcher for ProgressFetcher {
         }
         result
     }
+
+    fn is_transient(&self, error: &Error) -> bool {
+        self.inner.is_transient(error)
+    }
 }
 
 #[cfg(test)]

@@ -77,10 +77,19 @@ pub extern "C" fn tuf_sink_write(sink: *mut tuf_sink, data: *const u8, len: usiz
 /// `tuf_sink_write`, at most `max_length` bytes (libtuf enforces the limit whatever the
 /// callback does).
 ///
-/// Returns 0 on success; an HTTP status (100-599, e.g. 404) if the server answered with an
-/// error (403 and 404 on `N.root.json` end the root update normally; any other status fails
-/// the operation with `TUF_ERR_DOWNLOAD`); any other value for any other failure
-/// (`TUF_ERR_DOWNLOAD`).
+/// Returns:
+/// - 0 or any 2xx status (200-299): success; what was written is the body.
+/// - `TUF_FETCH_NOT_FOUND`: the file does not exist, for a callback that has no HTTP status
+///   to give (a local store, a database): the same as 404.
+/// - Another HTTP status (100-599, e.g. 404, 503): the server answered with it. 403 and 404
+///   on `N.root.json` end the root update normally; otherwise the operation fails with
+///   `TUF_ERR_DOWNLOAD` and `tuf_error_http_status` gives the status.
+/// - Any other value (e.g. -1 or 1): a failure without a status: `TUF_ERR_DOWNLOAD`, with
+///   `tuf_error_http_status` 0.
+///
+/// With retries (`tuf_updater_config_set_retries`), a callback that returned 429, 500-599 or
+/// a failure without a status is called again for the same URL, unless it had written bytes
+/// into the sink or a write had failed.
 ///
 /// Contract (the same for every libtuf callback):
 /// - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
@@ -195,6 +204,12 @@ pub type tuf_transfer_progress_callback = Option<
     ) -> c_int,
 >;
 
+/// What a `tuf_fetch_callback` returns when the file does not exist and it has no HTTP status
+/// to give: treated as HTTP 404. A negative value, distinct from 0, the HTTP statuses and
+/// the usual failure returns -1 and 1. (The header defines it in cbindgen.toml, in
+/// parentheses.)
+pub const TUF_FETCH_NOT_FOUND: c_int = -404;
+
 /// The caller's `void *userdata`.
 #[derive(Clone, Copy)]
 pub(crate) struct UserData(pub *mut c_void);
@@ -218,13 +233,20 @@ unsafe impl Sync for UserData {}
 pub(crate) type RawSinkCallback =
     unsafe extern "C" fn(*mut c_void, *const c_char, u64, *mut tuf_sink) -> c_int;
 
-/// A `Fetcher` that calls a C fetch callback.
+/// A `Fetcher` that calls a `tuf_fetch_callback` (its return values as documented there).
+pub(crate) struct FetchCallback {
+    pub callback: RawSinkCallback,
+    pub userdata: UserData,
+}
+
+/// A `Fetcher` whose "URL" is a role name, calling a `tuf_load_callback`: 0 is success, any
+/// other value a failure (100..=599 carried as an HTTP status).
 pub(crate) struct CallbackFetcher {
     pub callback: RawSinkCallback,
     pub userdata: UserData,
 }
 
-/// Maps a callback's return value: 0 is success; 100..=599 an HTTP status.
+/// Maps a load callback's return value: 0 is success; 100..=599 an HTTP status.
 fn callback_outcome(url: &str, rc: c_int) -> Result<()> {
     match rc {
         0 => Ok(()),
@@ -241,14 +263,25 @@ fn callback_outcome(url: &str, rc: c_int) -> Result<()> {
     }
 }
 
+/// Maps a `tuf_fetch_callback`'s return value: 0 and 2xx are success; `TUF_FETCH_NOT_FOUND`
+/// is 404; another of 100..=599 is that HTTP status; anything else a failure without one.
+fn fetch_outcome(url: &str, rc: c_int) -> Result<()> {
+    match rc {
+        200..=299 => Ok(()),
+        TUF_FETCH_NOT_FOUND => callback_outcome(url, 404),
+        _ => callback_outcome(url, rc),
+    }
+}
+
 /// Calls `invoke(c_name, sink)` (a C callback) with `name` as a C string and a sink
-/// forwarding to `write`; maps the callback's return value and the sink's first error. A
-/// `name` containing a NUL byte is refused rather than cut: the callback would be asked for
-/// something else.
+/// forwarding to `write`; maps the callback's return value with `outcome` and the sink's
+/// first error. A `name` containing a NUL byte is refused rather than cut: the callback would
+/// be asked for something else.
 fn call_with_sink(
     name: &str,
     write: &mut dyn FnMut(&[u8]) -> Result<()>,
     invoke: impl FnOnce(*const c_char, *mut tuf_sink) -> c_int,
+    outcome: fn(&str, c_int) -> Result<()>,
 ) -> Result<()> {
     let c_name = CString::new(name)
         .map_err(|_| Error::InvalidArgument(format!("{name:?} contains a NUL byte")))?;
@@ -258,7 +291,24 @@ fn call_with_sink(
     if let Some(e) = sink_error {
         return Err(e);
     }
-    callback_outcome(name, rc)
+    outcome(name, rc)
+}
+
+impl Fetcher for FetchCallback {
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let (callback, userdata) = (self.callback, self.userdata);
+        let invoke = |name, s| {
+            // SAFETY: the caller registered `callback` as a valid function of this signature;
+            // `name` and `s` live for the duration of the call.
+            unsafe { callback(userdata.ptr(), name, max_length, s) }
+        };
+        call_with_sink(url, sink, invoke, fetch_outcome)
+    }
 }
 
 impl Fetcher for CallbackFetcher {
@@ -269,11 +319,12 @@ impl Fetcher for CallbackFetcher {
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
         let (callback, userdata) = (self.callback, self.userdata);
-        call_with_sink(url, sink, |name, s| {
+        let invoke = |name, s| {
             // SAFETY: the caller registered `callback` as a valid function of this signature;
             // `name` and `s` live for the duration of the call.
             unsafe { callback(userdata.ptr(), name, max_length, s) }
-        })
+        };
+        call_with_sink(url, sink, invoke, callback_outcome)
     }
 }
 
@@ -297,15 +348,40 @@ impl Fetcher for VersionedLoader {
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
         let (callback, userdata, version) = (self.callback, self.userdata, self.version);
-        call_with_sink(role, sink, |name, s| {
+        let invoke = |name, s| {
             // SAFETY: the caller registered `callback` as a valid function of this signature;
             // `name` and `s` live for the duration of the call.
             unsafe { callback(userdata.ptr(), name, version, max_length, s) }
-        })
+        };
+        call_with_sink(role, sink, invoke, callback_outcome)
     }
 }
 
 /// Builds a `tuf_error` for a NULL callback.
 pub(crate) fn null_callback(name: &str) -> tuf_error {
     args::invalid(&format!("{name} is NULL"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetch_callback_return_values() {
+        for rc in [0, 200, 204, 206, 299] {
+            assert!(fetch_outcome("u", rc).is_ok(), "{rc}");
+        }
+        let status = |rc| fetch_outcome("u", rc).unwrap_err().http_status();
+        assert_eq!(status(TUF_FETCH_NOT_FOUND), Some(404));
+        for rc in [100, 199, 300, 304, 403, 404, 429, 503, 599] {
+            assert_eq!(status(rc), Some(rc as u32), "{rc}");
+        }
+        for rc in [-1, 1, 99, 600, -403, c_int::MIN, c_int::MAX] {
+            assert_eq!(status(rc), None, "{rc}");
+        }
+        // Load callbacks keep their rule: 0 is the only success.
+        assert!(callback_outcome("r", 0).is_ok());
+        assert!(callback_outcome("r", 200).is_err());
+        assert!(callback_outcome("r", TUF_FETCH_NOT_FOUND).is_err());
+    }
 }

@@ -65,7 +65,7 @@ fn with_config(
 
 /// Changes `config`'s settings with `f`, keeping the change only if the result passes
 /// `UpdaterConfig::validate`.
-fn update_settings(
+pub(super) fn update_settings(
     config: *mut tuf_updater_config,
     err: *mut *mut tuf_error,
     f: impl FnOnce(&mut UpdaterConfig) -> Result<(), tuf_error>,

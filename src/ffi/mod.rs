@@ -5,9 +5,10 @@
 //! boundary. Every behaviour lives in the Rust layers below and is tested there.
 //!
 //! One file per handle family: [`error`] (`tuf_result`, `tuf_error`), [`config`]
-//! (`tuf_updater_config`), [`updater`] (`tuf_updater`), [`target`] (`tuf_target_info`),
-//! [`verifier`] (`tuf_verifier`), [`multirepo`] (`tuf_multirepo*`, TAP 4), [`callbacks`]
-//! (fetcher, sink, log, progress), [`version`];
+//! (`tuf_updater_config`) and [`transport`] (its transport and retry settings), [`updater`]
+//! (`tuf_updater`), [`target`] (`tuf_target_info`), [`verifier`] (`tuf_verifier`),
+//! [`multirepo`] (`tuf_multirepo*`, TAP 4), [`callbacks`] (fetcher, sink, log, progress),
+//! [`version`];
 //! plumbing in [`boundary`] and [`args`].
 
 #![allow(non_camel_case_types)]
@@ -23,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod multirepo;
 pub mod target;
+pub mod transport;
 pub mod updater;
 pub mod verifier;
 pub mod version;

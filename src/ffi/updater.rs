@@ -8,7 +8,7 @@ use super::args::{
     free_unless_in_use, handle, lock_state, opt_str_arg, out_arg, owned_string, str_arg, write_out,
 };
 use super::boundary::{run, value};
-use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};
+use super::callbacks::{tuf_progress_callback, FetchCallback, UserData};
 use super::config::{reference_time_arg, tuf_updater_config};
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
@@ -53,7 +53,7 @@ pub extern "C" fn tuf_updater_new(
         let inner = match cfg.fetch {
             Some((callback, userdata)) => Updater::with_fetcher(
                 cfg.inner.clone(),
-                Box::new(CallbackFetcher { callback, userdata }),
+                Box::new(FetchCallback { callback, userdata }),
             )?,
             None => Updater::new(cfg.inner.clone())?,
         };

@@ -3,9 +3,12 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::fetch::{FetcherConfig, Progress, DEFAULT_TARGETS_MAX_LENGTH};
+use crate::fetch::{
+    Fetcher, FetcherConfig, Progress, RetryFetcher, RetryPolicy, DEFAULT_TARGETS_MAX_LENGTH,
+};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
@@ -80,8 +83,11 @@ pub struct UpdaterConfig {
     /// it ([`Progress`]; none by default). Called on the thread that drives the updater.
     pub progress: Option<Progress>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
-    /// transfer speed.
+    /// transfer speed, redirects, CA certificates, client certificate, proxy, headers.
     pub fetcher: FetcherConfig,
+    /// How transfers that failed for a transient reason are retried, with the libcurl fetcher
+    /// and custom fetchers alike ([`RetryFetcher`](crate::fetch::RetryFetcher); default: never).
+    pub retry: RetryPolicy,
 }
 
 impl UpdaterConfig {
@@ -92,9 +98,28 @@ impl UpdaterConfig {
         }
     }
 
+    /// `fetcher`, retried as [`retry`](Self::retry) says (itself when it says never), each
+    /// retry logged at [`LogLevel::Info`].
+    pub(crate) fn with_retries(&self, fetcher: Box<dyn Fetcher>) -> Box<dyn Fetcher> {
+        if self.retry.retries == 0 {
+            return fetcher;
+        }
+        let log = self.log.clone();
+        let observer = move |url: &str, err: &Error, attempt: u32, delay: Duration| {
+            if let Some(Logger(f)) = &log {
+                let ms = delay.as_millis();
+                f(
+                    LogLevel::Info,
+                    &format!("retry {attempt} of {url} in {ms} ms after: {err}"),
+                );
+            }
+        };
+        Box::new(RetryFetcher::new(fetcher, self.retry).with_observer(Box::new(observer)))
+    }
+
     /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
-    /// `*_max_length`) at least 1, and the fetcher settings valid
-    /// ([`FetcherConfig::validate`]). [`Updater::new`](super::Updater::new) and
+    /// `*_max_length`) at least 1, the fetcher settings valid ([`FetcherConfig::validate`])
+    /// and the retry policy within its bounds ([`RetryPolicy::validate`]). [`Updater::new`](super::Updater::new) and
     /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
     /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
     pub fn validate(&self) -> Result<()> {
@@ -111,7 +136,8 @@ impl UpdaterConfig {
                 return Err(Error::InvalidArgument(format!("{name} must be at least 1")));
             }
         }
-        self.fetcher.validate()
+        self.fetcher.validate()?;
+        self.retry.validate()
     }
 
     /// A configuration with python-tuf's defaults.
@@ -135,6 +161,7 @@ impl UpdaterConfig {
             log: None,
             progress: None,
             fetcher: FetcherConfig::default(),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -148,7 +175,7 @@ mod tests {
         let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
         assert!(ok.validate().is_ok());
         type Change = fn(&mut UpdaterConfig);
-        let cases: [(&str, Change); 7] = [
+        let cases: [(&str, Change); 9] = [
             ("max_root_rotations", |c| c.max_root_rotations = 0),
             ("max_delegations", |c| c.max_delegations = 0),
             ("root_max_length", |c| c.root_max_length = 0),
@@ -158,6 +185,10 @@ mod tests {
             ("user agent", |c| {
                 c.fetcher.user_agent = Some("a\r\nX: y".into())
             }),
+            ("header", |c| {
+                c.fetcher.headers = vec![("X-A".into(), "a\r\nX: y".into())]
+            }),
+            ("retries", |c| c.retry.retries = 1000),
         ];
         for (name, change) in cases {
             let mut c = ok.clone();

@@ -83,6 +83,7 @@ impl Updater {
     /// root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
+        let fetcher = config.with_retries(fetcher);
         let fetcher: Box<dyn Fetcher> = match &config.progress {
             Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
             None => fetcher,

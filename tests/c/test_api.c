@@ -271,6 +271,181 @@ static void test_config(const struct env *env) {
     tuf_updater_config_free(cfg);
 }
 
+/* ---- transport settings and retries ------------------------------------------------------ */
+
+#define TEST_PEM "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+/* A configuration over file:// with the bootstrap root, ready for tuf_updater_new. */
+static tuf_updater_config *file_config(const struct env *env) {
+    tuf_updater_config *cfg = NULL;
+    char *dir = tu_format("%s/transport-metadata", env->tmp);
+    CHECK_OK(tuf_updater_config_new(dir, env->metadata_url, &cfg, &err));
+    free(dir);
+    CHECK_OK(tuf_updater_config_set_bootstrap_root(cfg, env->root, env->root_len, &err));
+    return cfg;
+}
+
+/* tuf_updater_new with `cfg` returns `expected`. */
+static void check_new(tuf_updater_config *cfg, tuf_result expected) {
+    tuf_updater *u = NULL;
+    CHECK_CODE(expected, tuf_updater_new(cfg, &u, &err));
+    CHECK((expected == TUF_OK) == (u != NULL));
+    tuf_updater_free(u);
+}
+
+static void test_transport_config(const struct env *env) {
+    const uint8_t pem[] = TEST_PEM;
+    const uint8_t not_pem[] = "MIIB";
+    char *pem_file = tu_format("%s/ca.pem", env->tmp);
+    char *missing = tu_format("%s/missing.pem", env->tmp);
+    char *copy;
+    tuf_updater_config *cfg = file_config(env);
+    CHECK(tu_write_file(pem_file, pem, sizeof pem - 1) == 0);
+
+    /* NULL configuration. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(NULL, pem_file, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_ca_blob(NULL, pem, sizeof pem - 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(NULL, pem_file, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_client_cert_blob(
+                                             NULL, pem, sizeof pem - 1, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(NULL, "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(NULL, "X-A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_clear_headers(NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(NULL, 1, 1, &err));
+
+    /* CA certificates: a file (NULL: the system store), PEM bytes (length 0: the system
+     * store); not PEM, an empty path, invalid UTF-8, NULL bytes are refused. */
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, pem_file, &err));
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(cfg, "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(cfg, BAD_UTF8, &err));
+    CHECK_OK(tuf_updater_config_set_ca_blob(cfg, pem, sizeof pem - 1, &err));
+    CHECK_OK(tuf_updater_config_set_ca_blob(cfg, NULL, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_ca_blob(cfg, not_pem, sizeof not_pem - 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_blob(cfg, NULL, 10, &err));
+    /* A missing file is found when the updater is created; the path was copied. */
+    copy = tu_format("%s", missing);
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, copy, &err));
+    free(copy);
+    check_new(cfg, TUF_ERR_INVALID_ARGUMENT);
+    /* Transport settings are ignored when a fetch callback replaces libcurl. */
+    CHECK_OK(tuf_updater_config_set_fetcher(cfg, dummy_fetch, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_fetcher(cfg, NULL, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, pem_file, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, NULL, &err));
+
+    /* Client certificate: files (key NULL: in the certificate's file), blobs; a key or a
+     * password without a certificate, not PEM, invalid UTF-8 are refused. */
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, pem_file, "pw", &err));
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, NULL, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, missing, NULL, &err));
+    check_new(cfg, TUF_ERR_INVALID_ARGUMENT);
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, NULL, NULL, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, NULL, pem_file, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, NULL, NULL, "pw", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, BAD_UTF8, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, pem_file, BAD_UTF8, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, pem_file, NULL, BAD_UTF8, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, "", NULL, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, pem,
+                                                     sizeof pem - 1, "pw", &err));
+    CHECK_OK(
+        tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 0, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_client_cert_blob(cfg, NULL, 0, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_client_cert_blob(
+                                             cfg, NULL, 0, pem, sizeof pem - 1, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, NULL, 0, NULL, 0, "pw", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, NULL, 5, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 5, NULL,
+                                                       &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, not_pem, sizeof not_pem - 1, NULL,
+                                                       0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 0,
+                                                       BAD_UTF8, &err));
+
+    /* Proxy: NULL (environment), "" (none), http/https/socks URLs; other schemes, no scheme,
+     * no host, white space, invalid UTF-8 are refused. */
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "http://127.0.0.1:3128", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "socks5h://user:pw@[::1]:1080", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, "proxy:3128", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_proxy(cfg, "file:///tmp/sock", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, "http://", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_proxy(cfg, "http://a b:1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, BAD_UTF8, &err));
+
+    /* Headers: copied; injection, reserved names, bad tokens, NULL, invalid UTF-8 refused. */
+    copy = tu_format("Bearer token");
+    CHECK_OK(tuf_updater_config_add_header(cfg, "Authorization", copy, &err));
+    free(copy);
+    CHECK_OK(tuf_updater_config_add_header(cfg, "X-Repo", "a\tb", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "X-A", "1\r\nX-Evil: 1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", " 1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "Host", "h", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "host", "h", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "Range", "bytes=0-1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X:A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, NULL, "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, BAD_UTF8, "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "X-A", BAD_UTF8, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_clear_headers(cfg, &err));
+    {
+        /* At most 64 headers. */
+        int i;
+        for (i = 0; i < 64; i++) {
+            CHECK_OK(tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+        }
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+                   tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+        CHECK_OK(tuf_updater_config_clear_headers(cfg, &err));
+        CHECK_OK(tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+    }
+
+    /* Retries: bounds 100 and 30000 ms. */
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 3, 500, &err));
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 100, 30000, &err));
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 0, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(cfg, 101, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(cfg, 1, 30001, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_retries(cfg, UINT32_MAX, UINT32_MAX, &err));
+    check_new(cfg, TUF_OK);
+
+    tuf_updater_config_free(cfg);
+    free(pem_file);
+    free(missing);
+}
+
 /* ---- the updater over file:// ------------------------------------------------------------ */
 
 struct log_state {
@@ -979,6 +1154,7 @@ int main(int argc, char **argv) {
     test_errors();
     test_free_null();
     test_config(&env);
+    test_transport_config(&env);
     test_updater_new(&env);
     test_updater(&env);
     test_verifier_api(&env);
