@@ -151,7 +151,9 @@ mod tests {
             ("timestamp_max_length", |c| c.timestamp_max_length = 0),
             ("snapshot_max_length", |c| c.snapshot_max_length = 0),
             ("targets_max_length", |c| c.targets_max_length = 0),
-            ("user agent", |c| c.fetcher.user_agent = Some("a\r\nX: y".into())),
+            ("user agent", |c| {
+                c.fetcher.user_agent = Some("a\r\nX: y".into())
+            }),
         ];
         for (name, change) in cases {
             let mut c = ok.clone();
