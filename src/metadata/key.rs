@@ -41,6 +41,23 @@ impl Key {
         Key::new(signer.keytype(), signer.scheme(), &signer.public_value())
     }
 
+    /// A key object from its JSON text (`{"keytype", "scheme", "keyval": {"public"}}`, unknown
+    /// fields kept), read as keys in metadata are: a key of an unknown type or scheme is
+    /// accepted and can never verify a signature.
+    pub fn from_json(json: &[u8]) -> Result<Key> {
+        let mut p = Parser::new(json)?;
+        let key = Key::read(&mut p, &Path::Root)?;
+        p.finish()?;
+        Ok(key)
+    }
+
+    /// A key from a PEM `PUBLIC KEY` block, as securesystemslib's `SSlibKey.from_pem` makes
+    /// it (see [`PublicKey::from_pem`]).
+    pub fn from_pem(pem: &str, scheme: Option<&str>) -> Result<Key> {
+        let public = PublicKey::from_pem(pem, scheme)?;
+        Ok(Key::new(public.keytype(), public.scheme(), public.public()))
+    }
+
     /// `keytype`, e.g. `ed25519`, `ecdsa`, `rsa`.
     pub fn keytype(&self) -> &str {
         &self.keytype
