@@ -140,6 +140,29 @@ impl Key {
     }
 }
 
+/// Inserts `key` into a key map under `keyid`, unless `keyid` is empty or already names a
+/// different key (one keyid never stands for two keys, digest 1.7).
+pub(crate) fn insert_key(
+    keys: &mut std::collections::BTreeMap<String, Key>,
+    keyid: &str,
+    key: Key,
+) -> Result<()> {
+    if keyid.is_empty() {
+        return Err(crate::Error::InvalidArgument("the keyid is empty".into()));
+    }
+    match keys.get(keyid) {
+        Some(existing) if *existing != key => Err(crate::Error::InvalidArgument(format!(
+            "keyid {} already names another key",
+            crate::error::excerpt(keyid)
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            keys.insert(keyid.to_string(), key);
+            Ok(())
+        }
+    }
+}
+
 impl ToJson for Key {
     fn write_json(&self, w: &mut Writer) {
         w.begin_object();

@@ -5,6 +5,7 @@
 //! unsupported `spec_version`s are errors naming the offending path), and every object keeps
 //! its unknown fields so that the canonical bytes signatures cover are reproduced exactly.
 
+mod any;
 mod delegations;
 mod envelope;
 mod fields;
@@ -16,12 +17,15 @@ mod meta_file;
 mod role_type;
 mod root;
 mod signed;
+mod signer;
 mod snapshot;
 mod succinct;
 mod targets;
 pub mod time;
 mod timestamp;
+mod unrecognized;
 
+pub use any::AnyMetadata;
 pub use delegations::{
     DelegatedRole, DelegatedRoles, Delegations, PathSpec, RoleRequirement, SuccinctRoles,
 };
@@ -32,6 +36,7 @@ pub use meta_file::MetaFile;
 pub use role_type::RoleType;
 pub use root::{RoleKeys, Root};
 pub use signed::{check_spec_version, Signed, SPEC_MAJOR, SPEC_VERSION};
+pub use signer::{KeySigner, Signer};
 pub use snapshot::Snapshot;
 pub use succinct::SuccinctBins;
 pub use targets::{TargetFile, Targets};
