@@ -1218,6 +1218,19 @@ void tuf_signer_free(tuf_signer *signer);
 const tuf_key *tuf_signer_key(const tuf_signer *signer);
 
 /**
+ * Signs the `len` bytes at `data` with the signer (securesystemslib's `Signer.sign`), e.g. to
+ * answer another process's sign callback. On success `*out` owns the `*out_len` signature
+ * bytes (raw Ed25519, DER ECDSA, RSA); free them with `tuf_bytes_free`. A callback signer
+ * calls its callback, on this thread. Signatures are not verified here
+ * (`tuf_key_verify_signature` does).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if signing failed (or a callback failed);
+ * `TUF_ERR_INVALID_ARGUMENT` for a NULL `signer`, `out` or `out_len`, or a NULL `data` with
+ * a non-zero `len`.
+ */
+tuf_result tuf_signer_sign(const tuf_signer *signer, const uint8_t *data, size_t len, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
  * The private key as a PEM `PRIVATE KEY` block (unencrypted PKCS#8, LF line endings), to
  * store it (`tuf_signer_from_pem` reads it back). On success `*out` owns the string; it is
  * secret: overwrite it before `tuf_string_free`.

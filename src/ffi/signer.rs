@@ -235,6 +235,37 @@ pub extern "C" fn tuf_signer_key(signer: *const tuf_signer) -> *const tuf_key {
     })
 }
 
+/// Signs the `len` bytes at `data` with the signer (securesystemslib's `Signer.sign`), e.g. to
+/// answer another process's sign callback. On success `*out` owns the `*out_len` signature
+/// bytes (raw Ed25519, DER ECDSA, RSA); free them with `tuf_bytes_free`. A callback signer
+/// calls its callback, on this thread. Signatures are not verified here
+/// (`tuf_key_verify_signature` does).
+///
+/// Returns `TUF_OK`; `TUF_ERR_CRYPTO` if signing failed (or a callback failed);
+/// `TUF_ERR_INVALID_ARGUMENT` for a NULL `signer`, `out` or `out_len`, or a NULL `data` with
+/// a non-zero `len`.
+#[no_mangle]
+pub extern "C" fn tuf_signer_sign(
+    signer: *const tuf_signer,
+    data: *const u8,
+    len: usize,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let s = handle(signer, "signer")?;
+        let data = bytes_arg(data, len, "data")?;
+        out_arg(out, "out")?;
+        out_arg(out_len, "out_len")?;
+        let sig = s.as_signer().sign(data)?;
+        let (p, n) = super::bytes::owned_bytes(&sig);
+        write_out(out, p);
+        write_out(out_len, n);
+        Ok(())
+    })
+}
+
 /// The private key as a PEM `PRIVATE KEY` block (unencrypted PKCS#8, LF line endings), to
 /// store it (`tuf_signer_from_pem` reads it back). On success `*out` owns the string; it is
 /// secret: overwrite it before `tuf_string_free`.
