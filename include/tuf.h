@@ -1303,7 +1303,8 @@ tuf_result tuf_target_file_from_bytes(const char *path, const uint8_t *data, siz
  * pieces (never held in memory whole): its length, SHA-256 and SHA-512. On success `*out`
  * owns it.
  *
- * Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read;
+ * Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read or is not a regular
+ * file (a directory, a device, a FIFO);
  * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
  */
 tuf_result tuf_target_file_from_file(const char *path, const char *local_path, tuf_target_file **out, tuf_error **err);

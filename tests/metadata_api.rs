@@ -311,6 +311,11 @@ fn target_entries_from_data_and_files() {
     );
     let missing = TargetFile::from_file(&dir.join("missing"), &[HashAlgorithm::Sha256]);
     assert_eq!(kind(missing), ErrorKind::Io);
+    // Only regular files: a device or a directory is an error, never an endless read.
+    for special in [std::path::Path::new("/dev/zero"), &dir] {
+        let e = TargetFile::from_file(special, &[HashAlgorithm::Sha256]).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 
     let mut t = t;

@@ -118,7 +118,8 @@ pub extern "C" fn tuf_target_file_from_bytes(
 /// pieces (never held in memory whole): its length, SHA-256 and SHA-512. On success `*out`
 /// owns it.
 ///
-/// Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read;
+/// Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read or is not a regular
+/// file (a directory, a device, a FIFO);
 /// `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
 #[no_mangle]
 pub extern "C" fn tuf_target_file_from_file(

@@ -74,9 +74,23 @@ impl TargetFile {
         Self::from_reader(data, algorithms, "target data")
     }
 
-    /// [`from_reader`](Self::from_reader) over the local file `path`.
+    /// [`from_reader`](Self::from_reader) over the local file `path`, which must be a regular
+    /// file (a device such as `/dev/zero` would never end, and opening a FIFO would block).
     pub fn from_file(path: &std::path::Path, algorithms: &[HashAlgorithm]) -> Result<TargetFile> {
+        let regular = |m: std::fs::Metadata| {
+            if m.is_file() {
+                Ok(())
+            } else {
+                Err(Error::io(
+                    path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+                ))
+            }
+        };
+        regular(std::fs::metadata(path).map_err(|e| Error::io(path, e))?)?;
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // The path may have been replaced between the two looks.
+        regular(file.metadata().map_err(|e| Error::io(path, e))?)?;
         Self::from_reader(file, algorithms, &path.display().to_string())
     }
 

@@ -886,6 +886,7 @@ static void test_target_files(void) {
     path = tu_format("%s/missing", tmp);
     CHECK_CODE(TUF_ERR_IO, tuf_target_file_from_file("x", path, &out, &err));
     CHECK_CODE(TUF_ERR_IO, tuf_target_file_from_file("x", tmp, &out, &err)); /* a directory */
+    CHECK_CODE(TUF_ERR_IO, tuf_target_file_from_file("x", "/dev/zero", &out, &err)); /* endless */
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_target_file_from_file("x", BAD_UTF8, &out, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_target_file_from_file("x", NULL, &out, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_target_file_from_file(NULL, path, &out, &err));
