@@ -4,6 +4,10 @@
 //! Parsing is strict (duplicate keys, floats, wrong types, missing fields, bad dates and
 //! unsupported `spec_version`s are errors naming the offending path), and every object keeps
 //! its unknown fields so that the canonical bytes signatures cover are reproduced exactly.
+//!
+//! For tools that build and edit metadata (python-tuf's Metadata API): [`AnyMetadata`] holds
+//! metadata of any role, with its unknown fields addressed by JSON Pointer, and [`Signer`]
+//! signs it with a key held here ([`KeySigner`]) or elsewhere.
 
 mod any;
 mod delegations;
