@@ -13,16 +13,19 @@
  *   its variable, or it leaks.
  * - Strings passed in are NUL-terminated UTF-8 (invalid UTF-8 gives TUF_ERR_INVALID_ARGUMENT);
  *   byte buffers are a pointer and a length. Strings returned as `const char *` are borrowed
- *   from a handle and valid until it is freed; strings returned as `char *` are owned by the
- *   caller and freed with tuf_string_free. Never free libtuf memory with free().
+ *   from a handle and valid until it is freed (tuf_metadata and tuf_target_file: or changed,
+ *   see their comments); strings returned as `char *` are owned by the caller and freed with
+ *   tuf_string_free, buffers returned as `uint8_t *` with tuf_bytes_free. Never free libtuf
+ *   memory with free().
  * - Every *_free function accepts NULL. NULL handles give TUF_ERR_INVALID_ARGUMENT.
  * - No call ever aborts or unwinds into C: internal errors return TUF_ERR_PANIC.
  * - Threads: distinct handles may be used from different threads at once; a tuf_updater,
- *   tuf_updater_config, tuf_verifier, tuf_multirepo or tuf_multirepo_config is used by one
- *   thread at a time (it may move between threads); tuf_error, tuf_target_info and
- *   tuf_multirepo_target are immutable and may be read from any thread. A call on a
- *   tuf_updater, tuf_verifier or tuf_multirepo that is already in a call (from a second
- *   thread, or from one of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
+ *   tuf_updater_config, tuf_verifier, tuf_multirepo, tuf_multirepo_config, tuf_metadata or
+ *   tuf_target_file is used by one thread at a time (it may move between threads); tuf_error,
+ *   tuf_target_info, tuf_multirepo_target, tuf_key and tuf_signer are immutable and may be used
+ *   from any thread (a callback signer: if its callback allows it). A call on a tuf_updater,
+ *   tuf_verifier or tuf_multirepo that is already in a call (from a second thread, or from one
+ *   of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
  * - Callbacks run on the thread that called into libtuf, during that call. Each callback type
  *   documents the locks held while it runs, what it may call, and how long its userdata must
  *   live. No callback may unwind into libtuf: no C++ exception, longjmp or thread
@@ -75,6 +78,32 @@
 typedef struct tuf_error tuf_error;
 
 /**
+ * A public key (`keytype`, `scheme`, `keyval`) and the keyid it is listed under. Created by
+ * `tuf_key_from_json`, `tuf_key_from_pem` and the getters of keys in metadata
+ * (`tuf_metadata_root_get_key`, `tuf_metadata_delegations_get_key`), freed with
+ * `tuf_key_free`; `tuf_signer_key` lends one owned by its signer. Immutable: may be used
+ * from any thread. Strings it returns are valid until it is freed.
+ */
+typedef struct tuf_key tuf_key;
+
+/**
+ * Metadata of any role: root, timestamp, snapshot, targets or a delegated targets role
+ * (whose type is targets). Created with `tuf_metadata_from_bytes` or `tuf_metadata_new`,
+ * freed with `tuf_metadata_free`. Every object keeps its unknown fields, so that a file read
+ * and written back unchanged is byte-identical.
+ *
+ * Borrowed strings: a `const char *` returned by a `tuf_metadata_*` function belongs to the
+ * handle and stays valid until the next call that may change the handle (any function
+ * taking a non-const `tuf_metadata *`, even one that fails) or `tuf_metadata_free`.
+ *
+ * Threads: one thread at a time, also for reading (getters remember the strings they lend);
+ * a handle may move between threads. Getters of a part another role type does not have
+ * return 0, false or NULL; functions returning a `tuf_result` fail with
+ * `TUF_ERR_INVALID_ARGUMENT`.
+ */
+typedef struct tuf_metadata tuf_metadata;
+
+/**
  * A TUF client over several repositories (TAP 4): each repository has its own trusted root,
  * metadata directory and updater, and a target is accepted only when the threshold of
  * repositories of the first mapping that matches its path (and meets its threshold) give
@@ -110,12 +139,35 @@ typedef struct tuf_multirepo_config tuf_multirepo_config;
 typedef struct tuf_multirepo_target tuf_multirepo_target;
 
 /**
- * Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
- * only during the callback that received it, on that callback's thread. libtuf enforces the length limit here: once
- * more than the callback's `max_length` bytes were written, `tuf_sink_write` fails with
- * `TUF_ERR_LENGTH_EXCEEDED` and the whole operation fails, whatever the callback returns.
+ * What signs metadata (`tuf_metadata_sign`): a private key held by libtuf
+ * (`tuf_signer_from_pem`, `tuf_signer_from_ed25519_seed`, `tuf_signer_generate`), or a
+ * callback with its public key (`tuf_signer_new_callback`). Freed with `tuf_signer_free`.
+ *
+ * Threads: a signer with a private key is immutable and may be used from several threads at
+ * once; a callback signer calls its callback on whichever thread signs, so it is used from
+ * several threads at once only if its callback and userdata allow it.
+ */
+typedef struct tuf_signer tuf_signer;
+
+/**
+ * Where a fetch or load callback writes the bytes it received, and a sign callback the
+ * signature it made, with `tuf_sink_write`. Valid only during the callback that received
+ * it, on that callback's thread. libtuf enforces the length limit here: once more than the
+ * callback's `max_length` bytes were written, `tuf_sink_write` fails with
+ * `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and
+ * the whole operation fails, whatever the callback returns.
  */
 typedef struct tuf_sink tuf_sink;
+
+/**
+ * A target entry: the target path (as clients ask for it) and its `length`, `hashes` and
+ * optional `custom` data (and any unknown fields). Made by `tuf_target_file_new`,
+ * `tuf_target_file_from_bytes`, `tuf_target_file_from_file` or `tuf_metadata_targets_get`,
+ * added to metadata (copied) by `tuf_metadata_targets_add`, freed with
+ * `tuf_target_file_free`. Use from one thread at a time. Strings it returns are valid until
+ * it is changed (`tuf_target_file_set_custom`) or freed.
+ */
+typedef struct tuf_target_file tuf_target_file;
 
 /**
  * A target described by trusted metadata: path, length, hashes, custom data, and the role
@@ -224,6 +276,32 @@ typedef void (*tuf_log_callback)(void *userdata, int level, const char *message)
  * configuration and every updater created from it are freed, no unwinding).
  */
 typedef int (*tuf_transfer_progress_callback)(void *userdata, const char *url, uint64_t received, uint64_t total);
+
+/**
+ * A role type: one of `TUF_ROLE_*`. A plain integer, so that a value from a newer library is
+ * still a valid `tuf_role_type`.
+ */
+typedef uint32_t tuf_role_type;
+
+/**
+ * A serialisation format: one of `TUF_FORMAT_*`.
+ */
+typedef uint32_t tuf_format;
+
+/**
+ * A sign callback: signs the `len` bytes at `data` (the canonical JSON of a metadata
+ * file's `signed`; valid during the call) with the private key of the signer's public key
+ * and scheme, and writes the signature bytes into `signature` with `tuf_sink_write`: 64 raw
+ * bytes for Ed25519, DER for ECDSA, the RSA signature (RSASSA-PSS with a salt as long as
+ * the digest, or PKCS#1 v1.5, per the scheme). At most 65536 bytes: a longer write fails
+ * with `TUF_ERR_CRYPTO`. Returns 0 on success; any other value fails the signing with
+ * `TUF_ERR_CRYPTO`.
+ *
+ * It is called during `tuf_metadata_sign` only, on the thread that called it, once per
+ * call. It must return normally (no longjmp, no C++ exception through libtuf), must not call
+ * functions on the metadata being signed, and may call any other libtuf function.
+ */
+typedef int (*tuf_sign_callback)(void *userdata, const uint8_t *data, size_t len, tuf_sink *signature);
 
 /**
  * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`
@@ -348,6 +426,42 @@ typedef int (*tuf_versioned_load_callback)(void *userdata, const char *role, uin
  */
 #define TUF_ERR_CANCELLED 16
 
+/**
+ * `root`.
+ */
+#define TUF_ROLE_ROOT 1
+
+/**
+ * `timestamp`.
+ */
+#define TUF_ROLE_TIMESTAMP 2
+
+/**
+ * `snapshot`.
+ */
+#define TUF_ROLE_SNAPSHOT 3
+
+/**
+ * `targets`: the top-level targets role and every delegated targets role.
+ */
+#define TUF_ROLE_TARGETS 4
+
+/**
+ * python-tuf's default file format: indented by one space, keys sorted, non-ASCII escaped
+ * (`json.dumps(indent=1, separators=(",", ": "), sort_keys=True)`).
+ */
+#define TUF_FORMAT_PRETTY 1
+
+/**
+ * python-tuf's compact format: no white space, keys sorted, non-ASCII escaped.
+ */
+#define TUF_FORMAT_COMPACT 2
+
+/**
+ * Canonical JSON (securesystemslib's `encode_canonical`): the form signatures cover.
+ */
+#define TUF_FORMAT_CANONICAL 3
+
 
 
 
@@ -359,9 +473,16 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Frees a buffer libtuf returned as `uint8_t *` (e.g. by `tuf_metadata_to_bytes`). NULL is
+ * allowed and ignored. Any thread; each buffer is freed once.
+ */
+void tuf_bytes_free(uint8_t *data);
+
+/**
  * Writes `len` bytes from `data` into `sink`. Returns `TUF_OK`, or an error code after which
  * the callback should stop and return a non-zero value: `TUF_ERR_LENGTH_EXCEEDED` when the
- * limit was passed, `TUF_ERR_IO` when libtuf could not store the bytes,
+ * limit was passed (`TUF_ERR_CRYPTO` in a sign callback), `TUF_ERR_IO` when libtuf could not
+ * store the bytes,
  * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. After an error, every later write fails the
  * same way.
  */
@@ -542,6 +663,666 @@ const char *tuf_result_str(tuf_result code);
  * Frees a string that libtuf returned as owned (`char *`). NULL is allowed and ignored.
  */
 void tuf_string_free(char *s);
+
+/**
+ * Reads a key object from the JSON text `json` (`{"keytype": ..., "scheme": ...,
+ * "keyval": {"public": ...}}`; unknown fields are kept). `keyid` is the keyid to list it
+ * under, or NULL for its default keyid (securesystemslib's: the SHA-256 of the canonical
+ * JSON of keytype, scheme and keyval). As in metadata, a key of a type or scheme libtuf does
+ * not know is accepted but never verifies (`tuf_key_is_supported`). On success `*out` owns
+ * the key.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_METADATA` if `json` is not a key object;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL `json` or `out`, invalid UTF-8 or an empty keyid.
+ */
+tuf_result tuf_key_from_json(const char *json, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * Makes a key from a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo) holding an Ed25519,
+ * ECDSA P-256 or P-384, or RSA key, as securesystemslib's `SSlibKey.from_pem`: keytype
+ * `ed25519`, `ecdsa` or `rsa`; `scheme` if not NULL (it must suit the key: any
+ * `rsassa-pss-*` or `rsa-pkcs1v15-*` scheme for RSA), else `ed25519`,
+ * `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `rsassa-pss-sha256`; the public value in
+ * python-tuf's encoding and the default keyid, so that both equal python-tuf's for the same
+ * key. On success `*out` owns the key.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if the PEM does not hold a usable key of those types
+ * or the scheme does not suit it; `TUF_ERR_INVALID_ARGUMENT` for NULL `pem` or `out`, or
+ * invalid UTF-8.
+ */
+tuf_result tuf_key_from_pem(const char *pem, const char *scheme, tuf_key **out, tuf_error **err);
+
+/**
+ * Frees a key. NULL is allowed and ignored. Never free the key `tuf_signer_key` lends.
+ */
+void tuf_key_free(tuf_key *key);
+
+/**
+ * The keyid the key is listed under (NULL if `key` is NULL).
+ */
+const char *tuf_key_keyid(const tuf_key *key);
+
+/**
+ * `keytype`, e.g. "ed25519", "ecdsa", "rsa" (NULL if `key` is NULL).
+ */
+const char *tuf_key_keytype(const tuf_key *key);
+
+/**
+ * `scheme`, e.g. "ed25519", "ecdsa-sha2-nistp256", "rsassa-pss-sha256" (NULL if `key` is
+ * NULL).
+ */
+const char *tuf_key_scheme(const tuf_key *key);
+
+/**
+ * `keyval.public`: hex for Ed25519, a PEM SubjectPublicKeyInfo for ECDSA and RSA (NULL if
+ * `key` is NULL; "" if the key object has no string `public`).
+ */
+const char *tuf_key_public_value(const tuf_key *key);
+
+/**
+ * The key object as compact JSON (without the keyid, as in a `keys` map; unknown fields
+ * included), NULL if `key` is NULL.
+ */
+const char *tuf_key_to_json(const tuf_key *key);
+
+/**
+ * Whether libtuf can verify signatures with this key (a known keytype and scheme and a
+ * public value that decodes). False if `key` is NULL.
+ */
+bool tuf_key_is_supported(const tuf_key *key);
+
+/**
+ * Verifies the signature `sig` (`sig_len` raw bytes: 64 for Ed25519, DER for ECDSA) over
+ * `data` (`len` bytes) with this key and its scheme.
+ *
+ * Returns `TUF_OK` if it verifies; `TUF_ERR_BAD_SIGNATURE` if it does not or the key is not
+ * supported; `TUF_ERR_INVALID_ARGUMENT` for a NULL `key`, or a NULL buffer with a non-zero
+ * length.
+ */
+tuf_result tuf_key_verify_signature(const tuf_key *key, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len, tuf_error **err);
+
+/**
+ * Reads metadata of any role from `data` (`len` bytes, a whole metadata file); the role
+ * type is read from `signed._type`. Every format rule is checked; no signature is verified
+ * (see `tuf_metadata_verify_delegate`). On success `*out` owns the new metadata.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_METADATA` if the bytes are not valid TUF metadata
+ * (JSON syntax, duplicate keys, floats, types, missing fields, `_type` other than root,
+ * timestamp, snapshot or targets, bad dates or versions); `TUF_ERR_INVALID_ARGUMENT` if
+ * `data` is NULL with a non-zero `len` or `out` is NULL.
+ */
+tuf_result tuf_metadata_from_bytes(const uint8_t *data, size_t len, tuf_metadata **out, tuf_error **err);
+
+/**
+ * Creates unsigned metadata of role type `role` (`TUF_ROLE_*`), version 1, expiring at
+ * `expires` (seconds since the Unix epoch), with python-tuf's defaults: a root with
+ * `consistent_snapshot` true, the four top-level roles at threshold 1 and no keys; a
+ * timestamp listing `snapshot.json` version 1; a snapshot listing `targets.json` version 1;
+ * a targets role with no targets and no delegations. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for an unknown role type, an `expires`
+ * outside the years 1 to 9999, or a NULL `out`.
+ */
+tuf_result tuf_metadata_new(tuf_role_type role, int64_t expires, tuf_metadata **out, tuf_error **err);
+
+/**
+ * Frees metadata and every string it lent. NULL is allowed and ignored.
+ */
+void tuf_metadata_free(tuf_metadata *md);
+
+/**
+ * Writes the whole file in `format` (`TUF_FORMAT_PRETTY`, `_COMPACT` or `_CANONICAL`). On
+ * success `*out` owns a buffer of `*out_len` bytes, followed by a NUL byte not counted in
+ * `*out_len` (so pretty and compact output, which is ASCII, is also a C string; canonical
+ * JSON may contain NUL bytes). Free it with `tuf_bytes_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL argument or an unknown format.
+ */
+tuf_result tuf_metadata_to_bytes(const tuf_metadata *md, tuf_format format, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The canonical JSON of `signed`: the bytes a signature covers, for signing elsewhere
+ * (then `tuf_metadata_add_signature`). Output as in `tuf_metadata_to_bytes`; free it with
+ * `tuf_bytes_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL argument.
+ */
+tuf_result tuf_metadata_signed_bytes(const tuf_metadata *md, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The role type (`TUF_ROLE_*`; delegated targets roles are `TUF_ROLE_TARGETS`), or 0 if
+ * `md` is NULL.
+ */
+tuf_role_type tuf_metadata_type(const tuf_metadata *md);
+
+/**
+ * `version` (at least 1), or 0 if `md` is NULL.
+ */
+uint64_t tuf_metadata_version(const tuf_metadata *md);
+
+/**
+ * Sets `version`. Signatures are not changed (sign again).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or `version` is 0.
+ */
+tuf_result tuf_metadata_set_version(tuf_metadata *md, uint64_t version, tuf_error **err);
+
+/**
+ * Adds 1 to `version`, as a repository does before publishing a change.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or the version is already
+ * `UINT64_MAX`.
+ */
+tuf_result tuf_metadata_bump_version(tuf_metadata *md, tuf_error **err);
+
+/**
+ * `spec_version` (e.g. "1.0.31"), borrowed from `md` (see `tuf_metadata`); NULL if `md` is
+ * NULL.
+ */
+const char *tuf_metadata_spec_version(const tuf_metadata *md);
+
+/**
+ * Sets `spec_version`, which must be `X.Y` or `X.Y.Z` (digits) with major version 1.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8 or an
+ * unsupported version.
+ */
+tuf_result tuf_metadata_set_spec_version(tuf_metadata *md, const char *spec_version, tuf_error **err);
+
+/**
+ * `expires` in seconds since the Unix epoch, or `INT64_MIN` if `md` is NULL (never a valid
+ * time: metadata times lie in the years 1 to 9999).
+ */
+int64_t tuf_metadata_expires(const tuf_metadata *md);
+
+/**
+ * Sets `expires` (seconds since the Unix epoch; written as `YYYY-MM-DDTHH:MM:SSZ`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or the time is outside the
+ * years 1 to 9999.
+ */
+tuf_result tuf_metadata_set_expires(tuf_metadata *md, int64_t expires, tuf_error **err);
+
+/**
+ * Whether the metadata is expired at `*reference_time` (seconds since the Unix epoch), or at
+ * the system clock's time when `reference_time` is NULL: true when the reference time is at
+ * or after `expires`. True (fail closed) if `md` is NULL or the reference time is outside
+ * the years 1 to 9999.
+ */
+bool tuf_metadata_is_expired(const tuf_metadata *md, const int64_t *reference_time);
+
+/**
+ * The unknown fields of one object of the file, as a compact JSON object (e.g. `{}` or
+ * `{"custom":{"x":1}}`). `pointer` is a JSON Pointer (RFC 6901) naming the object: `""` (the
+ * file), `/signatures/N`, `/signed`, `/signed/keys/KEYID`, `/signed/roles/ROLE`,
+ * `/signed/meta/NAME`, `/signed/targets/PATH`, `/signed/delegations`,
+ * `/signed/delegations/keys/KEYID`, `/signed/delegations/roles/N` or
+ * `/signed/delegations/succinct_roles`; in a name, `/` is written `~1` and `~` is written
+ * `~0` (`/signed/targets/dir~1file.txt`). A target's `custom` is one of its unknown fields,
+ * as in python-tuf. On success `*out` owns the string; free it with `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or a
+ * pointer that names no such object in this metadata.
+ */
+tuf_result tuf_metadata_unrecognized_fields(const tuf_metadata *md, const char *pointer, char **out, tuf_error **err);
+
+/**
+ * Replaces the unknown fields of the object `pointer` names (see
+ * `tuf_metadata_unrecognized_fields`) by the members of the JSON object `json` (`"{}"`
+ * removes them all). Signatures are not changed (sign again if `signed` changed).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, a pointer
+ * naming no such object, `json` that is not a JSON object (strict JSON: no duplicate keys,
+ * no floats), or a member that is a field libtuf knows in that object (such as `version`
+ * in `/signed`). Nothing changes on failure.
+ */
+tuf_result tuf_metadata_set_unrecognized_fields(tuf_metadata *md, const char *pointer, const char *json, tuf_error **err);
+
+/**
+ * How many signatures the metadata carries (0 if `md` is NULL).
+ */
+size_t tuf_metadata_signature_count(const tuf_metadata *md);
+
+/**
+ * The keyid of signature `index` (in file order), borrowed from `md` (see `tuf_metadata`);
+ * NULL if `md` is NULL or `index` is out of range.
+ */
+const char *tuf_metadata_signature_keyid(const tuf_metadata *md, size_t index);
+
+/**
+ * The signature `index` as written in the file (hex), borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or `index` is out of range.
+ */
+const char *tuf_metadata_signature_hex(const tuf_metadata *md, size_t index);
+
+/**
+ * Adds a signature made elsewhere over `tuf_metadata_signed_bytes`: `sig_hex` is the hex of
+ * the signature bytes, by key `keyid`. Replaces a signature by the same keyid. The
+ * signature is not verified here (see `tuf_metadata_verify_delegate`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, an empty
+ * keyid or a signature that is not a non-empty hex string.
+ */
+tuf_result tuf_metadata_add_signature(tuf_metadata *md, const char *keyid, const char *sig_hex, tuf_error **err);
+
+/**
+ * Signs the canonical JSON of `signed` with `signer`, as python-tuf's `Metadata.sign`:
+ * with `append` false the new signature replaces all others, with `append` true only one by
+ * the signer's keyid. The new signature is verified with the signer's public key first (if
+ * libtuf supports its key type), so that a signer using another key or another signature
+ * encoding is caught. A callback signer's callback runs on this thread, during this call.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments; `TUF_ERR_CRYPTO` if
+ * signing failed (a callback returned non-zero or wrote more than 65536 bytes) or the
+ * signature does not verify. The signatures are unchanged on failure.
+ */
+tuf_result tuf_metadata_sign(tuf_metadata *md, const tuf_signer *signer, bool append, tuf_error **err);
+
+/**
+ * Verifies that `delegate` is signed by a threshold of the keys `delegator` gives the role
+ * `role`, as python-tuf's `Metadata.verify_delegate`: a root for the top-level roles
+ * ("root", "timestamp", "snapshot", "targets"; a new root is verified by the old root and
+ * by itself), a targets role for the roles it delegates to (by name, or a succinct hash
+ * bin's name). Keys come from the delegator only; each key counts once. `delegate` must be
+ * of the role's type. Expiry and versions are not checked. `delegator` and `delegate` may
+ * be the same handle.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_BAD_SIGNATURE` if fewer than the threshold of valid
+ * signatures; `TUF_ERR_INVALID_METADATA` if `delegate` is not of the role's type;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or a role the delegator
+ * does not delegate (timestamp and snapshot delegate none).
+ */
+tuf_result tuf_metadata_verify_delegate(const tuf_metadata *delegator, const char *role, const tuf_metadata *delegate, tuf_error **err);
+
+/**
+ * Whether targets metadata has `delegations` (false if `md` is NULL or not targets).
+ */
+bool tuf_metadata_has_delegations(const tuf_metadata *md);
+
+/**
+ * How many keys `delegations.keys` lists (0 if none, or `md` is NULL or not targets).
+ */
+size_t tuf_metadata_delegations_key_count(const tuf_metadata *md);
+
+/**
+ * The keyid of key `index` of `delegations.keys`, in code-point order, borrowed from `md`
+ * (see `tuf_metadata`); NULL if out of range or there are no delegations.
+ */
+const char *tuf_metadata_delegations_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The key `delegations.keys` lists as `keyid`. On success `*out` owns a copy (free it with
+ * `tuf_key_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * without delegations, or a keyid they do not list.
+ */
+tuf_result tuf_metadata_delegations_get_key(const tuf_metadata *md, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * Adds `key` (copied) to `delegations.keys` under its keyid and to the keyids of the
+ * delegated role `role`, or of the succinct roles when `role` is NULL, as python-tuf's
+ * `Targets.add_key`. Adding a key a role already has does nothing.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `key`, invalid UTF-8,
+ * metadata that is not targets, no such role (a name for succinct delegations, NULL for
+ * classic ones), or a keyid that already names a different key. Nothing changes on
+ * failure.
+ */
+tuf_result tuf_metadata_delegations_add_key(tuf_metadata *md, const char *role, const tuf_key *key, tuf_error **err);
+
+/**
+ * Removes `keyid` from the delegated role `role` (the succinct roles when NULL), and the
+ * key from `delegations.keys` when no role uses it any more, as python-tuf's
+ * `Targets.revoke_key`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `keyid`, invalid UTF-8,
+ * metadata that is not targets, no such role, or a keyid the role does not list.
+ */
+tuf_result tuf_metadata_delegations_revoke_key(tuf_metadata *md, const char *role, const char *keyid, tuf_error **err);
+
+/**
+ * Sets the threshold of the delegated role `role` (the succinct roles when NULL).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md`, invalid UTF-8, a threshold
+ * of 0, metadata that is not targets, or no such role.
+ */
+tuf_result tuf_metadata_delegations_set_threshold(tuf_metadata *md, const char *role, uint64_t threshold, tuf_error **err);
+
+/**
+ * Delegates to the role `name`, last in priority order, with `threshold`, `terminating`,
+ * no keyids yet (add them with `tuf_metadata_delegations_add_key`), and exactly one of:
+ * the path patterns `paths` (`paths_count` strings) or the SHA-256 hex prefixes
+ * `path_hash_prefixes` (`prefixes_count` strings); the other array must be NULL (with a
+ * count of 0). A non-NULL array with a count of 0 is an empty list. Creates `delegations`
+ * when the metadata has none.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name`, invalid UTF-8, an
+ * empty or top-level role name, a threshold of 0, both or neither array, a NULL array with
+ * a non-zero count, a name already delegated, succinct delegations, or metadata that is not
+ * targets. Nothing changes on failure.
+ */
+tuf_result tuf_metadata_delegations_add_role(tuf_metadata *md, const char *name, uint64_t threshold, bool terminating, const char *const *paths, size_t paths_count, const char *const *path_hash_prefixes, size_t prefixes_count, tuf_error **err);
+
+/**
+ * Removes the delegation to the role `name` (its keys stay in `delegations.keys`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not targets, or no delegated role of that name.
+ */
+tuf_result tuf_metadata_delegations_remove_role(tuf_metadata *md, const char *name, tuf_error **err);
+
+/**
+ * How many classic delegated roles there are (0 for succinct delegations, none, or a NULL
+ * or non-targets `md`).
+ */
+size_t tuf_metadata_delegated_role_count(const tuf_metadata *md);
+
+/**
+ * The name of delegated role `index` (in priority order), borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_name(const tuf_metadata *md, size_t index);
+
+/**
+ * The threshold of delegated role `index` (0 if out of range).
+ */
+uint64_t tuf_metadata_delegated_role_threshold(const tuf_metadata *md, size_t index);
+
+/**
+ * Whether delegated role `index` is terminating (false if out of range).
+ */
+bool tuf_metadata_delegated_role_terminating(const tuf_metadata *md, size_t index);
+
+/**
+ * How many keyids delegated role `index` has (0 if out of range).
+ */
+size_t tuf_metadata_delegated_role_keyid_count(const tuf_metadata *md, size_t index);
+
+/**
+ * Keyid `keyid_index` of delegated role `index`, borrowed from `md` (see `tuf_metadata`);
+ * NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_keyid_at(const tuf_metadata *md, size_t index, size_t keyid_index);
+
+/**
+ * Whether delegated role `index` is given `path_hash_prefixes` rather than `paths` (false
+ * if out of range).
+ */
+bool tuf_metadata_delegated_role_uses_hash_prefixes(const tuf_metadata *md, size_t index);
+
+/**
+ * How many `paths` patterns delegated role `index` has (0 if it has `path_hash_prefixes`,
+ * or out of range).
+ */
+size_t tuf_metadata_delegated_role_path_count(const tuf_metadata *md, size_t index);
+
+/**
+ * `paths` pattern `path_index` of delegated role `index`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_path_at(const tuf_metadata *md, size_t index, size_t path_index);
+
+/**
+ * How many `path_hash_prefixes` delegated role `index` has (0 if it has `paths`, or out of
+ * range).
+ */
+size_t tuf_metadata_delegated_role_hash_prefix_count(const tuf_metadata *md, size_t index);
+
+/**
+ * Hash prefix `prefix_index` of delegated role `index`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_hash_prefix_at(const tuf_metadata *md, size_t index, size_t prefix_index);
+
+/**
+ * Delegates to TAP 15 succinct hash bins: 2^`bit_length` roles (`bit_length` 1 to 32) named
+ * `NAME_PREFIX-HEX`, sharing keyids (add them with `tuf_metadata_delegations_add_key` and a
+ * NULL role) and `threshold`. Creates `delegations` when the metadata has none; when they
+ * already are succinct, their keyids are kept.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name_prefix`, invalid
+ * UTF-8, a `bit_length` outside 1 to 32, a threshold of 0, classic roles already delegated
+ * (remove them first), or metadata that is not targets. Nothing changes on failure.
+ */
+tuf_result tuf_metadata_delegations_set_succinct(tuf_metadata *md, uint32_t bit_length, const char *name_prefix, uint64_t threshold, tuf_error **err);
+
+/**
+ * The `bit_length` of succinct delegations (0 if there are none).
+ */
+uint32_t tuf_metadata_succinct_bit_length(const tuf_metadata *md);
+
+/**
+ * The `name_prefix` of succinct delegations, borrowed from `md` (see `tuf_metadata`); NULL
+ * if there are none.
+ */
+const char *tuf_metadata_succinct_name_prefix(const tuf_metadata *md);
+
+/**
+ * The threshold of succinct delegations (0 if there are none).
+ */
+uint64_t tuf_metadata_succinct_threshold(const tuf_metadata *md);
+
+/**
+ * How many keyids succinct delegations have (0 if there are none).
+ */
+size_t tuf_metadata_succinct_keyid_count(const tuf_metadata *md);
+
+/**
+ * Keyid `index` of succinct delegations, borrowed from `md` (see `tuf_metadata`); NULL if
+ * out of range or there are none.
+ */
+const char *tuf_metadata_succinct_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * How many bins succinct delegations have: 2^bit_length (0 if there are none).
+ */
+uint64_t tuf_metadata_succinct_bin_count(const tuf_metadata *md);
+
+/**
+ * The name of bin `index` (below `tuf_metadata_succinct_bin_count`), e.g. "bins-0a". On
+ * success `*out` owns the string; free it with `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, metadata without succinct
+ * delegations, or an index out of range.
+ */
+tuf_result tuf_metadata_succinct_bin_name(const tuf_metadata *md, uint64_t index, char **out, tuf_error **err);
+
+/**
+ * The name of the bin that lists the target `target_path`: the first `bit_length` bits of
+ * the SHA-256 of the path (TAP 15). On success `*out` owns the string; free it with
+ * `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or
+ * metadata without succinct delegations.
+ */
+tuf_result tuf_metadata_succinct_bin_for_target(const tuf_metadata *md, const char *target_path, char **out, tuf_error **err);
+
+/**
+ * How many `meta` entries the metadata has: 1 for a timestamp (`snapshot.json`), one per
+ * targets metadata file for a snapshot, 0 for other metadata or a NULL `md`.
+ */
+size_t tuf_metadata_meta_count(const tuf_metadata *md);
+
+/**
+ * The name of `meta` entry `index` (e.g. "targets.json", "ROLE.json"), in code-point
+ * order, borrowed from `md` (see `tuf_metadata`); NULL if `md` is NULL or `index` is out of
+ * range.
+ */
+const char *tuf_metadata_meta_name_at(const tuf_metadata *md, size_t index);
+
+/**
+ * Reads the `meta` entry `name`: `*version`; and, when `has_length` and `length` are not
+ * NULL, whether it lists a length (`*has_length`) and the length (`*length`, 0 when none).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md`, `name` or `version`, invalid
+ * UTF-8, or no entry of that name (also for root and targets metadata).
+ */
+tuf_result tuf_metadata_meta_get(const tuf_metadata *md, const char *name, uint64_t *version, bool *has_length, uint64_t *length, tuf_error **err);
+
+/**
+ * How many hashes the `meta` entry `name` lists (0 when it has none, or for a NULL
+ * argument or no such entry).
+ */
+size_t tuf_metadata_meta_hash_count(const tuf_metadata *md, const char *name);
+
+/**
+ * The algorithm (e.g. "sha256") of hash `index` of the `meta` entry `name`, in file order,
+ * borrowed from `md` (see `tuf_metadata`); NULL if out of range or no such entry.
+ */
+const char *tuf_metadata_meta_hash_algorithm(const tuf_metadata *md, const char *name, size_t index);
+
+/**
+ * The hex digest of hash `index` of the `meta` entry `name`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range or no such entry.
+ */
+const char *tuf_metadata_meta_hash_hex(const tuf_metadata *md, const char *name, size_t index);
+
+/**
+ * Adds or replaces (with its unknown fields) the `meta` entry `name`: `version`, the length
+ * `*length` unless `length` is NULL, and the hashes `hashes_json` (a JSON object such as
+ * `{"sha256": "HEX"}`) unless it is NULL. A timestamp has only "snapshot.json"; a snapshot
+ * lists "targets.json" and "ROLE.json" for every delegated role.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name`, invalid UTF-8, a
+ * `version` of 0, hashes that are not a non-empty object of hex strings, a name other than
+ * "snapshot.json" in a timestamp, an empty name, or root or targets metadata.
+ */
+tuf_result tuf_metadata_meta_set(tuf_metadata *md, const char *name, uint64_t version, const uint64_t *length, const char *hashes_json, tuf_error **err);
+
+/**
+ * Adds or replaces the `meta` entry `name` with `version` and the length and SHA-256 of
+ * `data` (`len` bytes: the file exactly as published), as python-tuf's `MetaFile.from_data`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` as `tuf_metadata_meta_set`, and for a NULL
+ * `data` with a non-zero `len`.
+ */
+tuf_result tuf_metadata_meta_set_from_bytes(tuf_metadata *md, const char *name, uint64_t version, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Removes the `meta` entry `name` of a snapshot.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, no entry
+ * of that name, or metadata other than a snapshot (a timestamp keeps its one entry).
+ */
+tuf_result tuf_metadata_meta_remove(tuf_metadata *md, const char *name, tuf_error **err);
+
+/**
+ * Whether consistent snapshots are on (`consistent_snapshot`; absent means false). False if
+ * `md` is NULL or not a root.
+ */
+bool tuf_metadata_root_consistent_snapshot(const tuf_metadata *md);
+
+/**
+ * Sets `consistent_snapshot`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or not a root.
+ */
+tuf_result tuf_metadata_root_set_consistent_snapshot(tuf_metadata *md, bool consistent_snapshot, tuf_error **err);
+
+/**
+ * How many keys root lists in `keys` (0 if `md` is NULL or not a root).
+ */
+size_t tuf_metadata_root_key_count(const tuf_metadata *md);
+
+/**
+ * The keyid of key `index` of `keys`, in code-point order, borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or not a root, or `index` is out of range.
+ */
+const char *tuf_metadata_root_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The key root lists as `keyid`. On success `*out` owns a copy (free it with
+ * `tuf_key_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not a root, or a keyid root does not list.
+ */
+tuf_result tuf_metadata_root_get_key(const tuf_metadata *md, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * How many keyids the top-level role `role` (`TUF_ROLE_*`) has (0 if `md` is NULL or not a
+ * root, or `role` is unknown).
+ */
+size_t tuf_metadata_root_role_keyid_count(const tuf_metadata *md, tuf_role_type role);
+
+/**
+ * Keyid `index` of the top-level role `role`, in file order, borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or not a root, `role` is unknown or `index` is out
+ * of range.
+ */
+const char *tuf_metadata_root_role_keyid_at(const tuf_metadata *md, tuf_role_type role, size_t index);
+
+/**
+ * The threshold of the top-level role `role` (0 if `md` is NULL or not a root, or `role` is
+ * unknown).
+ */
+uint64_t tuf_metadata_root_role_threshold(const tuf_metadata *md, tuf_role_type role);
+
+/**
+ * Sets the threshold of the top-level role `role`: how many of its keys must sign.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or not a root, `role` is
+ * unknown or `threshold` is 0.
+ */
+tuf_result tuf_metadata_root_set_threshold(tuf_metadata *md, tuf_role_type role, uint64_t threshold, tuf_error **err);
+
+/**
+ * Adds `key` (copied) to root's `keys` under its keyid and to the keyids of the top-level
+ * role `role`, as python-tuf's `Root.add_key`. Adding a key a role already has does
+ * nothing.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, metadata that is not a
+ * root, an unknown `role`, or a keyid that already names a different key in root.
+ */
+tuf_result tuf_metadata_root_add_key(tuf_metadata *md, tuf_role_type role, const tuf_key *key, tuf_error **err);
+
+/**
+ * Removes `keyid` from the keyids of the top-level role `role`, and the key from root's
+ * `keys` if no other role uses it, as python-tuf's `Root.revoke_key`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not a root, an unknown `role`, or a keyid the role does not list.
+ */
+tuf_result tuf_metadata_root_revoke_key(tuf_metadata *md, tuf_role_type role, const char *keyid, tuf_error **err);
+
+/**
+ * How many targets the metadata lists (0 if `md` is NULL or not targets metadata).
+ */
+size_t tuf_metadata_targets_count(const tuf_metadata *md);
+
+/**
+ * The path of target `index`, in code-point order, borrowed from `md` (see `tuf_metadata`);
+ * NULL if `md` is NULL or not targets metadata, or `index` is out of range.
+ */
+const char *tuf_metadata_targets_path_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The entry of target `path` (exact match). On success `*out` owns a copy (free it with
+ * `tuf_target_file_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_TARGET_NOT_FOUND` if the metadata does not list `path`;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_get(const tuf_metadata *md, const char *path, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Adds the entry `target` (copied, under its path), replacing any entry of the same path.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_add(tuf_metadata *md, const tuf_target_file *target, tuf_error **err);
+
+/**
+ * Removes the entry of target `path`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_TARGET_NOT_FOUND` if the metadata does not list `path`;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_remove(tuf_metadata *md, const char *path, tuf_error **err);
 
 /**
  * Creates a configuration from the map file `map_json` (`map_len` bytes, copied) and the
@@ -725,6 +1506,86 @@ const char *tuf_multirepo_target_repository_error(const tuf_multirepo_target *ta
 void tuf_multirepo_target_free(tuf_multirepo_target *target);
 
 /**
+ * Makes a signer from a PEM `PRIVATE KEY` block (unencrypted PKCS#8, as `openssl genpkey`
+ * writes) holding an Ed25519, ECDSA P-256 or P-384, or RSA (2048 to 8192 bits) key. `scheme`
+ * is the signature scheme, or NULL for the key's default (`ed25519`,
+ * `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384`, `rsassa-pss-sha256`); its keyid is the
+ * default keyid of its public key. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if the PEM holds no usable key (also: encrypted, SEC1
+ * or PKCS#1 PEM) or the scheme does not suit it; `TUF_ERR_INVALID_ARGUMENT` for NULL `pem`
+ * or `out`, or invalid UTF-8.
+ */
+tuf_result tuf_signer_from_pem(const char *pem, const char *scheme, tuf_signer **out, tuf_error **err);
+
+/**
+ * Makes an Ed25519 signer from its 32-byte private seed (RFC 8032; `len` must be 32), for
+ * keys kept as raw seeds. Deterministic. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `seed` or `out`, or a `len` other
+ * than 32.
+ */
+tuf_result tuf_signer_from_ed25519_seed(const uint8_t *seed, size_t len, tuf_signer **out, tuf_error **err);
+
+/**
+ * Generates a new private key for `scheme` ("ed25519", "ecdsa-sha2-nistp256" or
+ * "ecdsa-sha2-nistp384") from the operating system's random source. Keep it with
+ * `tuf_signer_private_key_pem`. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` for another scheme (RSA keys cannot be generated:
+ * load one with `tuf_signer_from_pem`) or if the random source fails;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
+ */
+tuf_result tuf_signer_generate(const char *scheme, tuf_signer **out, tuf_error **err);
+
+/**
+ * Makes a signer that calls `callback` (see `tuf_sign_callback`) with `userdata` to sign,
+ * for the public key `public_key` (copied: its keyid, scheme and key). Every signature it
+ * makes is checked with that key (when libtuf supports its type) before it is added to
+ * metadata. `userdata` must stay valid until the signer is freed. On success `*out` owns
+ * the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `public_key`, `callback` or
+ * `out`.
+ */
+tuf_result tuf_signer_new_callback(const tuf_key *public_key, tuf_sign_callback callback, void *userdata, tuf_signer **out, tuf_error **err);
+
+/**
+ * Frees a signer (and the key it lends). NULL is allowed and ignored.
+ */
+void tuf_signer_free(tuf_signer *signer);
+
+/**
+ * The signer's public key and keyid, to add to root or delegations
+ * (`tuf_metadata_root_add_key`, `tuf_metadata_delegations_add_key`). Borrowed: valid until
+ * the signer is freed; never free it. NULL if `signer` is NULL.
+ */
+const tuf_key *tuf_signer_key(const tuf_signer *signer);
+
+/**
+ * Signs the `len` bytes at `data` with the signer (securesystemslib's `Signer.sign`), e.g. to
+ * answer another process's sign callback. On success `*out` owns the `*out_len` signature
+ * bytes (raw Ed25519, DER ECDSA, RSA); free them with `tuf_bytes_free`. A callback signer
+ * calls its callback, on this thread. Signatures are not verified here
+ * (`tuf_key_verify_signature` does).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if signing failed (or a callback failed);
+ * `TUF_ERR_INVALID_ARGUMENT` for a NULL `signer`, `out` or `out_len`, or a NULL `data` with
+ * a non-zero `len`.
+ */
+tuf_result tuf_signer_sign(const tuf_signer *signer, const uint8_t *data, size_t len, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The private key as a PEM `PRIVATE KEY` block (unencrypted PKCS#8, LF line endings), to
+ * store it (`tuf_signer_from_pem` reads it back). On success `*out` owns the string; it is
+ * secret: overwrite it before `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or a callback signer,
+ * whose private key libtuf does not hold.
+ */
+tuf_result tuf_signer_private_key_pem(const tuf_signer *signer, char **out, tuf_error **err);
+
+/**
  * The target path (NULL if `info` is NULL).
  */
 const char *tuf_target_info_path(const tuf_target_info *info);
@@ -772,6 +1633,79 @@ void tuf_target_info_free(tuf_target_info *info);
  * the verifier; any thread.
  */
 tuf_result tuf_target_info_verify_bytes(const tuf_target_info *info, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Makes a target entry for `path` with `length` and the hashes `hashes_json`, a JSON object
+ * of algorithm to hex digest such as `{"sha256": "HEX"}`. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or hashes
+ * that are not a non-empty object of hex strings.
+ */
+tuf_result tuf_target_file_new(const char *path, uint64_t length, const char *hashes_json, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Makes the target entry of `path` for the content `data` (`len` bytes): its length, SHA-256
+ * and SHA-512. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `path` or `out`, invalid UTF-8, or
+ * a NULL `data` with a non-zero `len`.
+ */
+tuf_result tuf_target_file_from_bytes(const char *path, const uint8_t *data, size_t len, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Makes the target entry of `path` for the content of the local file `local_path`, read in
+ * pieces (never held in memory whole): its length, SHA-256 and SHA-512. On success `*out`
+ * owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read or is not a regular
+ * file (a directory, a device, a FIFO);
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
+ */
+tuf_result tuf_target_file_from_file(const char *path, const char *local_path, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Frees a target entry. NULL is allowed and ignored.
+ */
+void tuf_target_file_free(tuf_target_file *target);
+
+/**
+ * The target path (NULL if `target` is NULL).
+ */
+const char *tuf_target_file_path(const tuf_target_file *target);
+
+/**
+ * The length in bytes (0 if `target` is NULL).
+ */
+uint64_t tuf_target_file_length(const tuf_target_file *target);
+
+/**
+ * How many hashes the entry lists (at least 1; 0 if `target` is NULL).
+ */
+size_t tuf_target_file_hash_count(const tuf_target_file *target);
+
+/**
+ * The algorithm name of hash `index` (e.g. "sha256"), in file order; NULL if out of range.
+ */
+const char *tuf_target_file_hash_algorithm(const tuf_target_file *target, size_t index);
+
+/**
+ * The hex digest of hash `index`; NULL if out of range.
+ */
+const char *tuf_target_file_hash_hex(const tuf_target_file *target, size_t index);
+
+/**
+ * The `custom` data as compact JSON, or NULL if there is none (or `target` is NULL).
+ */
+const char *tuf_target_file_custom_json(const tuf_target_file *target);
+
+/**
+ * Sets the `custom` data to the JSON value `json` (any JSON value; an object by
+ * convention), or removes it when `json` is NULL.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `target`, invalid UTF-8 or `json`
+ * that is not strict JSON (no duplicate keys, no floats). Nothing changes on failure.
+ */
+tuf_result tuf_target_file_set_custom(tuf_target_file *target, const char *json, tuf_error **err);
 
 /**
  * Sets the CA certificates that HTTPS servers are verified against, from the PEM file `path`

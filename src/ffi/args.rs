@@ -51,6 +51,31 @@ pub(crate) fn bytes_arg<'a>(
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
 }
 
+/// An optional array of `count` strings: NULL means `None` (then `count` must be 0).
+pub(crate) fn opt_str_array_arg(
+    items: *const *const c_char,
+    count: usize,
+    name: &str,
+) -> Result<Option<Vec<String>>, tuf_error> {
+    if items.is_null() {
+        if count != 0 {
+            return Err(invalid(&format!("{name} is NULL")));
+        }
+        return Ok(None);
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(invalid(&format!("{name} is too long")));
+    }
+    // SAFETY: `items` is non-NULL and points to `count` readable pointers that outlive the
+    // call (caller contract); the byte size fits in isize.
+    let ptrs = unsafe { std::slice::from_raw_parts(items, count) };
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, p)| str_arg(*p, &format!("{name}[{i}]")).map(str::to_string))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
 /// A required handle argument.
 pub(crate) fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, tuf_error> {
     // SAFETY: `p` is NULL or a live handle of type T created by libtuf (caller contract).

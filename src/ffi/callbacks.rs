@@ -9,10 +9,12 @@ use super::error::{tuf_error, tuf_result, TUF_OK};
 use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 
-/// Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
-/// only during the callback that received it, on that callback's thread. libtuf enforces the length limit here: once
-/// more than the callback's `max_length` bytes were written, `tuf_sink_write` fails with
-/// `TUF_ERR_LENGTH_EXCEEDED` and the whole operation fails, whatever the callback returns.
+/// Where a fetch or load callback writes the bytes it received, and a sign callback the
+/// signature it made, with `tuf_sink_write`. Valid only during the callback that received
+/// it, on that callback's thread. libtuf enforces the length limit here: once more than the
+/// callback's `max_length` bytes were written, `tuf_sink_write` fails with
+/// `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and
+/// the whole operation fails, whatever the callback returns.
 pub struct tuf_sink {
     ctx: *mut c_void,
     write: unsafe fn(*mut c_void, &[u8]) -> Result<()>,
@@ -44,7 +46,8 @@ pub(crate) fn with_sink<F: FnMut(&[u8]) -> Result<()>, R>(
 
 /// Writes `len` bytes from `data` into `sink`. Returns `TUF_OK`, or an error code after which
 /// the callback should stop and return a non-zero value: `TUF_ERR_LENGTH_EXCEEDED` when the
-/// limit was passed, `TUF_ERR_IO` when libtuf could not store the bytes,
+/// limit was passed (`TUF_ERR_CRYPTO` in a sign callback), `TUF_ERR_IO` when libtuf could not
+/// store the bytes,
 /// `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. After an error, every later write fails the
 /// same way.
 #[no_mangle]
