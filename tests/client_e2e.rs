@@ -10,6 +10,9 @@
 //! replaces a corrupted local copy. Then the failure cases: exit 1 with a message for unknown
 //! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
+//! `TUF_CLIENT=/path/to/client` runs the same cases against another client with the same CLI
+//! (examples-c/tuf-client, the bindings' clients) instead of this crate's `tuf-client`.
+//!
 //! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
 //! by tests/run.sh, or its venv); without one these tests fail and say how to get it.
 
@@ -23,7 +26,10 @@ use common::http::TestServer;
 use common::python::python;
 use tuf::json::Value;
 
-const CLIENT: &str = env!("CARGO_BIN_EXE_tuf-client");
+/// The client under test: `$TUF_CLIENT`, else this crate's `tuf-client`.
+fn client() -> String {
+    std::env::var("TUF_CLIENT").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tuf-client").to_string())
+}
 
 /// A fresh scratch directory for one test.
 fn tempdir(name: &str) -> PathBuf {
@@ -155,10 +161,11 @@ struct Run {
 }
 
 fn run_client<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out: Output = Command::new(CLIENT)
+    let client = client();
+    let out: Output = Command::new(&client)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {CLIENT}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {client}: {e}"));
     Run {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
