@@ -1,0 +1,158 @@
+package tuf
+
+// #include <tuf.h>
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+)
+
+// CallbackPanicError is the error a panic in a Go callback (a Fetcher, a logger's handler,
+// a progress function, a loader, a sign function) becomes: the trampoline that called the
+// callback recovers it, since a panic must not unwind through libtuf's C frames.
+type CallbackPanicError struct {
+	Callback string // "fetch", "log", "progress", "load", "sign"
+	Value    any    // what was passed to panic
+	Stack    []byte // the callback's stack when it panicked
+}
+
+func (e *CallbackPanicError) Error() string {
+	return fmt.Sprintf("tuf: %s callback panicked: %v", e.Callback, e.Value)
+}
+
+func panicError(callback string, v any) *CallbackPanicError {
+	return &CallbackPanicError{Callback: callback, Value: v, Stack: debug.Stack()}
+}
+
+// callbacks is the Go side of the callbacks of an Updater or a MultiRepo: libtuf holds a
+// cgo.Handle to it as userdata (never a Go pointer), and the trampolines find through it
+// the Fetcher, the logger, the progress functions and the context of the running call.
+// It never refers back to its Updater, so that an Updater nobody uses can be collected.
+type callbacks struct {
+	fetcher    Fetcher
+	logger     *slog.Logger
+	onTransfer func(url string, received, total uint64)
+
+	mu       sync.Mutex
+	onTarget func(received, total uint64)
+	ctx      context.Context
+	// cause: the error that made a progress callback cancel (the context's, or a panic),
+	// or a panic of a callback that cannot fail (log, target progress).
+	cause error
+	// fetchErr: the error of the last fetch that failed (cleared by one that succeeds), and
+	// its URL, so that it is attached only to the failure of that download.
+	fetchErr error
+	fetchURL string
+}
+
+// begin starts a call: the callbacks see ctx until end.
+func (c *callbacks) begin(ctx context.Context) {
+	c.mu.Lock()
+	c.ctx = ctx
+	c.cause, c.fetchErr, c.fetchURL = nil, nil, ""
+	c.mu.Unlock()
+}
+
+// end finishes a call and turns its result into the error to return: the C error with the
+// Go error behind it, if a callback produced one.
+func (c *callbacks) end(r C.tuf_result, cerr *C.tuf_error) error {
+	c.mu.Lock()
+	cause, fetchErr, fetchURL := c.cause, c.fetchErr, c.fetchURL
+	c.ctx, c.cause, c.fetchErr, c.fetchURL = nil, nil, nil, ""
+	c.mu.Unlock()
+	if r == C.TUF_OK {
+		if cause != nil {
+			// A callback that cannot fail the call (log, target progress) panicked.
+			return cause
+		}
+		return nil
+	}
+	if cause == nil && fetchErr != nil {
+		url := ""
+		if cerr != nil {
+			url = goStringOrEmpty(C.tuf_error_url(cerr))
+		}
+		if url == "" || url == fetchURL {
+			cause = fetchErr
+		}
+	}
+	return takeError(r, cerr, cause)
+}
+
+func (c *callbacks) context() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
+}
+
+// setCause records the first cause of the running call.
+func (c *callbacks) setCause(err error) {
+	c.mu.Lock()
+	if c.cause == nil {
+		c.cause = err
+	}
+	c.mu.Unlock()
+}
+
+func (c *callbacks) setFetchResult(url string, err error) {
+	c.mu.Lock()
+	c.fetchErr, c.fetchURL = err, url
+	c.mu.Unlock()
+}
+
+func (c *callbacks) targetProgress() func(received, total uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.onTarget
+}
+
+// sinkWriter is the io.Writer over a tuf_sink given to Fetchers, loaders and sign
+// functions; it is valid only during the callback that received it.
+type sinkWriter struct {
+	sink *C.tuf_sink
+	err  error
+}
+
+func (w *sinkWriter) Write(p []byte) (int, error) {
+	if w.sink == nil {
+		return 0, &Error{Code: CodeState, Message: "write after the callback returned"}
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r := C.tuf_sink_write(w.sink, bytesPtr(p), C.size_t(len(p)))
+	if r != C.TUF_OK {
+		w.err = &Error{Code: Code(r), Message: "write refused: " + Code(r).String()}
+		return 0, w.err
+	}
+	return len(p), nil
+}
+
+var _ io.Writer = (*sinkWriter)(nil)
+
+// slogLevel maps a TUF_LOG_* level onto slog's levels.
+func slogLevel(level C.int) slog.Level {
+	switch level {
+	case C.TUF_LOG_DEBUG:
+		return slog.LevelDebug
+	case C.TUF_LOG_INFO:
+		return slog.LevelInfo
+	case C.TUF_LOG_WARN:
+		return slog.LevelWarn
+	}
+	if level > C.TUF_LOG_WARN {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
+}

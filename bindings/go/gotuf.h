@@ -1,0 +1,40 @@
+/*
+ * Helpers of the Go binding's cgo preambles: the declarations of the exported Go
+ * trampolines (trampolines.go) as libtuf's callback types, and the conversion of a
+ * cgo.Handle into a callback's userdata. Included by the Go files that set callbacks, never
+ * by trampolines.go (whose preamble may hold declarations only).
+ */
+#ifndef GOTUF_H
+#define GOTUF_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <tuf.h>
+
+// The trampolines of trampolines.go (exported Go functions).
+extern int gotufFetch(void *userdata, char *url, uint64_t max_length, tuf_sink *sink);
+extern void gotufLog(void *userdata, int level, char *message);
+extern int gotufTransferProgress(void *userdata, char *url, uint64_t received, uint64_t total);
+extern void gotufTargetProgress(void *userdata, uint64_t received, uint64_t total);
+extern int gotufLoad(void *userdata, char *role, uint64_t max_length, tuf_sink *sink);
+extern int gotufLoadVersioned(void *userdata, char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
+extern int gotufSign(void *userdata, uint8_t *data, size_t len, tuf_sink *signature);
+
+// A cgo.Handle travels through libtuf as the callbacks' userdata: an integer, never a Go
+// pointer.
+static inline void *gotuf_handle(uintptr_t h) { return (void *)h; }
+
+static inline tuf_fetch_callback gotuf_fetch_cb(void) { return (tuf_fetch_callback)gotufFetch; }
+static inline tuf_log_callback gotuf_log_cb(void) { return (tuf_log_callback)gotufLog; }
+static inline tuf_transfer_progress_callback gotuf_transfer_progress_cb(void) {
+	return (tuf_transfer_progress_callback)gotufTransferProgress;
+}
+static inline tuf_progress_callback gotuf_target_progress_cb(void) {
+	return (tuf_progress_callback)gotufTargetProgress;
+}
+static inline tuf_load_callback gotuf_load_cb(void) { return (tuf_load_callback)gotufLoad; }
+static inline tuf_versioned_load_callback gotuf_load_versioned_cb(void) {
+	return (tuf_versioned_load_callback)gotufLoadVersioned;
+}
+static inline tuf_sign_callback gotuf_sign_cb(void) { return (tuf_sign_callback)gotufSign; }
+
+#endif
