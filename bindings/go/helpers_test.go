@@ -72,3 +72,13 @@ func (s *repoServer) log() []string {
 
 func (s *repoServer) metadataURL() string { return s.URL + "/metadata/" }
 func (s *repoServer) targetsURL() string  { return s.URL + "/targets/" }
+
+func writeFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

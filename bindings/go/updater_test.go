@@ -168,18 +168,24 @@ func TestEveryConfigSetting(t *testing.T) {
 	cfg.Headers = []tuf.Header{{Name: "X-Test", Value: "1"}, {Name: "X-Test", Value: "2"}}
 	cfg.Retries = 2
 	cfg.RetryBackoff = 10 * time.Millisecond
+	var mu sync.Mutex
 	var headers []string
 	srv.handle("/metadata/timestamp.json", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		headers = append(headers, r.Header.Values("X-Test")...)
 		headers = append(headers, r.UserAgent())
+		mu.Unlock()
 		http.ServeFile(w, r, filepath.Join(demoRepo(t), "metadata", "timestamp.json"))
 	})
 	u := newUpdater(t, cfg)
 	if err := u.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(headers) != 3 || headers[0] != "1" || headers[1] != "2" || !strings.HasPrefix(headers[2], "gotest/1 libtuf/") {
-		t.Fatalf("request headers: %q", headers)
+	mu.Lock()
+	got := append([]string(nil), headers...)
+	mu.Unlock()
+	if len(got) != 3 || got[0] != "1" || got[1] != "2" || !strings.HasPrefix(got[2], "gotest/1 libtuf/") {
+		t.Fatalf("request headers: %q", got)
 	}
 	info, err := u.GetTargetInfo(context.Background(), "hello.txt")
 	if err != nil {
