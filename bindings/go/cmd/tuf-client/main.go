@@ -323,10 +323,10 @@ func run(a *args) error {
 }
 
 func main() {
-	os.Exit(mainStatus(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(mainStatus(os.Args[1:], os.Stderr))
 }
 
-func mainStatus(argv []string, stdout, stderr io.Writer) int {
+func mainStatus(argv []string, stderr io.Writer) int {
 	a, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "tuf-client: %s\n%s", err, usage)
