@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
-# of the verifier (tests/mutation/mutate.py) and the C tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan).
+# of the verifier (tests/mutation/mutate.py), the C tests (ctest over two CMake builds:
+# Debug with valgrind, and ASan/UBSan) and the Go binding (bindings/go, against a Release
+# libtuf installed into target/go-prefix).
 #
 #   tests/run.sh
 #
@@ -124,6 +125,65 @@ run_c_tests() {
 }
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# Go binding (bindings/go): a Release build of libtuf in target/go-libtuf, installed into
+# target/go-prefix (both reused: a second run rebuilds only what changed), then, against that
+# install: go vet, go test -race, a static link (-tags tuf_static), and the end-to-end tests of
+# tests/client_e2e.rs run against bindings/go/cmd/tuf-client (TUF_CLIENT). Go's caches live
+# under target/ so that nothing depends on $HOME.
+GO_PREFIX="$REPO/target/go-prefix"
+go_env() {
+    env GOCACHE="$REPO/target/go-cache" GOPATH="$REPO/target/go-path" GOFLAGS=-mod=mod \
+        GOTOOLCHAIN=local PKG_CONFIG_PATH="$GO_PREFIX/lib/pkgconfig" \
+        LD_LIBRARY_PATH="$GO_PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"
+}
+run_go_tests() {
+    local dir="$REPO/target/go-libtuf" generator="Unix Makefiles" failed=0
+    if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+        PATH="$PATH:/usr/local/go/bin"
+    fi
+    if ! command -v go >/dev/null 2>&1; then
+        echo "go not found (tests/deps.sh --tests installs golang-go)" >&2
+        return 1
+    fi
+    go version
+    if command -v ninja >/dev/null 2>&1; then
+        generator="Ninja"
+    fi
+    if [[ -f "$dir/CMakeCache.txt" ]] &&
+        ! grep -qx "CMAKE_GENERATOR:INTERNAL=$generator" "$dir/CMakeCache.txt"; then
+        rm -rf "$dir"
+    fi
+    echo "-- libtuf (Release) into $GO_PREFIX"
+    cmake -S "$REPO" -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_INSTALL_LIBDIR=lib -DTUF_BUILD_EXAMPLES=OFF -DTUF_BUILD_TESTS=OFF \
+        "-DTUF_CARGO_FLAGS=${CARGO_LOCKED[*]}" >/dev/null &&
+        cmake --build "$dir" --parallel "$(nproc)" &&
+        cmake --install "$dir" --prefix "$GO_PREFIX" >/dev/null || return 1
+    (
+        cd "$REPO/bindings/go" || exit 1
+        echo "-- go vet ./..."
+        go_env go vet ./... || failed=1
+        echo "-- go test -race ./..."
+        go_env go test -race -count=1 ./... || failed=1
+        echo "-- go build -tags tuf_static (libtuf.a linked in, no libtuf.so needed)"
+        if go_env go build -tags tuf_static -o "$REPO/target/go-bin/tuf-client-static" ./cmd/tuf-client; then
+            if readelf -d "$REPO/target/go-bin/tuf-client-static" | grep -q 'NEEDED.*libtuf'; then
+                echo "the tuf_static build still needs libtuf.so" >&2
+                failed=1
+            fi
+        else
+            failed=1
+        fi
+        echo "-- tests/client_e2e.rs against bindings/go/cmd/tuf-client"
+        go_env go build -o "$REPO/target/go-bin/tuf-client" ./cmd/tuf-client &&
+            go_env TUF_CLIENT="$REPO/target/go-bin/tuf-client" \
+                cargo test "${CARGO_LOCKED[@]}" --test client_e2e || failed=1
+        exit "$failed"
+    )
+}
+# ---------------------------------------------------------------------------------------------
+
 CARGO_LOCKED=()
 if [[ "${CI:-}" == "true" && -f "$REPO/Cargo.lock" ]]; then
     CARGO_LOCKED=(--locked)
@@ -143,6 +203,8 @@ step "mutation check (every check of the verifier has a test that fails without 
     python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+step "Go binding (go vet, go test -race, static link, end-to-end tests of its tuf-client)" \
+    run_go_tests
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 
