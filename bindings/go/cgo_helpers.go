@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"runtime/cgo"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -77,3 +78,46 @@ func unixSeconds(t time.Time) C.int64_t { return C.int64_t(t.Unix()) }
 
 // handlePtr passes a cgo.Handle as a callback's userdata.
 func handlePtr(h cgo.Handle) unsafe.Pointer { return C.gotuf_handle(C.uintptr_t(h)) }
+
+// errReentrant is the error of a call on an object from inside one of that object's own
+// callbacks, while the object is in the call that runs the callback: libtuf refuses such a
+// call (TUF_ERR_STATE), and waiting for the running call would never end.
+var errReentrant = &Error{Code: CodeState, Message: "called from inside a callback of a call in progress on the same object"}
+
+// lock takes mu, as every method of an object does before using its handle. Another
+// goroutine's call is waited for; a re-entrant call (from a callback of the call holding
+// mu, which runs on this thread) gets errReentrant instead.
+func lock(mu *sync.Mutex) error {
+	if mu.TryLock() {
+		return nil
+	}
+	if C.gotuf_in_callback() != 0 {
+		return errReentrant
+	}
+	mu.Lock()
+	return nil
+}
+
+// rlock is lock for the readers of a sync.RWMutex.
+func rlock(mu *sync.RWMutex) error {
+	if mu.TryRLock() {
+		return nil
+	}
+	if C.gotuf_in_callback() != 0 {
+		return errReentrant
+	}
+	mu.RLock()
+	return nil
+}
+
+// wlock is lock for the writer of a sync.RWMutex.
+func wlock(mu *sync.RWMutex) error {
+	if mu.TryLock() {
+		return nil
+	}
+	if C.gotuf_in_callback() != 0 {
+		return errReentrant
+	}
+	mu.Lock()
+	return nil
+}

@@ -36,7 +36,9 @@
 // that called the method, during that call. libtuf holds a runtime/cgo.Handle, never a Go
 // pointer. A panic in a callback is recovered where libtuf called it (it must not unwind
 // through C) and returned as a *CallbackPanicError inside the method's error. A callback
-// must not call methods of the object it runs for (they would wait for the running call).
+// that calls a method of the object it runs for gets an error matching ErrState (getters:
+// zero values), as libtuf answers such calls, rather than waiting for the call that runs
+// it; other objects may be used.
 //
 // # Concurrency
 //

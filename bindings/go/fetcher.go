@@ -22,9 +22,9 @@ import (
 //
 // Fetch runs on the goroutine that called the Updater method, during that call, with ctx
 // that call's context: it should give up when ctx is done. Updaters used from several
-// goroutines call Fetch from each, one call at a time per Updater. Fetch must not call
-// methods of the Updater it fetches for (they would wait for the running call); a panic in
-// Fetch is recovered and fails the download.
+// goroutines call Fetch from each, one call at a time per Updater. Methods of the Updater
+// it fetches for fail with ErrState when Fetch calls them; a panic in Fetch is recovered
+// and fails the download.
 type Fetcher interface {
 	Fetch(ctx context.Context, url string, maxLength uint64, w io.Writer) error
 }

@@ -19,6 +19,11 @@ extern int gotufLoad(void *userdata, char *role, uint64_t max_length, tuf_sink *
 extern int gotufLoadVersioned(void *userdata, char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
 extern int gotufSign(void *userdata, uint8_t *data, size_t len, tuf_sink *signature);
 
+// gotuf.c: whether this thread is inside a Go callback of libtuf.
+void gotuf_callback_enter(void);
+void gotuf_callback_leave(void);
+int gotuf_in_callback(void);
+
 // A cgo.Handle travels through libtuf as the callbacks' userdata: an integer, never a Go
 // pointer.
 static inline void *gotuf_handle(uintptr_t h) { return (void *)h; }

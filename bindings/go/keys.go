@@ -212,7 +212,9 @@ func NewCallbackSigner(publicKey *Key, sign func(data []byte) ([]byte, error)) (
 
 // Close frees the signer; later uses fail. It may be called again.
 func (s *Signer) Close() error {
-	s.mu.Lock()
+	if err := wlock(&s.mu); err != nil {
+		return err
+	}
 	defer s.mu.Unlock()
 	if s.c != nil {
 		C.tuf_signer_free(s.c)
@@ -232,11 +234,15 @@ func (s *Signer) use(f func(c *C.tuf_signer) error) error {
 		return argError("nil signer")
 	}
 	if s.st != nil {
-		s.mu.Lock()
+		if err := wlock(&s.mu); err != nil {
+			return err
+		}
 		defer s.mu.Unlock()
 		s.st.err = nil
 	} else {
-		s.mu.RLock()
+		if err := rlock(&s.mu); err != nil {
+			return err
+		}
 		defer s.mu.RUnlock()
 	}
 	if s.c == nil {
@@ -255,7 +261,9 @@ func (s *Signer) use(f func(c *C.tuf_signer) error) error {
 // Key is the signer's public key and keyid, to add to root or delegations: a copy, valid
 // after the signer is closed (nil once it is).
 func (s *Signer) Key() *Key {
-	s.mu.RLock()
+	if rlock(&s.mu) != nil {
+		return nil
+	}
 	defer s.mu.RUnlock()
 	if s.c == nil {
 		return nil

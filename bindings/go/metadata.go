@@ -94,7 +94,9 @@ func NewMetadata(role RoleType, expires time.Time) (*Metadata, error) {
 // Close frees the metadata; later calls return zero values or errors. It may be called
 // again.
 func (m *Metadata) Close() error {
-	m.mu.Lock()
+	if err := lock(&m.mu); err != nil {
+		return err
+	}
 	defer m.mu.Unlock()
 	if m.c != nil {
 		C.tuf_metadata_free(m.c)
@@ -106,7 +108,9 @@ func (m *Metadata) Close() error {
 
 // call runs a fallible C function on the handle, one call at a time.
 func (m *Metadata) call(f func(c *C.tuf_metadata, e **C.tuf_error) C.tuf_result) error {
-	m.mu.Lock()
+	if err := lock(&m.mu); err != nil {
+		return err
+	}
 	defer m.mu.Unlock()
 	if m.c == nil {
 		return errClosed("metadata")
@@ -120,7 +124,9 @@ func (m *Metadata) call(f func(c *C.tuf_metadata, e **C.tuf_error) C.tuf_result)
 // read runs getters on the handle (nothing when closed); borrowed strings are copied
 // inside f, before the lock is released.
 func (m *Metadata) read(f func(c *C.tuf_metadata)) {
-	m.mu.Lock()
+	if lock(&m.mu) != nil {
+		return
+	}
 	defer m.mu.Unlock()
 	if m.c != nil {
 		f(m.c)
@@ -339,9 +345,13 @@ func (m *Metadata) VerifyDelegate(role string, delegate *Metadata) error {
 	if uintptr(unsafe.Pointer(second)) < uintptr(unsafe.Pointer(first)) {
 		first, second = second, first
 	}
-	first.mu.Lock()
+	if err := lock(&first.mu); err != nil {
+		return err
+	}
 	defer first.mu.Unlock()
-	second.mu.Lock()
+	if err := lock(&second.mu); err != nil {
+		return err
+	}
 	defer second.mu.Unlock()
 	if m.c == nil || delegate.c == nil {
 		return errClosed("metadata")

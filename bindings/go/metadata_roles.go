@@ -210,7 +210,9 @@ func (m *Metadata) AddTarget(target *TargetFile) error {
 	if target == nil {
 		return argError("nil target file")
 	}
-	target.mu.Lock()
+	if err := lock(&target.mu); err != nil {
+		return err
+	}
 	defer target.mu.Unlock()
 	if target.c == nil {
 		return errClosed("target file")

@@ -167,7 +167,9 @@ func newMultiRepoCConfig(cfg *MultiRepoConfig, handle cgo.Handle) (*C.tuf_multir
 
 // Close frees the client; later calls fail with CodeState. It may be called again.
 func (m *MultiRepo) Close() error {
-	m.mu.Lock()
+	if err := lock(&m.mu); err != nil {
+		return err
+	}
 	defer m.mu.Unlock()
 	if m.c != nil {
 		C.tuf_multirepo_free(m.c)
@@ -182,7 +184,9 @@ func (m *MultiRepo) lock(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	m.mu.Lock()
+	if err := lock(&m.mu); err != nil {
+		return err
+	}
 	if m.c == nil {
 		m.mu.Unlock()
 		return errClosed("multirepo")

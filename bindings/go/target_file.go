@@ -98,7 +98,9 @@ func TargetFileFromFile(path, localPath string) (*TargetFile, error) {
 
 // Close frees the entry; later calls return zero values or errors. It may be called again.
 func (t *TargetFile) Close() error {
-	t.mu.Lock()
+	if err := lock(&t.mu); err != nil {
+		return err
+	}
 	defer t.mu.Unlock()
 	if t.c != nil {
 		C.tuf_target_file_free(t.c)
@@ -109,7 +111,9 @@ func (t *TargetFile) Close() error {
 }
 
 func (t *TargetFile) read(f func(c *C.tuf_target_file)) {
-	t.mu.Lock()
+	if lock(&t.mu) != nil {
+		return
+	}
 	defer t.mu.Unlock()
 	if t.c != nil {
 		f(t.c)
@@ -164,7 +168,9 @@ func (t *TargetFile) SetCustom(custom json.RawMessage) error {
 		}
 		defer freeString(p)
 	}
-	t.mu.Lock()
+	if err := lock(&t.mu); err != nil {
+		return err
+	}
 	defer t.mu.Unlock()
 	if t.c == nil {
 		return errClosed("target file")

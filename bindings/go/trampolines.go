@@ -7,6 +7,8 @@ package tuf
 
 // #include <stdint.h>
 // #include <tuf.h>
+// void gotuf_callback_enter(void);
+// void gotuf_callback_leave(void);
 import "C"
 
 import (
@@ -23,6 +25,8 @@ func handleValue(userdata unsafe.Pointer) any {
 //export gotufFetch
 func gotufFetch(userdata unsafe.Pointer, url *C.char, maxLength C.uint64_t, sink *C.tuf_sink) (ret C.int) {
 	cb := handleValue(userdata).(*callbacks)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	u := C.GoString(url)
 	w := &sinkWriter{sink: sink}
 	defer func() {
@@ -65,6 +69,8 @@ func gotufFetch(userdata unsafe.Pointer, url *C.char, maxLength C.uint64_t, sink
 //export gotufLog
 func gotufLog(userdata unsafe.Pointer, level C.int, message *C.char) {
 	cb := handleValue(userdata).(*callbacks)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	defer func() {
 		if v := recover(); v != nil {
 			cb.setCause(panicError("log", v))
@@ -80,6 +86,8 @@ func gotufLog(userdata unsafe.Pointer, level C.int, message *C.char) {
 //export gotufTransferProgress
 func gotufTransferProgress(userdata unsafe.Pointer, url *C.char, received, total C.uint64_t) (ret C.int) {
 	cb := handleValue(userdata).(*callbacks)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	defer func() {
 		if v := recover(); v != nil {
 			cb.setCause(panicError("progress", v))
@@ -99,6 +107,8 @@ func gotufTransferProgress(userdata unsafe.Pointer, url *C.char, received, total
 //export gotufTargetProgress
 func gotufTargetProgress(userdata unsafe.Pointer, received, total C.uint64_t) {
 	cb := handleValue(userdata).(*callbacks)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	defer func() {
 		if v := recover(); v != nil {
 			cb.setCause(panicError("progress", v))
@@ -127,6 +137,8 @@ func gotufLoadVersioned(userdata unsafe.Pointer, role *C.char, version, maxLengt
 
 func runLoad(userdata unsafe.Pointer, role *C.char, version, maxLength C.uint64_t, sink *C.tuf_sink) (ret C.int) {
 	st := handleValue(userdata).(*loadState)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	w := &sinkWriter{sink: sink}
 	defer func() {
 		w.sink = nil
@@ -153,6 +165,8 @@ type signState struct {
 //export gotufSign
 func gotufSign(userdata unsafe.Pointer, data *C.uint8_t, length C.size_t, signature *C.tuf_sink) (ret C.int) {
 	st := handleValue(userdata).(*signState)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
 	w := &sinkWriter{sink: signature}
 	defer func() {
 		w.sink = nil

@@ -58,7 +58,9 @@ func NewUpdater(cfg Config) (*Updater, error) {
 // Close frees the updater. Further calls return an error with CodeState; Close itself may
 // be called again. It waits for a running call to end.
 func (u *Updater) Close() error {
-	u.mu.Lock()
+	if err := lock(&u.mu); err != nil {
+		return err
+	}
 	defer u.mu.Unlock()
 	if u.c != nil {
 		C.tuf_updater_free(u.c)
@@ -74,7 +76,9 @@ func (u *Updater) lock(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	u.mu.Lock()
+	if err := lock(&u.mu); err != nil {
+		return err
+	}
 	if u.c == nil {
 		u.mu.Unlock()
 		return errClosed("updater")

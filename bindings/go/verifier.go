@@ -60,7 +60,9 @@ func NewVerifier(root []byte, opts VerifierOptions) (*Verifier, error) {
 
 // Close frees the verifier; later calls fail with CodeState. It may be called again.
 func (v *Verifier) Close() error {
-	v.mu.Lock()
+	if err := lock(&v.mu); err != nil {
+		return err
+	}
 	defer v.mu.Unlock()
 	if v.c != nil {
 		C.tuf_verifier_free(v.c)
@@ -72,7 +74,9 @@ func (v *Verifier) Close() error {
 
 // call runs f with the verifier's handle, one call at a time.
 func (v *Verifier) call(f func(c *C.tuf_verifier, e **C.tuf_error) C.tuf_result) error {
-	v.mu.Lock()
+	if err := lock(&v.mu); err != nil {
+		return err
+	}
 	defer v.mu.Unlock()
 	if v.c == nil {
 		return errClosed("verifier")
@@ -135,9 +139,12 @@ func (v *Verifier) UpdateDelegatedTargets(data []byte, role, delegator string) e
 	})
 }
 
-// get runs a getter (0 or false when the verifier is closed).
+// get runs a getter (0 or false when the verifier is closed, or asked from its own
+// loader).
 func (v *Verifier) get(f func(c *C.tuf_verifier)) {
-	v.mu.Lock()
+	if lock(&v.mu) != nil {
+		return
+	}
 	defer v.mu.Unlock()
 	if v.c != nil {
 		f(v.c)
@@ -194,8 +201,8 @@ func (v *Verifier) TimestampSnapshotKeysRotated() (b bool) {
 // FindTarget: a delegated role, or "targets" when it is not trusted yet. version is the
 // version of role that the trusted snapshot lists (the V of V.ROLE.json under consistent
 // snapshots; 0 from FindTargetUnversioned). An error ends the search with ErrDownload
-// wrapping it. It runs on the goroutine that called FindTarget and must not use the
-// Verifier.
+// wrapping it. It runs on the goroutine that called FindTarget; the Verifier's methods fail
+// with ErrState there (getters return zero values).
 type LoadFunc func(role string, version, maxLength uint64, w io.Writer) error
 
 // FindTarget finds targetPath by the pre-order delegation search (spec 5.6.7), asking load
@@ -223,7 +230,9 @@ func (v *Verifier) find(targetPath string, maxDelegations uint32, load LoadFunc,
 	st := &loadState{load: load}
 	h := cgo.NewHandle(st)
 	defer h.Delete()
-	v.mu.Lock()
+	if err := lock(&v.mu); err != nil {
+		return nil, err
+	}
 	defer v.mu.Unlock()
 	if v.c == nil {
 		return nil, errClosed("verifier")
