@@ -5,6 +5,7 @@ package tuf
 import "C"
 
 import (
+	"bytes"
 	"runtime/cgo"
 	"sync"
 	"time"
@@ -59,8 +60,11 @@ func takeBytes(p *C.uint8_t, n C.size_t) []byte {
 	if p == nil {
 		return nil
 	}
-	b := C.GoBytes(unsafe.Pointer(p), C.int(n))
+	b := bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
 	C.tuf_bytes_free(p)
+	if b == nil {
+		b = []byte{}
+	}
 	return b
 }
 

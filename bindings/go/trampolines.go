@@ -12,6 +12,7 @@ package tuf
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"runtime/cgo"
@@ -175,7 +176,7 @@ func gotufSign(userdata unsafe.Pointer, data *C.uint8_t, length C.size_t, signat
 			ret = -1
 		}
 	}()
-	sig, err := st.sign(C.GoBytes(unsafe.Pointer(data), C.int(length)))
+	sig, err := st.sign(bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(length))))
 	if err != nil {
 		st.err = err
 		return -1
