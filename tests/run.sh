@@ -126,19 +126,22 @@ run_c_tests() {
 # ---------------------------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------------
-# Go binding (bindings/go): a Release build of libtuf in target/go-libtuf, installed into
-# target/go-prefix (both reused: a second run rebuilds only what changed), then, against that
-# install: go vet, go test -race, a static link (-tags tuf_static), and the end-to-end tests of
-# tests/client_e2e.rs run against bindings/go/cmd/tuf-client (TUF_CLIENT). Go's caches live
-# under target/ so that nothing depends on $HOME.
+# Go binding (bindings/go): libtuf installed into target/go-prefix from the Debug build of the
+# C tests (target/ctest/debug, built by the step before: no second build of libtuf), or when
+# that build is not there from a Release build of its own in target/go-libtuf; then, against
+# that install: go vet, go test -race, a static link (-tags tuf_static), and the end-to-end
+# tests of tests/client_e2e.rs run against bindings/go/cmd/tuf-client (TUF_CLIENT). Both build
+# directories and the prefix are reused, so a second run rebuilds only what changed. Go's
+# caches live under target/ so that nothing depends on $HOME.
 GO_PREFIX="$REPO/target/go-prefix"
+GO_LIBDIR="$GO_PREFIX/lib" # set from where tuf.pc was installed
 go_env() {
     env GOCACHE="$REPO/target/go-cache" GOPATH="$REPO/target/go-path" GOFLAGS=-mod=mod \
-        GOTOOLCHAIN=local PKG_CONFIG_PATH="$GO_PREFIX/lib/pkgconfig" \
-        LD_LIBRARY_PATH="$GO_PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"
+        GOTOOLCHAIN=local PKG_CONFIG_PATH="$GO_LIBDIR/pkgconfig" \
+        LD_LIBRARY_PATH="$GO_LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"
 }
 run_go_tests() {
-    local dir="$REPO/target/go-libtuf" generator="Unix Makefiles" failed=0
+    local dir="$REPO/target/ctest/debug" generator="Unix Makefiles" failed=0
     if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
         PATH="$PATH:/usr/local/go/bin"
     fi
@@ -147,19 +150,29 @@ run_go_tests() {
         return 1
     fi
     go version
-    if command -v ninja >/dev/null 2>&1; then
-        generator="Ninja"
+    if ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$REPO" "$dir/CMakeCache.txt" 2>/dev/null ||
+        ! cmake --build "$dir" --target tuf_versioned_so; then
+        dir="$REPO/target/go-libtuf"
+        if command -v ninja >/dev/null 2>&1; then
+            generator="Ninja"
+        fi
+        if [[ -f "$dir/CMakeCache.txt" ]] &&
+            ! grep -qx "CMAKE_GENERATOR:INTERNAL=$generator" "$dir/CMakeCache.txt"; then
+            rm -rf "$dir"
+        fi
+        cmake -S "$REPO" -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+            -DTUF_BUILD_EXAMPLES=OFF -DTUF_BUILD_TESTS=OFF \
+            "-DTUF_CARGO_FLAGS=${CARGO_LOCKED[*]}" >/dev/null &&
+            cmake --build "$dir" --parallel "$(nproc)" || return 1
     fi
-    if [[ -f "$dir/CMakeCache.txt" ]] &&
-        ! grep -qx "CMAKE_GENERATOR:INTERNAL=$generator" "$dir/CMakeCache.txt"; then
-        rm -rf "$dir"
-    fi
-    echo "-- libtuf (Release) into $GO_PREFIX"
-    cmake -S "$REPO" -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_INSTALL_LIBDIR=lib -DTUF_BUILD_EXAMPLES=OFF -DTUF_BUILD_TESTS=OFF \
-        "-DTUF_CARGO_FLAGS=${CARGO_LOCKED[*]}" >/dev/null &&
-        cmake --build "$dir" --parallel "$(nproc)" &&
-        cmake --install "$dir" --prefix "$GO_PREFIX" >/dev/null || return 1
+    echo "-- libtuf from $dir installed into $GO_PREFIX"
+    rm -rf "$GO_PREFIX"
+    cmake --install "$dir" --prefix "$GO_PREFIX" >/dev/null || return 1
+    # lib, or lib/<multiarch>: whatever libdir the build directory was configured with.
+    local pc
+    pc="$(find "$GO_PREFIX" -name tuf.pc -print -quit)"
+    [[ -n "$pc" ]] || { echo "no tuf.pc installed under $GO_PREFIX" >&2; return 1; }
+    GO_LIBDIR="$(dirname "$(dirname "$pc")")"
     (
         cd "$REPO/bindings/go" || exit 1
         echo "-- go vet ./..."
