@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
-# the Python interoperability harness (python-tuf 7.0.1 in a private venv) and the C tests
-# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan).
+# the Python interoperability harness (python-tuf 7.0.1 in a private venv), the C tests
+# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan) and the ABI check
+# (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md).
 #
 #   tests/run.sh
 #
@@ -140,6 +141,8 @@ step "demo (the Rust verifier example)" cargo run "${CARGO_LOCKED[@]}" --quiet -
 step "python harness (pytest)" run_python_harness_tests
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
+    "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 
