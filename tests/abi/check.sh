@@ -25,6 +25,7 @@ additions=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
 indent() { sed 's/^/    /' "$@"; }
+joined() { paste -sd';' | sed 's/;/; /g'; }
 
 for tool in abidiff abidw; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -98,19 +99,23 @@ else
         "the next release in abi/libtuf.map): $(echo $added_to_released)"
 fi
 
-# The constants: the baseline's names with the same values; new ones are additions.
-gone="$(grep -vxF -f "$cur/constants.txt" "$base/constants.txt" || true)"
-new="$(grep -vxF -f "$base/constants.txt" "$cur/constants.txt" || true)"
+# The constants: the baseline's names with the same values; new names are additions.
+# "removed NAME" or "changed NAME OLD -> NEW" for each baseline constant, "new NAME VALUE".
+awk 'FILENAME == ARGV[1] { b[$1] = $2; next }
+    { c[$1] = $2; if (!($1 in b)) print "new", $1, $2 }
+    END { for (n in b) if (!(n in c)) print "removed", n; else if (b[n] != c[n]) print "changed", n, b[n], "->", c[n] }' \
+    "$base/constants.txt" "$cur/constants.txt" | sort >"$tmp/constants.diff"
+gone="$(grep -v '^new ' "$tmp/constants.diff" | joined || true)"
 if [[ -z "$gone" ]]; then
     ok "constants: every TUF_* constant of the baseline keeps its value"
 elif ((new_soname)); then
-    ok "constants: removed or changed under the new SONAME: $(echo $gone)"
+    ok "constants: removed or changed under the new SONAME: $gone"
 else
-    fail "constants removed or changed (baseline values): $(echo $gone); now: $(echo $new)"
+    fail "constants removed or renumbered: $gone"
 fi
-if [[ -n "$new" ]]; then
+if grep -q '^new ' "$tmp/constants.diff"; then
     additions=1
-    echo "    new constants: $(echo $new)"
+    echo "    new constants: $(grep '^new ' "$tmp/constants.diff" | cut -d' ' -f2- | joined)"
 fi
 dups="$(awk '$1 == "TUF_OK" || $1 ~ /^TUF_ERR_/ {print $2}' "$cur/constants.txt" | sort | uniq -d)"
 if [[ -z "$dups" ]]; then
@@ -119,9 +124,13 @@ else
     fail "result codes sharing a value: $(echo $dups)"
 fi
 
-if ((additions || new_soname)) && ((failed == 0)); then
+if ((failed == 0)) && ((additions || new_soname)); then
     echo
-    echo "The ABI differs from the baseline in abi/ in a compatible way. Record it with the change:"
+    if ((new_soname)); then
+        echo "The SONAME changed. Record the new baseline with the change:"
+    else
+        echo "The ABI differs from the baseline in abi/ in a compatible way. Record it with the change:"
+    fi
     echo "    abi/update.sh && git add abi/"
 fi
 echo "$passed passed, $failed failed"
