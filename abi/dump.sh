@@ -60,5 +60,5 @@ fi
     -Wl,-soname,"$soname" -Wl,--version-script="$map" -o tuf-abi-stub.so tuf-abi-stub.c)
 (cd "$work" && abidw "${abidw_flags[@]}" --no-show-locs --out-file "$out/tuf.h.abi" tuf-abi-stub.so)
 
-sed -nE 's/^#define (TUF_[A-Z0-9_]+) +(-?[0-9]+)$/\1 \2/p' "$header" | grep -v '^TUF_VERSION_' \
+sed -nE 's/^#define (TUF_[A-Z0-9_]+) +\(?(-?[0-9]+)\)?$/\1 \2/p' "$header" | grep -v '^TUF_VERSION_' \
     >"$out/constants.txt"
