@@ -5,8 +5,9 @@
 #
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, Go for bindings/go
-#                            (go.mod asks for Go 1.22 or newer)
+#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, abigail-tools (abidw
+#                            and abidiff, for the ABI check tests/abi/check.sh), Go for
+#                            bindings/go (go.mod asks for Go 1.22 or newer)
 set -euo pipefail
 
 want=()
@@ -24,6 +25,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
     { have go || [[ -x /usr/local/go/bin/go ]]; } || want+=(golang-go)
+    { have abidw && have abidiff; } || want+=(abigail-tools)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
 fi
