@@ -80,8 +80,29 @@ func bytesPtr(b []byte) *C.uint8_t {
 // unixSeconds converts t to a C int64 holding seconds since the Unix epoch.
 func unixSeconds(t time.Time) C.int64_t { return C.int64_t(t.Unix()) }
 
-// handlePtr passes a cgo.Handle as a callback's userdata.
-func handlePtr(h cgo.Handle) unsafe.Pointer { return C.gotuf_handle(C.uintptr_t(h)) }
+// userdata is what libtuf is given as a callback's userdata: C memory holding a cgo.Handle
+// of the callback's Go state. libtuf keeps no Go pointer, and Go code never holds the
+// handle's small integer as an unsafe.Pointer (the runtime rejects such a value on a
+// goroutine stack); the address of C memory is a valid one.
+type userdata struct {
+	h cgo.Handle
+	p unsafe.Pointer // C memory holding h
+}
+
+func newUserdata(v any) *userdata {
+	h := cgo.NewHandle(v)
+	p := C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
+	*(*C.uintptr_t)(p) = C.uintptr_t(h)
+	return &userdata{h: h, p: p}
+}
+
+// delete releases the handle and its memory; libtuf must no longer hold p.
+func (u *userdata) delete() {
+	if u != nil {
+		u.h.Delete()
+		C.free(u.p)
+	}
+}
 
 // errReentrant is the error of a call on an object from inside one of that object's own
 // callbacks, while the object is in the call that runs the callback: libtuf refuses such a

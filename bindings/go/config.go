@@ -6,8 +6,8 @@ import "C"
 
 import (
 	"log/slog"
-	"runtime/cgo"
 	"time"
+	"unsafe"
 )
 
 // Config configures an Updater (NewUpdater) or every repository's updater of a MultiRepo
@@ -112,8 +112,8 @@ func durationMillis(d time.Duration) C.uint32_t {
 }
 
 // newCConfig makes a tuf_updater_config from cfg for metadataDir and metadataURL, with the
-// callbacks pointing at handle (a cgo.Handle of a *callbacks). The caller frees it.
-func newCConfig(cfg *Config, metadataDir, metadataURL string, handle cgo.Handle) (*C.tuf_updater_config, error) {
+// callbacks given ud (of a *callbacks). The caller frees it.
+func newCConfig(cfg *Config, metadataDir, metadataURL string, ud *userdata) (*C.tuf_updater_config, error) {
 	dir, err := cString(metadataDir)
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func newCConfig(cfg *Config, metadataDir, metadataURL string, handle cgo.Handle)
 	if r := C.tuf_updater_config_new(dir, url, &c, &cerr); r != C.TUF_OK {
 		return nil, takeError(r, cerr, nil)
 	}
-	if err := applyConfig(c, cfg, handle); err != nil {
+	if err := applyConfig(c, cfg, ud.p); err != nil {
 		C.tuf_updater_config_free(c)
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *setter) str(v string, f func(p *C.char, e **C.tuf_error) C.tuf_result) 
 	s.do(func(e **C.tuf_error) C.tuf_result { return f(p, e) })
 }
 
-func applyConfig(c *C.tuf_updater_config, cfg *Config, handle cgo.Handle) error {
+func applyConfig(c *C.tuf_updater_config, cfg *Config, ud unsafe.Pointer) error {
 	s := &setter{c: c}
 	if cfg.TargetsDir != "" {
 		s.str(cfg.TargetsDir, func(p *C.char, e **C.tuf_error) C.tuf_result {
@@ -258,7 +258,6 @@ func applyConfig(c *C.tuf_updater_config, cfg *Config, handle cgo.Handle) error 
 			return C.tuf_updater_config_set_retries(c, C.uint32_t(cfg.Retries), durationMillis(cfg.RetryBackoff), e)
 		})
 	}
-	ud := handlePtr(handle)
 	if cfg.Fetcher != nil {
 		s.do(func(e **C.tuf_error) C.tuf_result {
 			return C.tuf_updater_config_set_fetcher(c, C.gotuf_fetch_cb(), ud, e)

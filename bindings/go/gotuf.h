@@ -1,8 +1,8 @@
 /*
  * Helpers of the Go binding's cgo preambles: the declarations of the exported Go
- * trampolines (trampolines.go) as libtuf's callback types, and the conversion of a
- * cgo.Handle into a callback's userdata. Included by the Go files that set callbacks, never
- * by trampolines.go (whose preamble may hold declarations only).
+ * trampolines (trampolines.go) as libtuf's callback types, and the thread-local depth of
+ * gotuf.c. Included by the Go files that set callbacks, never by trampolines.go (whose
+ * preamble may hold declarations only).
  */
 #ifndef GOTUF_H
 #define GOTUF_H
@@ -23,10 +23,6 @@ extern int gotufSign(void *userdata, uint8_t *data, size_t len, tuf_sink *signat
 void gotuf_callback_enter(void);
 void gotuf_callback_leave(void);
 int gotuf_in_callback(void);
-
-// A cgo.Handle travels through libtuf as the callbacks' userdata: an integer, never a Go
-// pointer.
-static inline void *gotuf_handle(uintptr_t h) { return (void *)h; }
 
 static inline tuf_fetch_callback gotuf_fetch_cb(void) { return (tuf_fetch_callback)gotufFetch; }
 static inline tuf_log_callback gotuf_log_cb(void) { return (tuf_log_callback)gotufLog; }

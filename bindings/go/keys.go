@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"runtime"
-	"runtime/cgo"
 	"sync"
 	"unsafe"
 )
@@ -125,14 +124,14 @@ func (k *Key) VerifySignature(data, sig []byte) error {
 // goroutines at once, callback signers one signature at a time. Close frees it; a finalizer
 // frees one that was not closed, as a backstop only.
 type Signer struct {
-	mu     sync.RWMutex // Close takes it exclusively; so does signing with a callback signer
-	c      *C.tuf_signer
-	st     *signState
-	handle cgo.Handle
+	mu sync.RWMutex // Close takes it exclusively; so does signing with a callback signer
+	c  *C.tuf_signer
+	st *signState
+	ud *userdata // of st, for a callback signer
 }
 
-func newSigner(c *C.tuf_signer, st *signState, h cgo.Handle) *Signer {
-	s := &Signer{c: c, st: st, handle: h}
+func newSigner(c *C.tuf_signer, st *signState, ud *userdata) *Signer {
+	s := &Signer{c: c, st: st, ud: ud}
 	runtime.SetFinalizer(s, (*Signer).Close)
 	return s
 }
@@ -158,7 +157,7 @@ func SignerFromPEM(pem, scheme string) (*Signer, error) {
 	if err := check(C.tuf_signer_from_pem(p, s, &c, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	return newSigner(c, nil, 0), nil
+	return newSigner(c, nil, nil), nil
 }
 
 // SignerFromEd25519Seed makes an Ed25519 signer from its 32-byte private seed.
@@ -170,7 +169,7 @@ func SignerFromEd25519Seed(seed []byte) (*Signer, error) {
 	if err := check(r, cerr); err != nil {
 		return nil, err
 	}
-	return newSigner(c, nil, 0), nil
+	return newSigner(c, nil, nil), nil
 }
 
 // GenerateSigner generates a new private key for scheme ("ed25519",
@@ -186,7 +185,7 @@ func GenerateSigner(scheme string) (*Signer, error) {
 	if err := check(C.tuf_signer_generate(s, &c, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	return newSigner(c, nil, 0), nil
+	return newSigner(c, nil, nil), nil
 }
 
 // NewCallbackSigner makes a signer that calls sign for the public key publicKey: sign
@@ -198,16 +197,16 @@ func NewCallbackSigner(publicKey *Key, sign func(data []byte) ([]byte, error)) (
 		return nil, argError("nil public key or sign function")
 	}
 	st := &signState{sign: sign}
-	h := cgo.NewHandle(st)
+	ud := newUserdata(st)
 	var c *C.tuf_signer
 	var cerr *C.tuf_error
-	r := C.tuf_signer_new_callback(publicKey.c, C.gotuf_sign_cb(), handlePtr(h), &c, &cerr)
+	r := C.tuf_signer_new_callback(publicKey.c, C.gotuf_sign_cb(), ud.p, &c, &cerr)
 	runtime.KeepAlive(publicKey)
 	if err := check(r, cerr); err != nil {
-		h.Delete()
+		ud.delete()
 		return nil, err
 	}
-	return newSigner(c, st, h), nil
+	return newSigner(c, st, ud), nil
 }
 
 // Close frees the signer; later uses fail. It may be called again.
@@ -219,9 +218,7 @@ func (s *Signer) Close() error {
 	if s.c != nil {
 		C.tuf_signer_free(s.c)
 		s.c = nil
-		if s.st != nil {
-			s.handle.Delete()
-		}
+		s.ud.delete()
 		runtime.SetFinalizer(s, nil)
 	}
 	return nil

@@ -7,7 +7,6 @@ import "C"
 import (
 	"context"
 	"runtime"
-	"runtime/cgo"
 	"sync"
 )
 
@@ -44,20 +43,20 @@ type MultiRepoConfig struct {
 // A MultiRepo is safe for concurrent use by multiple goroutines (calls run one at a time).
 // Close frees it; a finalizer frees one that was not closed, as a backstop only.
 type MultiRepo struct {
-	mu     sync.Mutex
-	c      *C.tuf_multirepo
-	cb     *callbacks
-	handle cgo.Handle
+	mu sync.Mutex
+	c  *C.tuf_multirepo
+	cb *callbacks
+	ud *userdata
 }
 
 // NewMultiRepo checks cfg and creates each repository's metadata directory and updater,
 // which loads and verifies its trusted root. It makes no network request.
 func NewMultiRepo(cfg MultiRepoConfig) (*MultiRepo, error) {
 	cb := &callbacks{fetcher: cfg.Settings.Fetcher, logger: cfg.Settings.Logger, onTransfer: cfg.Settings.OnTransferProgress}
-	handle := cgo.NewHandle(cb)
-	mc, err := newMultiRepoCConfig(&cfg, handle)
+	ud := newUserdata(cb)
+	mc, err := newMultiRepoCConfig(&cfg, ud)
 	if err != nil {
-		handle.Delete()
+		ud.delete()
 		return nil, err
 	}
 	defer C.tuf_multirepo_config_free(mc)
@@ -67,15 +66,15 @@ func NewMultiRepo(cfg MultiRepoConfig) (*MultiRepo, error) {
 	r := C.tuf_multirepo_new(mc, &c, &cerr)
 	if err := cb.end(r, cerr); err != nil {
 		C.tuf_multirepo_free(c)
-		handle.Delete()
+		ud.delete()
 		return nil, err
 	}
-	m := &MultiRepo{c: c, cb: cb, handle: handle}
+	m := &MultiRepo{c: c, cb: cb, ud: ud}
 	runtime.SetFinalizer(m, (*MultiRepo).Close)
 	return m, nil
 }
 
-func newMultiRepoCConfig(cfg *MultiRepoConfig, handle cgo.Handle) (*C.tuf_multirepo_config, error) {
+func newMultiRepoCConfig(cfg *MultiRepoConfig, ud *userdata) (*C.tuf_multirepo_config, error) {
 	parent, err := cString(cfg.ParentDir)
 	if err != nil {
 		return nil, err
@@ -150,7 +149,7 @@ func newMultiRepoCConfig(cfg *MultiRepoConfig, handle cgo.Handle) (*C.tuf_multir
 	}
 	// The repositories' updater settings come from a tuf_updater_config whose directory
 	// and URL are not used.
-	settings, err := newCConfig(&cfg.Settings, cfg.ParentDir, "file:///nonexistent/", handle)
+	settings, err := newCConfig(&cfg.Settings, cfg.ParentDir, "file:///nonexistent/", ud)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +173,7 @@ func (m *MultiRepo) Close() error {
 	if m.c != nil {
 		C.tuf_multirepo_free(m.c)
 		m.c = nil
-		m.handle.Delete()
+		m.ud.delete()
 		runtime.SetFinalizer(m, nil)
 	}
 	return nil

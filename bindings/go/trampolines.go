@@ -19,8 +19,9 @@ import (
 	"unsafe"
 )
 
+// handleValue is the Go state of a callback's userdata (see userdata in cgo_helpers.go).
 func handleValue(userdata unsafe.Pointer) any {
-	return cgo.Handle(uintptr(userdata)).Value()
+	return cgo.Handle(*(*C.uintptr_t)(userdata)).Value()
 }
 
 //export gotufFetch

@@ -7,7 +7,6 @@ import "C"
 import (
 	"context"
 	"runtime"
-	"runtime/cgo"
 	"sync"
 	"time"
 )
@@ -22,10 +21,10 @@ import (
 // directory. Close frees it; a finalizer frees an Updater that was not closed, as a
 // backstop only.
 type Updater struct {
-	mu     sync.Mutex
-	c      *C.tuf_updater
-	cb     *callbacks
-	handle cgo.Handle
+	mu sync.Mutex
+	c  *C.tuf_updater
+	cb *callbacks
+	ud *userdata
 }
 
 // NewUpdater creates an Updater from cfg: it loads and verifies the trusted root
@@ -33,10 +32,10 @@ type Updater struct {
 // request.
 func NewUpdater(cfg Config) (*Updater, error) {
 	cb := &callbacks{fetcher: cfg.Fetcher, logger: cfg.Logger, onTransfer: cfg.OnTransferProgress}
-	handle := cgo.NewHandle(cb)
-	ccfg, err := newCConfig(&cfg, cfg.MetadataDir, cfg.MetadataURL, handle)
+	ud := newUserdata(cb)
+	ccfg, err := newCConfig(&cfg, cfg.MetadataDir, cfg.MetadataURL, ud)
 	if err != nil {
-		handle.Delete()
+		ud.delete()
 		return nil, err
 	}
 	defer C.tuf_updater_config_free(ccfg)
@@ -47,10 +46,10 @@ func NewUpdater(cfg Config) (*Updater, error) {
 	r := C.tuf_updater_new(ccfg, &c, &cerr)
 	if err := cb.end(r, cerr); err != nil {
 		C.tuf_updater_free(c)
-		handle.Delete()
+		ud.delete()
 		return nil, err
 	}
-	u := &Updater{c: c, cb: cb, handle: handle}
+	u := &Updater{c: c, cb: cb, ud: ud}
 	runtime.SetFinalizer(u, (*Updater).Close)
 	return u, nil
 }
@@ -65,7 +64,7 @@ func (u *Updater) Close() error {
 	if u.c != nil {
 		C.tuf_updater_free(u.c)
 		u.c = nil
-		u.handle.Delete()
+		u.ud.delete()
 		runtime.SetFinalizer(u, nil)
 	}
 	return nil
@@ -216,7 +215,7 @@ func (u *Updater) SetTargetProgress(f func(received, total uint64)) error {
 	if f == nil {
 		r = C.tuf_updater_set_progress_callback(u.c, nil, nil, &cerr)
 	} else {
-		r = C.tuf_updater_set_progress_callback(u.c, C.gotuf_target_progress_cb(), handlePtr(u.handle), &cerr)
+		r = C.tuf_updater_set_progress_callback(u.c, C.gotuf_target_progress_cb(), u.ud.p, &cerr)
 	}
 	runtime.KeepAlive(u)
 	return u.cb.end(r, cerr)

@@ -7,7 +7,6 @@ import "C"
 import (
 	"io"
 	"runtime"
-	"runtime/cgo"
 	"sync"
 	"time"
 )
@@ -228,8 +227,8 @@ func (v *Verifier) find(targetPath string, maxDelegations uint32, load LoadFunc,
 	}
 	defer freeString(p)
 	st := &loadState{load: load}
-	h := cgo.NewHandle(st)
-	defer h.Delete()
+	ud := newUserdata(st)
+	defer ud.delete()
 	if err := lock(&v.mu); err != nil {
 		return nil, err
 	}
@@ -241,9 +240,9 @@ func (v *Verifier) find(targetPath string, maxDelegations uint32, load LoadFunc,
 	var cerr *C.tuf_error
 	var r C.tuf_result
 	if versioned {
-		r = C.tuf_verifier_find_target_versioned(v.c, p, C.uint32_t(maxDelegations), C.gotuf_load_versioned_cb(), handlePtr(h), &out, &cerr)
+		r = C.tuf_verifier_find_target_versioned(v.c, p, C.uint32_t(maxDelegations), C.gotuf_load_versioned_cb(), ud.p, &out, &cerr)
 	} else {
-		r = C.tuf_verifier_find_target(v.c, p, C.uint32_t(maxDelegations), C.gotuf_load_cb(), handlePtr(h), &out, &cerr)
+		r = C.tuf_verifier_find_target(v.c, p, C.uint32_t(maxDelegations), C.gotuf_load_cb(), ud.p, &out, &cerr)
 	}
 	runtime.KeepAlive(v)
 	if r != C.TUF_OK {
