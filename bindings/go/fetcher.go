@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 )
 
 // A Fetcher downloads files for an Updater or a MultiRepo in place of libtuf's built-in
@@ -53,45 +52,4 @@ type HTTPStatusError struct {
 
 func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("HTTP status %d for %s", e.StatusCode, e.URL)
-}
-
-// HTTPFetcher is a Fetcher over net/http, for programs that want Go's HTTP stack (its
-// proxy, TLS and transport settings) instead of libcurl's. It is safe for concurrent use.
-type HTTPFetcher struct {
-	// Client sends the requests; nil means http.DefaultClient.
-	Client *http.Client
-	// Header is added to every request.
-	Header http.Header
-}
-
-// Fetch implements Fetcher: a GET of url, the body copied to w (at most maxLength+1 bytes
-// are read, so that libtuf sees an overlong body and fails it).
-func (f *HTTPFetcher) Fetch(ctx context.Context, url string, maxLength uint64, w io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	for name, values := range f.Header {
-		for _, v := range values {
-			req.Header.Add(name, v)
-		}
-	}
-	client := f.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &HTTPStatusError{StatusCode: resp.StatusCode, URL: url}
-	}
-	limit := int64(maxLength)
-	if limit < 0 || limit == 1<<63-1 {
-		limit = 1<<63 - 2
-	}
-	_, err = io.Copy(w, io.LimitReader(resp.Body, limit+1))
-	return err
 }

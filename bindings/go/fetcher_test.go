@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tuf "github.com/libtuf/libtuf/bindings/go"
+	"github.com/libtuf/libtuf/bindings/go/httpfetch"
 )
 
 // dirFetcher serves URLs under base from a directory, as a local store would.
@@ -159,11 +160,11 @@ func TestFetcherRetries(t *testing.T) {
 	}
 }
 
-// HTTPFetcher: net/http in place of libcurl, with statuses mapped.
-func TestHTTPFetcher(t *testing.T) {
+// httpfetch.Fetcher: net/http in place of libcurl, with statuses mapped.
+func TestHTTPFetch(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))
 	cfg := demoConfig(t, srv)
-	cfg.Fetcher = &tuf.HTTPFetcher{Header: map[string][]string{"X-Go": {"yes"}}}
+	cfg.Fetcher = &httpfetch.Fetcher{Header: map[string][]string{"X-Go": {"yes"}}}
 	u := newUpdater(t, cfg)
 	info, err := u.GetTargetInfo(context.Background(), "apps/app-1.0.tar.gz")
 	if err != nil {
@@ -176,6 +177,6 @@ func TestHTTPFetcher(t *testing.T) {
 	var e *tuf.Error
 	var se *tuf.HTTPStatusError
 	if !errors.As(err, &e) || e.HTTPStatus != 404 || !errors.As(err, &se) || se.StatusCode != 404 {
-		t.Fatalf("404 through HTTPFetcher: %v", err)
+		t.Fatalf("404 through httpfetch.Fetcher: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tuf "github.com/libtuf/libtuf/bindings/go"
+	"github.com/libtuf/libtuf/bindings/go/httpfetch"
 )
 
 // Callbacks that call the object they run for get ErrState (as libtuf answers such calls)
@@ -20,7 +21,7 @@ func TestReentrantCallsAreRefused(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))
 	cfg := demoConfig(t, srv)
 	var once sync.Once
-	http := &tuf.HTTPFetcher{}
+	http := &httpfetch.Fetcher{}
 	cfg.Fetcher = tuf.FetcherFunc(func(ctx context.Context, url string, maxLength uint64, w io.Writer) error {
 		once.Do(func() {
 			inner = u.Refresh(ctx)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tuf "github.com/libtuf/libtuf/bindings/go"
+	"github.com/libtuf/libtuf/bindings/go/httpfetch"
 )
 
 // grow uses about depth KiB of goroutine stack, so that the stack is copied to a larger one.
@@ -36,7 +37,7 @@ func atDepth(depth int, f func()) {
 func TestUserdataAtEveryStackDepth(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))
 	cfg := demoConfig(t, srv)
-	cfg.Fetcher = &tuf.HTTPFetcher{}
+	cfg.Fetcher = &httpfetch.Fetcher{}
 	key, err := tuf.GenerateSigner("ed25519")
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +72,7 @@ func TestUserdataAtEveryStackDepth(t *testing.T) {
 func TestCallbacksGrowingTheStack(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))
 	cfg := demoConfig(t, srv)
-	http := &tuf.HTTPFetcher{}
+	http := &httpfetch.Fetcher{}
 	cfg.Fetcher = tuf.FetcherFunc(func(ctx context.Context, url string, maxLength uint64, w io.Writer) error {
 		grow(256)
 		return http.Fetch(ctx, url, maxLength, w)
