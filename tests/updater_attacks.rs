@@ -529,7 +529,9 @@ fn fast_forward_recovery_accepts_and_caches_lower_targets_versions() {
             set_next_version(&mut sim, role, 1);
             sim.publish_targets(role);
         }
-        let info = lookup(&c).unwrap_or_else(|e| panic!("{role}: {e}")).unwrap();
+        let info = lookup(&c)
+            .unwrap_or_else(|e| panic!("{role}: {e}"))
+            .unwrap();
         assert_eq!(info.path, TARGET);
         assert_eq!(cached_version(&c, role), 1, "{role}: the cache kept v100");
         assert_eq!(
@@ -562,7 +564,8 @@ fn a_cached_newer_role_is_kept_only_when_the_cached_snapshot_vouches_for_it() {
     );
     sim.publish_targets("role1");
     let (snap2, role2) = (sim.bytes("snapshot"), sim.bytes("role1"));
-    let mut set = TrustedSet::new(&root, tuf::metadata::DateTime::now(), Policy::default()).unwrap();
+    let mut set =
+        TrustedSet::new(&root, tuf::metadata::DateTime::now(), Policy::default()).unwrap();
     set.update_timestamp(&ts1).unwrap();
     set.update_snapshot(&snap1, false).unwrap();
     set.update_targets(&targets1).unwrap();

@@ -19,19 +19,18 @@
 
 mod cache;
 mod config;
-
-use std::fs::File;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+mod fs;
+mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
+pub use target_files::STALE_TARGET_TEMP_AGE;
 
-use crate::fetch::{fetch_bytes, fetch_limited, fetch_targets_metadata, CurlFetcher, Fetcher};
+use crate::fetch::{fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
-use crate::metadata::{DateTime, TargetFile};
+use crate::metadata::DateTime;
 pub use crate::verify::TargetInfo;
 use crate::verify::{TimestampUpdate, TrustedSet};
 
@@ -44,6 +43,8 @@ pub struct Updater {
     /// The bytes of the newest trusted root, to start the next refresh from.
     root_bytes: Vec<u8>,
     refreshed: bool,
+    /// Whether stale temporary files were looked for in the targets directory.
+    targets_dir_cleaned: bool,
 }
 
 impl std::fmt::Debug for Updater {
@@ -76,27 +77,19 @@ impl Updater {
     /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
-    /// root history), else the cached `root.json`. It must be signed by a threshold of its own
-    /// root keys (5.2).
+    /// root history), else the cached `root.json`, or when that is missing or does not verify,
+    /// the newest root of the cached root history that does. It must be signed by a threshold
+    /// of its own root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
-        let cache = MetadataCache::open(&config.metadata_dir, config.sync_all_writes)?;
-        let root_bytes = match config.bootstrap_root.take() {
-            Some(b) => b,
-            None => {
-                let path = config.metadata_dir.join("root.json");
-                cache::read_limited(&path, config.root_max_length).ok_or_else(|| {
-                    Error::InvalidArgument(format!(
-                        "no bootstrap root given and no usable {}",
-                        path.display()
-                    ))
-                })?
-            }
-        };
+        let cache = MetadataCache::open(&config)?;
         let now = config.reference_time.unwrap_or_else(DateTime::now);
-        let set = TrustedSet::new(&root_bytes, now, config.policy.clone())?;
+        let (set, root_bytes) = match config.bootstrap_root.take() {
+            Some(b) => (TrustedSet::new(&b, now, config.policy.clone())?, b),
+            None => cache.trusted_root(&config, now)?,
+        };
         {
             // Persist the trusted root in the history, and keep the cached root.json at
             // least as new as it.
@@ -105,15 +98,7 @@ impl Updater {
             if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
                 cache.write_root(v, &root_bytes)?;
             }
-            let cached_version = cache::read_limited(
-                &config.metadata_dir.join("root.json"),
-                config.root_max_length,
-            )
-            .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
-            .map(|m| m.signed.version);
-            if cached_version.is_none_or(|cached| cached < v) {
-                cache.write_root_json(&root_bytes, false)?;
-            }
+            cache.write_root_json(&root_bytes, false)?;
         }
         Ok(Updater {
             config,
@@ -122,6 +107,7 @@ impl Updater {
             set,
             root_bytes,
             refreshed: false,
+            targets_dir_cleaned: false,
         })
     }
 
@@ -146,6 +132,7 @@ impl Updater {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
         self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
         self.refreshed = false;
+        self.cache.reopen()?;
         let _lock = self.cache.lock()?;
         self.cache.remove_stale_temp_files();
         self.load_root()?;
@@ -323,109 +310,6 @@ impl Updater {
         };
         set.find_target(target_path, config.max_delegations, &mut load)
     }
-
-    /// Where a target is stored locally when no file name is given: `targets_dir` joined
-    /// with the percent-encoded target path (one flat file name, as python-tuf makes it).
-    pub fn target_path(&self, info: &TargetInfo) -> Result<PathBuf> {
-        let dir = self.config.targets_dir.as_ref().ok_or_else(|| {
-            Error::InvalidArgument("targets_dir must be set if no file name is given".into())
-        })?;
-        Ok(dir.join(quote(&info.path)))
-    }
-
-    /// The local file of `info` if it exists and matches its length and hashes.
-    pub fn find_cached_target(
-        &self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-    ) -> Result<Option<PathBuf>> {
-        let path = match filepath {
-            Some(p) => p.to_path_buf(),
-            None => self.target_path(info)?,
-        };
-        let Ok(file) = File::open(&path) else {
-            return Ok(None);
-        };
-        let mut verifier = info.target.hashes.verifier(&info.path)?;
-        let mut total: u64 = 0;
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut reader = file.take(info.target.length.saturating_add(1));
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(_) => return Ok(None),
-            };
-            total += n as u64;
-            verifier.update(&buf[..n]);
-        }
-        if total != info.target.length || verifier.finish().is_err() {
-            return Ok(None);
-        }
-        Ok(Some(path))
-    }
-
-    /// Downloads the target described by `info` (5.7): streams it into a temporary file
-    /// beside the destination, enforcing the length while receiving, checks every listed
-    /// hash, then renames it into place. Never holds the target in memory. Under consistent
-    /// snapshots (and `prefix_targets_with_hash`) it fetches `DIR/HASH.NAME`.
-    pub fn download_target(
-        &mut self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-        target_base_url: Option<&str>,
-    ) -> Result<PathBuf> {
-        self.download_target_with_progress(info, filepath, target_base_url, &mut |_, _| {})
-    }
-
-    /// [`download_target`](Self::download_target), calling `progress(received, total)` as
-    /// bytes arrive (`total` is the target's length from trusted metadata).
-    pub fn download_target_with_progress(
-        &mut self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-        target_base_url: Option<&str>,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<PathBuf> {
-        let dest = match filepath {
-            Some(p) => p.to_path_buf(),
-            None => self.target_path(info)?,
-        };
-        let base = match target_base_url {
-            Some(b) => ensure_slash(b),
-            None => self.config.targets_base_url.clone().ok_or_else(|| {
-                Error::InvalidArgument(
-                    "targets_base_url must be set in the configuration or per download".into(),
-                )
-            })?,
-        };
-        let mut remote = info.path.clone();
-        if self.set.root().consistent_snapshot() && self.config.prefix_targets_with_hash {
-            let (_, digest) = info.target.hashes.first();
-            remote = match info.path.rsplit_once('/') {
-                Some((dir, name)) => format!("{dir}/{digest}.{name}"),
-                None => format!("{digest}.{}", info.path),
-            };
-        }
-        let url = format!("{base}{remote}");
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        download_verified(
-            self.fetcher.as_mut(),
-            &url,
-            &info.path,
-            &info.target,
-            &dest,
-            self.config.sync_all_writes,
-            progress,
-        )?;
-        let length = info.target.length;
-        self.config.log(LogLevel::Info, || {
-            format!("downloaded {} ({length} bytes) from {url}", info.path)
-        });
-        Ok(dest)
-    }
 }
 
 /// The URL of role `role`'s metadata: `BASE/ROLE.json`, or `BASE/VERSION.ROLE.json` under
@@ -502,51 +386,4 @@ fn load_targets(
         }
     }
     cache.write(role, &data)
-}
-
-/// Streams `url` into a temporary file beside `dest`, checks length and hashes, and renames
-/// it to `dest`. The temporary file is removed on any failure.
-fn download_verified(
-    fetcher: &mut dyn Fetcher,
-    url: &str,
-    what: &str,
-    target: &TargetFile,
-    dest: &Path,
-    durable: bool,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<()> {
-    let tmp = cache::temp_path(dest);
-    let result = (|| {
-        let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut verifier = target.hashes.verifier(what)?;
-        let limit = target.length;
-        let mut so_far: u64 = 0;
-        let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
-            verifier.update(chunk);
-            file.write_all(chunk).map_err(|e| Error::io(&tmp, e))?;
-            so_far += chunk.len() as u64;
-            progress(so_far, limit);
-            Ok(())
-        })?;
-        if received != limit {
-            return Err(Error::LengthOrHashMismatch {
-                what: what.into(),
-                msg: format!("length is {received} bytes, expected {limit}"),
-            });
-        }
-        verifier.finish()?;
-        if durable {
-            file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        }
-        drop(file);
-        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))?;
-        if durable {
-            cache::sync_dir(dest);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
