@@ -25,6 +25,32 @@
 //! the new file, never a torn one. python-tuf makes `root.json` a symlink, replaced by remove-then-link; a plain file
 //! replaced by rename is atomic, and python-tuf reads either.
 //!
+//! # Sharing the cache: the lock
+//!
+//! Any number of updaters, in one process or many, may share the directory. `DIR/.lock` is
+//! an advisory lock that an updater holds only while it reads, decides and writes files,
+//! never while it waits on the network, so a stalled mirror delays only the updater that
+//! uses it. It is held
+//!
+//! - at the start of a refresh, to remove stale temporary files from `.tmp/`: every write
+//!   creates its temporary file under the lock, so one found there while the lock is held
+//!   belongs to a process that died;
+//! - around each write or removal together with the decision it rests on: a cached
+//!   timestamp, snapshot or targets role is read again under the lock and kept, instead of
+//!   being replaced, when it is a newer version that verification vouches for (another
+//!   updater stored it since this one read the cache: the rollback baseline must not go
+//!   back); `root.json` is never replaced by an older root; 5.3.11's removal of the cached
+//!   timestamp and snapshot happens under the same lock as the write of the root that
+//!   demands it.
+//!
+//! Reading a cached file needs no lock: files are only ever replaced whole, by rename.
+//! Waiting for the lock is bounded by `UpdaterConfig::lock_timeout`; running out is an I/O
+//! error whose source is of kind `TimedOut`. Compared with a lock over the whole refresh,
+//! two updaters may now download the same new metadata at the same time (each verifies what
+//! it fetched against what it trusts, so neither trusts anything less), and the cache may
+//! for a moment hold a timestamp newer than the snapshot beside it; an updater reading such
+//! a mix verifies every file and downloads what does not fit, as for any stale cache.
+//!
 //! Durability across power loss costs an fsync per file, and an fsync also waits for whatever
 //! else the system has yet to write (milliseconds to hundreds of them on a busy machine), so it
 //! is spent where it protects something that cannot be fetched again: when a refresh moves to
@@ -36,7 +62,9 @@
 //! sync_all_writes` flushes every metadata and target file.
 
 use std::ffi::OsStr;
+use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::fs::{self, Dir};
 use super::{LogLevel, UpdaterConfig};
@@ -107,6 +135,7 @@ pub(crate) struct MetadataCache {
     path: PathBuf,
     dirs: Dirs,
     sync_all: bool,
+    lock_timeout: Duration,
     policy: Policy,
     root_max_length: u64,
 }
@@ -116,6 +145,9 @@ pub(crate) struct CacheLock {
     _file: std::fs::File,
 }
 
+/// The longest pause between two attempts to take the lock.
+const LOCK_POLL_MAX: Duration = Duration::from_millis(50);
+
 /// At most this many files of `root_history/` are tried when recovering a lost `root.json`,
 /// newest first (a hostile directory may hold any number).
 const HISTORY_CANDIDATES: usize = 64;
@@ -123,13 +155,15 @@ const HISTORY_CANDIDATES: usize = 64;
 impl MetadataCache {
     /// The cache in `config.metadata_dir` (created if missing, with `root_history/` and
     /// `.tmp/`). With `sync_all_writes`, every write is durable; otherwise only a new trusted
-    /// root is (see the module docs). `policy` and `root_max_length` apply to cached roots.
+    /// root is (see the module docs). Taking the lock waits at most `lock_timeout`; `policy`
+    /// and `root_max_length` apply to cached roots.
     pub fn open(config: &UpdaterConfig) -> Result<MetadataCache> {
         let dir = &config.metadata_dir;
         Ok(MetadataCache {
             path: dir.clone(),
             dirs: Dirs::open(dir)?,
             sync_all: config.sync_all_writes,
+            lock_timeout: config.lock_timeout,
             policy: config.policy.clone(),
             root_max_length: config.root_max_length,
         })
@@ -155,8 +189,12 @@ impl MetadataCache {
             .map_err(|e| Error::io(dir.join(name), e))
     }
 
-    /// Takes the cache's exclusive lock, waiting for other processes (and other updaters of
-    /// this process) to release it.
+    /// Takes the cache's exclusive lock, waiting at most the configured time for other
+    /// processes (and other updaters of this process) to release it. Never take it twice in
+    /// one thread: the second attempt waits for the first.
+    ///
+    /// Fails with [`Error::Io`] (an [`io::ErrorKind::TimedOut`] source) when the wait runs
+    /// out.
     pub fn lock(&self) -> Result<CacheLock> {
         let name = ".lock";
         let path = self.dirs.top.join(name);
@@ -165,8 +203,29 @@ impl MetadataCache {
             .top
             .open_or_create_regular(name)
             .map_err(|e| Error::io(&path, e))?;
-        file.lock().map_err(|e| Error::io(&path, e))?;
-        Ok(CacheLock { _file: file })
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(CacheLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+            let waited = start.elapsed();
+            if waited >= self.lock_timeout {
+                let msg = format!(
+                    "another updater or process held the cache lock for more than the lock \
+                     timeout ({} ms)",
+                    self.lock_timeout.as_millis()
+                );
+                return Err(Error::io(
+                    &path,
+                    io::Error::new(io::ErrorKind::TimedOut, msg),
+                ));
+            }
+            std::thread::sleep(pause.min(self.lock_timeout - waited));
+            pause = (pause * 2).min(LOCK_POLL_MAX);
+        }
     }
 
     fn role_name(role: &str) -> String {

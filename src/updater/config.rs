@@ -3,11 +3,17 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::fetch::{FetcherConfig, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
+
+/// The default [`UpdaterConfig::lock_timeout`]. The lock is held for file operations only
+/// (milliseconds; seconds at most when a slow disk flushes), so a minute is far beyond any
+/// fair wait and still bounds a process that holds it forever.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,6 +80,11 @@ pub struct UpdaterConfig {
     /// false: only a newly trusted root is, like python-tuf's cache otherwise, which never
     /// flushes; files lost to a power cut are fetched again and verified).
     pub sync_all_writes: bool,
+    /// The longest wait for the metadata cache's lock, which other updaters and processes
+    /// sharing the cache hold only while they read or write its files, never while they wait
+    /// on the network (default 60 s; zero: fail at once when another holds it). Running out
+    /// is [`Error::Io`] with a [`TimedOut`](std::io::ErrorKind::TimedOut) source.
+    pub lock_timeout: Duration,
     /// Where log messages go (none by default).
     pub log: Option<Logger>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
@@ -129,6 +140,7 @@ impl UpdaterConfig {
             policy: Policy::default(),
             reference_time: None,
             sync_all_writes: false,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
             log: None,
             fetcher: FetcherConfig::default(),
         }

@@ -13,9 +13,11 @@
 //!
 //! An `Updater` is `Send` (it can move between threads) but not `Sync`: use one from one thread
 //! at a time. Any number of updaters, in one process or many, may share the same metadata
-//! and targets directories: metadata updates hold an exclusive advisory lock on the metadata
-//! directory (`.lock`), and every file is replaced atomically, so readers see either the old
-//! or the new file and nothing is ever half written.
+//! and targets directories: every file is replaced atomically, so readers see either the old
+//! or the new file and nothing is ever half written, and each write to the metadata directory
+//! (with the decision it rests on) happens under an exclusive advisory lock on it (`.lock`),
+//! held for file operations only, never while waiting on the network, and waited for at most
+//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`).
 
 mod cache;
 mod config;
@@ -24,13 +26,13 @@ mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
+pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher};
 
 use crate::error::{Error, Result};
-use crate::metadata::DateTime;
+use crate::metadata::{DateTime, Metadata, Signed, Snapshot, Timestamp};
 pub use crate::verify::TargetInfo;
 use crate::verify::{TimestampUpdate, TrustedSet};
 
@@ -133,8 +135,10 @@ impl Updater {
         self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
         self.refreshed = false;
         self.cache.reopen()?;
-        let _lock = self.cache.lock()?;
-        self.cache.remove_stale_temp_files();
+        {
+            let _lock = self.cache.lock()?;
+            self.cache.remove_stale_temp_files();
+        }
         self.load_root()?;
         self.load_timestamp()?;
         self.load_snapshot()?;
@@ -187,6 +191,7 @@ impl Updater {
                     .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
                 // 5.3.11: fast-forward attack recovery, decided root by root so that it
                 // survives a root update that fails later in the chain.
+                let _lock = self.cache.lock()?;
                 if previous.timestamp_snapshot_keys_differ(self.set.root()) {
                     self.config.log(LogLevel::Info, || {
                         format!(
@@ -204,6 +209,7 @@ impl Updater {
         })();
         if self.set.root().version != start {
             // Durable: a power cut must not bring back a root the new one replaced.
+            let _lock = self.cache.lock()?;
             self.cache.write_root_json(&self.root_bytes, true)?;
         }
         result
@@ -234,7 +240,7 @@ impl Updater {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: from {url}")
             });
-            self.cache.write("timestamp", &data)?;
+            self.persist_unless_newer::<Timestamp>(&data, version)?;
         } else {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: unchanged")
@@ -275,7 +281,32 @@ impl Updater {
         let v = self.set.update_snapshot(&data, false)?.version;
         self.config
             .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
-        self.cache.write("snapshot", &data)
+        self.persist_unless_newer::<Snapshot>(&data, v)
+    }
+
+    /// Persists `data`, the timestamp or snapshot of version `version` this updater just
+    /// verified, unless the cache holds by now a newer version signed by a threshold of the
+    /// trusted root's keys for the role. The network I/O happens without the cache lock, so
+    /// another updater sharing the cache may have stored a newer version since this one read
+    /// the cache, and the rollback baseline of the next refresh (5.4.3, 5.5.5) must not go
+    /// back. A newer file that the trusted keys did not sign (garbage, or one signed with
+    /// keys a root rotation replaced, 5.3.11) is replaced.
+    fn persist_unless_newer<T: Signed>(&self, data: &[u8], version: u64) -> Result<()> {
+        let role = T::TYPE.as_str();
+        let max = match T::TYPE {
+            crate::metadata::RoleType::Timestamp => self.config.timestamp_max_length,
+            _ => self.config.snapshot_max_length,
+        };
+        let _lock = self.cache.lock()?;
+        if let Some(cached) = self.cache.read(role, max) {
+            if signed_and_newer::<T>(self.set.root(), &cached, version) {
+                self.config.log(LogLevel::Debug, || {
+                    format!("{role}: keeping the newer cached version another updater stored")
+                });
+                return Ok(());
+            }
+        }
+        self.cache.write(role, data)
     }
 
     /// 5.6.1-5.6.6 for `role`: the cached file when it verifies, else the remote one.
@@ -297,7 +328,6 @@ impl Updater {
         if !self.refreshed {
             self.refresh()?;
         }
-        let _lock = self.cache.lock()?;
         let Updater {
             set,
             cache,
@@ -374,8 +404,10 @@ fn load_targets(
     // one did and stored a newer version of the role: keep it rather than roll the cache
     // back, but only if the cached snapshot vouches for it against what this updater trusts
     // (a role that only a superseded snapshot vouched for, e.g. before the snapshot keys
-    // rotated, is replaced: 5.3.11). The version number alone decides nothing.
-    if let Some(cached) = cached {
+    // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
+    // read again under the lock: the fetch above ran without it.
+    let _lock = cache.lock()?;
+    if let Some(cached) = cache.read(role, cache_limit) {
         let snapshot = cache.read("snapshot", config.snapshot_max_length);
         if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
         {
@@ -386,4 +418,25 @@ fn load_targets(
         }
     }
     cache.write(role, &data)
+}
+
+/// Whether `cached` is metadata of role `T` of a version above `version`, signed by a
+/// threshold of the keys `root` gives the role.
+fn signed_and_newer<T: Signed>(root: &crate::metadata::Root, cached: &[u8], version: u64) -> bool {
+    let Ok(md) = Metadata::<T>::from_bytes(cached) else {
+        return false;
+    };
+    let Some(keys) = root.role(T::TYPE) else {
+        return false;
+    };
+    md.signed.version() > version
+        && crate::verify::verify_threshold(
+            T::TYPE.as_str(),
+            &root.keys,
+            &keys.keyids,
+            keys.threshold,
+            &md.signed_bytes_with_capacity(cached.len()),
+            &md.signatures,
+        )
+        .is_ok()
 }
