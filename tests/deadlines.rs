@@ -11,9 +11,10 @@ mod common;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{Client, SimFetcher};
-use tuf::fetch::Fetcher;
+use common::sim_fetcher::{all_files, Client, SimFetcher};
+use tuf::fetch::{fetch_bytes, CurlFetcher, Fetcher, FetcherConfig, DEFAULT_TIMEOUT};
 use tuf::metadata::PathSpec;
 use tuf::updater::{Updater, DEFAULT_LOCK_TIMEOUT};
 use tuf::ErrorKind;
@@ -72,6 +73,116 @@ fn assert_lock_timeout<T: std::fmt::Debug>(r: tuf::Result<T>) {
         .and_then(|s| s.downcast_ref::<std::io::Error>())
         .map(std::io::Error::kind);
     assert_eq!(source, Some(std::io::ErrorKind::TimedOut), "{err:?}");
+}
+
+#[track_caller]
+fn assert_past_deadline<T: std::fmt::Debug>(r: tuf::Result<T>) {
+    let err = r.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::SlowRetrieval, "{err}");
+}
+
+// ---- the deadline of a transfer --------------------------------------------------------------
+
+/// A server's drip: one byte every 50 ms, 20 bytes/s, above the minimum speed of
+/// [`dripping_config`]; the test server gives up after 4 s.
+const DRIP: Duration = Duration::from_millis(50);
+
+/// A minimum speed the drip passes (10 bytes/s over 1 s) and a deadline of 1 s.
+fn dripping_config() -> FetcherConfig {
+    FetcherConfig {
+        low_speed_limit: 10,
+        low_speed_time: Duration::from_secs(1),
+        connect_timeout: Duration::from_secs(5),
+        timeout: Duration::from_secs(1),
+        ..FetcherConfig::default()
+    }
+}
+
+#[test]
+fn the_deadline_is_on_by_default() {
+    assert_eq!(FetcherConfig::default().timeout, DEFAULT_TIMEOUT);
+    assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(3600));
+}
+
+#[test]
+fn a_transfer_dripping_above_the_minimum_speed_ends_at_the_deadline() {
+    // Without a deadline it would go on until the body is complete (50 s here; days for a
+    // large target) or, here, until the test server gives up (a Download error).
+    let server = TestServer::start();
+    server.set("/drip", vec![b'd'; 1000]);
+    server.set_behavior("/drip", Behavior::Drip(DRIP));
+    let mut f = CurlFetcher::new(dripping_config()).unwrap();
+    assert_past_deadline(fetch_bytes(&mut f, &server.url("/drip"), 1000));
+    // The handle is still usable afterwards.
+    server.set("/ok", b"fine".to_vec());
+    assert_eq!(
+        fetch_bytes(&mut f, &server.url("/ok"), 10).unwrap(),
+        b"fine"
+    );
+}
+
+#[test]
+fn a_refresh_from_a_dripping_server_ends_at_the_deadline() {
+    let server = TestServer::start();
+    let c = Client::new("drip-refresh", sim());
+    for (path, bytes) in all_files(&c.repo.sim()) {
+        server.set(&format!("/{path}"), bytes);
+    }
+    server.set_behavior("/metadata/timestamp.json", Behavior::Drip(DRIP));
+    let mut config = c.bootstrap_config();
+    config.metadata_base_url = server.url("/metadata");
+    config.fetcher = dripping_config();
+    let mut u = Updater::new(config).unwrap();
+    assert_past_deadline(u.refresh());
+    assert!(c.read_cached("timestamp.json").is_none());
+}
+
+/// A custom fetcher that serves the simulator's files `chunk` bytes every `pause`.
+struct SlowFetcher {
+    inner: SimFetcher,
+    chunk: usize,
+    pause: Duration,
+}
+
+impl Fetcher for SlowFetcher {
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> tuf::Result<()>,
+    ) -> tuf::Result<()> {
+        let body = fetch_bytes(&mut self.inner, url, max_length)?;
+        for piece in body.chunks(self.chunk) {
+            std::thread::sleep(self.pause);
+            sink(piece)?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn the_deadline_applies_to_a_custom_fetcher_too() {
+    // Timestamp, snapshot and targets of several hundred bytes each, 64 bytes every 20 ms:
+    // each takes longer than a deadline of 100 ms, and the whole refresh about a second.
+    let c = Client::new("slow-custom", sim());
+    let slow = |timeout| {
+        let mut config = c.bootstrap_config();
+        config.fetcher.timeout = timeout;
+        let f = SlowFetcher {
+            inner: c.repo.clone(),
+            chunk: 64,
+            pause: Duration::from_millis(20),
+        };
+        Updater::with_fetcher(config, Box::new(f)).unwrap()
+    };
+    let mut u = slow(Duration::from_millis(100));
+    assert_past_deadline(within(
+        "a refresh through a slow custom fetcher",
+        move || u.refresh(),
+    ));
+    assert!(c.read_cached("timestamp.json").is_none());
+    // Zero: no deadline.
+    slow(Duration::ZERO).refresh().unwrap();
 }
 
 // ---- the cache lock ------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ pub struct UpdaterConfig {
     /// Where log messages go (none by default).
     pub log: Option<Logger>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
-    /// transfer speed.
+    /// transfer speed, redirects, and the deadline of every transfer (which the updater also
+    /// enforces around a custom fetcher).
     pub fetcher: FetcherConfig,
 }
 

@@ -29,7 +29,7 @@ pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
-use crate::fetch::{fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher};
+use crate::fetch::{fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher, WithDeadline};
 
 use crate::error::{Error, Result};
 use crate::metadata::{DateTime, Metadata, Signed, Snapshot, Timestamp};
@@ -74,8 +74,9 @@ impl Updater {
         Updater::with_fetcher(config, Box::new(fetcher))
     }
 
-    /// An updater that downloads through `fetcher`. Byte limits are enforced on what the
-    /// fetcher delivers whatever it does. Fails with [`Error::InvalidArgument`] when
+    /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
+    /// transfer (`config.fetcher.timeout`), are enforced on what the fetcher delivers whatever
+    /// it does. Fails with [`Error::InvalidArgument`] when
     /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
@@ -102,6 +103,7 @@ impl Updater {
             }
             cache.write_root_json(&root_bytes, false)?;
         }
+        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
         Ok(Updater {
             config,
             fetcher,
