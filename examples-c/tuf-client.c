@@ -6,6 +6,10 @@
  *   tuf-client [-v] --metadata-dir DIR --metadata-url URL --target-name NAME [--target-name NAME ...]
  *              --target-base-url URL --target-dir DIR download
  *
+ * Transport options, before the command (see --help): --ca-file, --client-cert,
+ * --client-key, --client-key-password, --proxy, --header (repeatable), --retries,
+ * --retry-backoff-ms.
+ *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on bad usage. With -v it
  * reports each verification step on stderr and each target on stdout. Like the other
  * benchmark clients it raises the metadata length limits to 1 GiB and the delegation limit to
@@ -18,6 +22,7 @@
 #include <tuf.h>
 
 #define MAX_TARGETS 4096
+#define MAX_HEADERS 64
 
 struct args {
     const char *metadata_dir;
@@ -29,16 +34,71 @@ struct args {
     const char *targets[MAX_TARGETS];
     size_t n_targets;
     int verbose;
+    int help;
+    /* Transport options (NULL: not given). */
+    const char *ca_file;
+    const char *client_cert;
+    const char *client_key;
+    const char *client_key_password;
+    const char *proxy;
+    const char *headers[MAX_HEADERS]; /* "Name: value" */
+    size_t n_headers;
+    const char *retries;
+    const char *retry_backoff_ms;
 };
 
-static void usage(void) {
-    fprintf(stderr,
+static void usage(FILE *out) {
+    fprintf(out,
             "usage:\n"
             "  tuf-client [-v] --metadata-dir DIR init TRUSTED_ROOT\n"
-            "  tuf-client [-v] --metadata-dir DIR --metadata-url URL refresh\n"
-            "  tuf-client [-v] --metadata-dir DIR --metadata-url URL --target-name NAME "
+            "  tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL refresh\n"
+            "  tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL --target-name NAME "
             "[--target-name NAME ...]\n"
-            "             --target-base-url URL --target-dir DIR download\n");
+            "             --target-base-url URL --target-dir DIR download\n"
+            "  tuf-client --help\n");
+}
+
+static void help(void) {
+    usage(stdout);
+    printf("\n"
+           "Transport options (refresh and download):\n"
+           "  --ca-file FILE          trust only the CA certificates of this PEM file for "
+           "HTTPS,\n"
+           "                          in place of the system's trust store\n"
+           "  --client-cert FILE      present this PEM client certificate to HTTPS servers "
+           "that\n"
+           "                          ask for one (mutual TLS)\n"
+           "  --client-key FILE       its PEM private key (default: in the --client-cert "
+           "file)\n"
+           "  --client-key-password P the password of an encrypted --client-key\n"
+           "  --proxy URL             send every request through this proxy (http://, "
+           "https://,\n"
+           "                          socks4://, socks4a://, socks5://, socks5h://); \"\" for "
+           "no\n"
+           "                          proxy; default: the http_proxy, https_proxy, "
+           "all_proxy and\n"
+           "                          no_proxy environment variables\n"
+           "  --header 'NAME: VALUE'  add this header to every request, e.g. Authorization "
+           "for a\n"
+           "                          private repository (repeatable; never sent after a "
+           "redirect\n"
+           "                          to another scheme, host or port)\n"
+           "  --retries N             try a download that failed for a transient reason\n"
+           "                          (connection error, HTTP 429 or 5xx) up to N more times "
+           "(0-100,\n"
+           "                          default 0)\n"
+           "  --retry-backoff-ms MS   wait MS milliseconds before the first retry, twice as "
+           "long\n"
+           "                          before each next one, at most 30000 (0-30000, default "
+           "1000)\n"
+           "\n"
+           "Other options:\n"
+           "  -v, --verbose           report each verification step on stderr and each "
+           "target on\n"
+           "                          stdout\n"
+           "  -h, --help              print this help\n"
+           "\n"
+           "Exit status: 0 on success, 1 on failure, 2 on bad usage.\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a) {
@@ -50,6 +110,29 @@ static int parse_args(int argc, char **argv, struct args *a) {
         if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0) {
             a->verbose = 1;
             continue;
+        } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+            a->help = 1;
+            return 0;
+        } else if (strcmp(s, "--ca-file") == 0) {
+            slot = &a->ca_file;
+        } else if (strcmp(s, "--client-cert") == 0) {
+            slot = &a->client_cert;
+        } else if (strcmp(s, "--client-key") == 0) {
+            slot = &a->client_key;
+        } else if (strcmp(s, "--client-key-password") == 0) {
+            slot = &a->client_key_password;
+        } else if (strcmp(s, "--proxy") == 0) {
+            slot = &a->proxy;
+        } else if (strcmp(s, "--retries") == 0) {
+            slot = &a->retries;
+        } else if (strcmp(s, "--retry-backoff-ms") == 0) {
+            slot = &a->retry_backoff_ms;
+        } else if (strcmp(s, "--header") == 0) {
+            if (a->n_headers == MAX_HEADERS) {
+                fprintf(stderr, "tuf-client: too many --header\n");
+                return -1;
+            }
+            slot = &a->headers[a->n_headers++];
         } else if (strcmp(s, "--metadata-dir") == 0) {
             slot = &a->metadata_dir;
         } else if (strcmp(s, "--metadata-url") == 0) {
@@ -122,6 +205,75 @@ static unsigned char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
+/* Parses a decimal number of at most `max`; -1 if `s` is not one. */
+static long parse_number(const char *s, long max) {
+    char *end = NULL;
+    long v;
+    if (s == NULL || *s < '0' || *s > '9') {
+        return -1;
+    }
+    v = strtol(s, &end, 10);
+    return *end == '\0' && v >= 0 && v <= max ? v : -1;
+}
+
+/* Applies the transport options to `config`. */
+static tuf_result set_transport(const struct args *a, tuf_updater_config *config,
+                                tuf_error **err) {
+    tuf_result r = TUF_OK;
+    size_t i;
+    if (a->ca_file != NULL) r = tuf_updater_config_set_ca_file(config, a->ca_file, err);
+    if (r == TUF_OK && a->client_cert != NULL)
+        r = tuf_updater_config_set_client_cert(config, a->client_cert, a->client_key,
+                                               a->client_key_password, err);
+    if (r == TUF_OK && a->proxy != NULL) r = tuf_updater_config_set_proxy(config, a->proxy, err);
+    for (i = 0; r == TUF_OK && i < a->n_headers; i++) {
+        /* "Name: value": the name up to the first colon, the value without surrounding
+         * spaces. */
+        const char *colon = strchr(a->headers[i], ':');
+        const char *value;
+        size_t end;
+        char *name;
+        if (colon == NULL) {
+            fprintf(stderr, "tuf-client: --header %s: expected 'NAME: VALUE'\n", a->headers[i]);
+            return TUF_ERR_INVALID_ARGUMENT;
+        }
+        name = malloc((size_t)(colon - a->headers[i]) + 1);
+        if (name == NULL) {
+            return TUF_ERR_IO;
+        }
+        memcpy(name, a->headers[i], (size_t)(colon - a->headers[i]));
+        name[colon - a->headers[i]] = '\0';
+        value = colon + 1;
+        while (*value == ' ' || *value == '\t') value++;
+        end = strlen(value);
+        while (end > 0 && (value[end - 1] == ' ' || value[end - 1] == '\t')) end--;
+        {
+            char *v = malloc(end + 1);
+            if (v == NULL) {
+                free(name);
+                return TUF_ERR_IO;
+            }
+            memcpy(v, value, end);
+            v[end] = '\0';
+            r = tuf_updater_config_add_header(config, name, v, err);
+            free(v);
+        }
+        free(name);
+    }
+    if (r == TUF_OK && (a->retries != NULL || a->retry_backoff_ms != NULL)) {
+        long count = a->retries != NULL ? parse_number(a->retries, 100) : 0;
+        long backoff = a->retry_backoff_ms != NULL ? parse_number(a->retry_backoff_ms, 30000)
+                                                   : 1000;
+        if (count < 0 || backoff < 0) {
+            fprintf(stderr, "tuf-client: --retries takes 0 to 100 and --retry-backoff-ms 0 to "
+                            "30000\n");
+            return TUF_ERR_INVALID_ARGUMENT;
+        }
+        r = tuf_updater_config_set_retries(config, (uint32_t)count, (uint32_t)backoff, err);
+    }
+    return r;
+}
+
 static int init(const struct args *a) {
     tuf_updater_config *config = NULL;
     tuf_updater *updater = NULL;
@@ -175,6 +327,7 @@ static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_erro
         r = tuf_updater_config_set_targets_base_url(config, a->target_base_url, err);
     if (r == TUF_OK && a->verbose)
         r = tuf_updater_config_set_log_callback(config, log_to_stderr, NULL, err);
+    if (r == TUF_OK) r = set_transport(a, config, err);
     if (r == TUF_OK) r = tuf_updater_new(config, out, err);
     tuf_updater_config_free(config);
     return r;
@@ -221,15 +374,19 @@ int main(int argc, char **argv) {
     int status;
 
     if (parse_args(argc, argv, &a) != 0) {
-        usage();
+        usage(stderr);
         return 2;
+    }
+    if (a.help) {
+        help();
+        return 0;
     }
     if (strcmp(a.command, "init") == 0) {
         return init(&a);
     }
     if (strcmp(a.command, "refresh") != 0 && strcmp(a.command, "download") != 0) {
         fprintf(stderr, "tuf-client: unknown command %s\n", a.command);
-        usage();
+        usage(stderr);
         return 2;
     }
     if (a.metadata_url == NULL) {

@@ -8,6 +8,7 @@
  *
  * Exit status 0 when everything verified and every target was found, 1 otherwise.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 struct repo {
     const char *dir;
     tuf_verifier *verifier;
+    bool consistent_snapshot; /* of the trusted root, read before the target search */
 };
 
 static unsigned char *read_file(const char *path, size_t *len) {
@@ -42,7 +44,7 @@ static unsigned char *read_file(const char *path, size_t *len) {
 static unsigned char *read_role(const struct repo *repo, const char *role, uint64_t version,
                                 size_t *len) {
     char path[4096];
-    if (version > 0 && tuf_verifier_consistent_snapshot(repo->verifier)) {
+    if (version > 0 && repo->consistent_snapshot) {
         snprintf(path, sizeof path, "%s/%llu.%s.json", repo->dir, (unsigned long long)version,
                  role);
     } else {
@@ -51,12 +53,13 @@ static unsigned char *read_role(const struct repo *repo, const char *role, uint6
     return read_file(path, len);
 }
 
-/* The loader the delegation search calls for each delegated role it needs. */
-static int load_role(void *userdata, const char *role, uint64_t max_length, tuf_sink *sink) {
+/* The loader the delegation search calls for each delegated role it needs, with the version
+ * trusted snapshot lists. It must not call the verifier: the search is using it. */
+static int load_role(void *userdata, const char *role, uint64_t version, uint64_t max_length,
+                     tuf_sink *sink) {
     const struct repo *repo = userdata;
     size_t len = 0;
-    unsigned char *data =
-        read_role(repo, role, tuf_verifier_role_version(repo->verifier, role), &len);
+    unsigned char *data = read_role(repo, role, version, &len);
     tuf_result r;
     (void)max_length; /* libtuf enforces it in tuf_sink_write */
     if (data == NULL) {
@@ -96,6 +99,7 @@ int main(int argc, char **argv) {
     }
     repo.dir = argv[2];
     repo.verifier = NULL;
+    repo.consistent_snapshot = false;
     data = read_file(argv[1], &len);
     if (data == NULL) {
         perror(argv[1]);
@@ -124,6 +128,7 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
+    repo.consistent_snapshot = tuf_verifier_consistent_snapshot(repo.verifier);
     data = read_role(&repo, "timestamp", 0, &len);
     r = data != NULL ? tuf_verifier_update_timestamp(repo.verifier, data, len, NULL, &err)
                      : TUF_ERR_IO;
@@ -149,7 +154,8 @@ int main(int argc, char **argv) {
     }
     for (i = 3; i < argc; i++) {
         tuf_target_info *info = NULL;
-        r = tuf_verifier_find_target(repo.verifier, argv[i], 0, load_role, &repo, &info, &err);
+        r = tuf_verifier_find_target_versioned(repo.verifier, argv[i], 0, load_role, &repo, &info,
+                                               &err);
         if (r != TUF_OK) {
             fprintf(stderr, "verify-metadata: %s: %s\n", argv[i],
                     err != NULL ? tuf_error_message(err) : tuf_result_str(r));

@@ -8,17 +8,28 @@
  * - Every fallible function returns a tuf_result: TUF_OK (0) or a TUF_ERR_* code. If its last
  *   argument `err` is not NULL, *err is set to NULL on success and to a new tuf_error on
  *   failure (free it with tuf_error_free). Results are written to out-parameters only on
- *   success.
+ *   success. The value *err holds on entry is never read or freed, only overwritten (so an
+ *   uninitialized or already freed pointer there is harmless): free an error before reusing
+ *   its variable, or it leaks.
  * - Strings passed in are NUL-terminated UTF-8 (invalid UTF-8 gives TUF_ERR_INVALID_ARGUMENT);
  *   byte buffers are a pointer and a length. Strings returned as `const char *` are borrowed
- *   from a handle and valid until it is freed; strings returned as `char *` are owned by the
- *   caller and freed with tuf_string_free. Never free libtuf memory with free().
+ *   from a handle and valid until it is freed (tuf_metadata and tuf_target_file: or changed,
+ *   see their comments); strings returned as `char *` are owned by the caller and freed with
+ *   tuf_string_free, buffers returned as `uint8_t *` with tuf_bytes_free. Never free libtuf
+ *   memory with free().
  * - Every *_free function accepts NULL. NULL handles give TUF_ERR_INVALID_ARGUMENT.
  * - No call ever aborts or unwinds into C: internal errors return TUF_ERR_PANIC.
  * - Threads: distinct handles may be used from different threads at once; a tuf_updater,
- *   tuf_updater_config or tuf_verifier is used by one thread at a time (it may move between
- *   threads); tuf_error and tuf_target_info are immutable and may be read from any thread.
- *   Callbacks run on the thread that called into libtuf.
+ *   tuf_updater_config, tuf_verifier, tuf_multirepo, tuf_multirepo_config, tuf_metadata or
+ *   tuf_target_file is used by one thread at a time (it may move between threads); tuf_error,
+ *   tuf_target_info, tuf_multirepo_target, tuf_key and tuf_signer are immutable and may be used
+ *   from any thread (a callback signer: if its callback allows it). A call on a tuf_updater,
+ *   tuf_verifier or tuf_multirepo that is already in a call (from a second thread, or from one
+ *   of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
+ * - Callbacks run on the thread that called into libtuf, during that call. Each callback type
+ *   documents the locks held while it runs, what it may call, and how long its userdata must
+ *   live. No callback may unwind into libtuf: no C++ exception, longjmp or thread
+ *   cancellation may leave a callback.
  */
 
 #ifndef TUF_H
@@ -32,6 +43,13 @@
 #define TUF_VERSION_PATCH 0
 /** The version as a single number, e.g. 0x000100 for 0.1.0, for comparisons. */
 #define TUF_VERSION_NUMBER ((TUF_VERSION_MAJOR << 16) | (TUF_VERSION_MINOR << 8) | TUF_VERSION_PATCH)
+
+/**
+ * What a `tuf_fetch_callback` returns when the file does not exist and it has no HTTP status
+ * to give: treated as HTTP 404. A negative value, distinct from 0, the HTTP statuses and
+ * the usual failure returns -1 and 1.
+ */
+#define TUF_FETCH_NOT_FOUND (-404)
 
 /**
  * Log levels passed to a `tuf_log_callback`.
@@ -60,12 +78,96 @@
 typedef struct tuf_error tuf_error;
 
 /**
- * Where a fetch or load callback writes the bytes it received, with `tuf_sink_write`. Valid
- * only during the callback that received it. libtuf enforces the length limit here: once
- * more than the callback's `max_length` bytes were written, `tuf_sink_write` fails with
- * `TUF_ERR_LENGTH_EXCEEDED` and the whole operation fails, whatever the callback returns.
+ * A public key (`keytype`, `scheme`, `keyval`) and the keyid it is listed under. Created by
+ * `tuf_key_from_json`, `tuf_key_from_pem` and the getters of keys in metadata
+ * (`tuf_metadata_root_get_key`, `tuf_metadata_delegations_get_key`), freed with
+ * `tuf_key_free`; `tuf_signer_key` lends one owned by its signer. Immutable: may be used
+ * from any thread. Strings it returns are valid until it is freed.
+ */
+typedef struct tuf_key tuf_key;
+
+/**
+ * Metadata of any role: root, timestamp, snapshot, targets or a delegated targets role
+ * (whose type is targets). Created with `tuf_metadata_from_bytes` or `tuf_metadata_new`,
+ * freed with `tuf_metadata_free`. Every object keeps its unknown fields, so that a file read
+ * and written back unchanged is byte-identical.
+ *
+ * Borrowed strings: a `const char *` returned by a `tuf_metadata_*` function belongs to the
+ * handle and stays valid until the next call that may change the handle (any function
+ * taking a non-const `tuf_metadata *`, even one that fails) or `tuf_metadata_free`.
+ *
+ * Threads: one thread at a time, also for reading (getters remember the strings they lend);
+ * a handle may move between threads. Getters of a part another role type does not have
+ * return 0, false or NULL; functions returning a `tuf_result` fail with
+ * `TUF_ERR_INVALID_ARGUMENT`.
+ */
+typedef struct tuf_metadata tuf_metadata;
+
+/**
+ * A TUF client over several repositories (TAP 4): each repository has its own trusted root,
+ * metadata directory and updater, and a target is accepted only when the threshold of
+ * repositories of the first mapping that matches its path (and meets its threshold) give
+ * identical length and hashes. Created with `tuf_multirepo_new`, freed with
+ * `tuf_multirepo_free`. Use from one thread at a time (it may move between threads); a call
+ * on a `tuf_multirepo` already in a call (from one of its callbacks, or from a second
+ * thread) fails with `TUF_ERR_STATE` and changes nothing.
+ */
+typedef struct tuf_multirepo tuf_multirepo;
+
+/**
+ * The configuration of a `tuf_multirepo`: the map file (TAP 4's `map.json`), the parent
+ * directory of every local directory, a trusted root per repository, the repository layout
+ * and the settings of every repository's updater. Created with `tuf_multirepo_config_new` or
+ * `tuf_multirepo_config_new_from_file`, changed with the setters, used (not consumed) by
+ * `tuf_multirepo_new`, freed with `tuf_multirepo_config_free`. Use from one thread at a time.
+ *
+ * Locally, repository NAME keeps its metadata in `PARENT/metadata/NAME/`; targets go to
+ * `PARENT/targets/` unless `tuf_multirepo_config_set_targets_dir` says otherwise. By
+ * default a mirror URL `URL` of a repository serves its metadata under `URL/metadata/` and
+ * its targets under `URL/targets/` (TAP 4's reference implementation; see
+ * `tuf_multirepo_config_set_layout`).
+ */
+typedef struct tuf_multirepo_config tuf_multirepo_config;
+
+/**
+ * A target that enough repositories agree on, returned by `tuf_multirepo_get_target_info`
+ * and freed with `tuf_multirepo_target_free`. It holds the agreed target info and the answer
+ * of every repository of the mapping that decided. Immutable: may be read from any thread.
+ * Pointers it returns (strings and `tuf_target_info`s) are valid until it is freed and must
+ * not be freed themselves.
+ */
+typedef struct tuf_multirepo_target tuf_multirepo_target;
+
+/**
+ * What signs metadata (`tuf_metadata_sign`): a private key held by libtuf
+ * (`tuf_signer_from_pem`, `tuf_signer_from_ed25519_seed`, `tuf_signer_generate`), or a
+ * callback with its public key (`tuf_signer_new_callback`). Freed with `tuf_signer_free`.
+ *
+ * Threads: a signer with a private key is immutable and may be used from several threads at
+ * once; a callback signer calls its callback on whichever thread signs, so it is used from
+ * several threads at once only if its callback and userdata allow it.
+ */
+typedef struct tuf_signer tuf_signer;
+
+/**
+ * Where a fetch or load callback writes the bytes it received, and a sign callback the
+ * signature it made, with `tuf_sink_write`. Valid only during the callback that received
+ * it, on that callback's thread. libtuf enforces the length limit here: once more than the
+ * callback's `max_length` bytes were written, `tuf_sink_write` fails with
+ * `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and
+ * the whole operation fails, whatever the callback returns.
  */
 typedef struct tuf_sink tuf_sink;
+
+/**
+ * A target entry: the target path (as clients ask for it) and its `length`, `hashes` and
+ * optional `custom` data (and any unknown fields). Made by `tuf_target_file_new`,
+ * `tuf_target_file_from_bytes`, `tuf_target_file_from_file` or `tuf_metadata_targets_get`,
+ * added to metadata (copied) by `tuf_metadata_targets_add`, freed with
+ * `tuf_target_file_free`. Use from one thread at a time. Strings it returns are valid until
+ * it is changed (`tuf_target_file_set_custom`) or freed.
+ */
+typedef struct tuf_target_file tuf_target_file;
 
 /**
  * A target described by trusted metadata: path, length, hashes, custom data, and the role
@@ -79,7 +181,8 @@ typedef struct tuf_target_info tuf_target_info;
  * A TUF client for one repository. Created with `tuf_updater_new`, freed with
  * `tuf_updater_free`. Use one updater from one thread at a time (it may move between
  * threads); distinct updaters may run concurrently, also on the same directories and in
- * different processes.
+ * different processes. A call on an updater that is already in a call (from one of its own
+ * callbacks, or from a second thread) fails with `TUF_ERR_STATE` and changes nothing.
  */
 typedef struct tuf_updater tuf_updater;
 
@@ -106,31 +209,134 @@ typedef struct tuf_verifier tuf_verifier;
 typedef uint32_t tuf_result;
 
 /**
- * A fetch callback: downloads `url` (NUL-terminated UTF-8) and writes the body into `sink`
- * with `tuf_sink_write`, at most `max_length` bytes. Returns 0 on success; an HTTP status
- * (100-599, e.g. 404) if the server answered with an error (403 and 404 on `N.root.json` end
- * the root update normally); any other value for any other failure.
+ * A fetch callback, set with `tuf_updater_config_set_fetcher`: downloads `url`
+ * (NUL-terminated UTF-8, valid during the call) and writes the body into `sink` with
+ * `tuf_sink_write`, at most `max_length` bytes (libtuf enforces the limit whatever the
+ * callback does).
+ *
+ * Returns:
+ * - 0 or any 2xx status (200-299): success; what was written is the body.
+ * - `TUF_FETCH_NOT_FOUND`: the file does not exist, for a callback that has no HTTP status
+ *   to give (a local store, a database): the same as 404.
+ * - Another HTTP status (100-599, e.g. 404, 503): the server answered with it. 403 and 404
+ *   on `N.root.json` end the root update normally; otherwise the operation fails with
+ *   `TUF_ERR_DOWNLOAD` and `tuf_error_http_status` gives the status.
+ * - Any other value (e.g. -1 or 1): a failure without a status: `TUF_ERR_DOWNLOAD`, with
+ *   `tuf_error_http_status` 0.
+ *
+ * With retries (`tuf_updater_config_set_retries`), a callback that returned 429, 500-599 or
+ * a failure without a status is called again for the same URL, unless it had written bytes
+ * into the sink or a write had failed.
+ *
+ * Contract (the same for every libtuf callback):
+ * - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
+ *   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
+ *   never fetches), during that call only. Updaters used from several threads at once call
+ *   it from each, concurrently: `userdata` must then be usable from all of them.
+ * - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
+ *   directory is held only while libtuf reads and writes the directory's files, never while
+ *   a callback runs (so never while waiting on the network).
+ * - What it may call: any libtuf function, except on the same updater (that fails with
+ *   `TUF_ERR_STATE`). Other updaters, also of the same metadata directory, work.
+ * - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
+ *   updater created from it: it must stay valid until they are all freed.
+ * - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave
+ *   it (unwinding through libtuf is undefined behaviour and aborts the process). C++ callers
+ *   catch everything inside the callback and return non-zero.
  */
 typedef int (*tuf_fetch_callback)(void *userdata, const char *url, uint64_t max_length, tuf_sink *sink);
 
 /**
- * A log callback: `level` is one of `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during
- * the call.
+ * A log callback, set with `tuf_updater_config_set_log_callback`: `level` is one of
+ * `TUF_LOG_*`, `message` NUL-terminated UTF-8 valid during the call only (copy it to keep
+ * it). No return value.
+ *
+ * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+ * `userdata`, no unwinding); it may also be called from `tuf_updater_new`.
  */
 typedef void (*tuf_log_callback)(void *userdata, int level, const char *message);
 
 /**
- * A progress callback for target downloads: `received` of `total` bytes so far.
+ * A progress callback for every transfer of an updater, metadata and targets alike, set with
+ * `tuf_updater_config_set_progress_callback`: `url` (NUL-terminated UTF-8, valid during the
+ * call) has delivered `received` bytes of at most `total` (the exact length for targets and
+ * for metadata whose length trusted metadata gives; otherwise the configured maximum). It is
+ * called when a transfer starts, as bytes arrive, and about once a second while the built-in
+ * fetcher waits for bytes (so that a stalled transfer can be cancelled).
+ *
+ * Returns 0 to continue; any other value cancels: the transfer stops, and the running call
+ * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
+ * fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
+ * nothing unverified is kept, and a cancelled target download leaves no file behind.
+ *
+ * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+ * `userdata` until the configuration and every updater created from it are freed, no
+ * unwinding).
+ */
+typedef int (*tuf_transfer_progress_callback)(void *userdata, const char *url, uint64_t received, uint64_t total);
+
+/**
+ * A role type: one of `TUF_ROLE_*`. A plain integer, so that a value from a newer library is
+ * still a valid `tuf_role_type`.
+ */
+typedef uint32_t tuf_role_type;
+
+/**
+ * A serialisation format: one of `TUF_FORMAT_*`.
+ */
+typedef uint32_t tuf_format;
+
+/**
+ * A sign callback: signs the `len` bytes at `data` (the canonical JSON of a metadata
+ * file's `signed`; valid during the call) with the private key of the signer's public key
+ * and scheme, and writes the signature bytes into `signature` with `tuf_sink_write`: 64 raw
+ * bytes for Ed25519, DER for ECDSA, the RSA signature (RSASSA-PSS with a salt as long as
+ * the digest, or PKCS#1 v1.5, per the scheme). At most 65536 bytes: a longer write fails
+ * with `TUF_ERR_CRYPTO`. Returns 0 on success; any other value fails the signing with
+ * `TUF_ERR_CRYPTO`.
+ *
+ * It is called during `tuf_metadata_sign` only, on the thread that called it, once per
+ * call. It must return normally (no longjmp, no C++ exception through libtuf), must not call
+ * functions on the metadata being signed, and may call any other libtuf function.
+ */
+typedef int (*tuf_sign_callback)(void *userdata, const uint8_t *data, size_t len, tuf_sink *signature);
+
+/**
+ * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`
+ * (`tuf_transfer_progress_callback` also reports metadata and can cancel):
+ * `received` of `total` bytes so far (`total` is the length from trusted metadata), called
+ * as bytes arrive. No return value.
+ *
+ * Contract: called on the thread that called `tuf_updater_download_target`, during that
+ * call only, with no lock of the metadata directory held but the updater in use: calls on
+ * the same updater fail with `TUF_ERR_STATE`; other updaters are fine. `userdata` must
+ * stay valid until the callback is replaced or the updater freed. It must return normally
+ * (no C++ exception or `longjmp` may leave it).
  */
 typedef void (*tuf_progress_callback)(void *userdata, uint64_t received, uint64_t total);
 
 /**
  * A metadata loader for `tuf_verifier_find_target`: writes the bytes of the metadata of
- * role `role` (NUL-terminated UTF-8: a delegated role, or "targets" when it is not trusted
- * yet) into `sink`, at most `max_length` bytes. Returns 0 on success, any other value on
- * failure.
+ * role `role` (NUL-terminated UTF-8, valid during the call: a delegated role, or "targets"
+ * when it is not trusted yet) into `sink`, at most `max_length` bytes. Returns 0 on success,
+ * any other value on failure (the search ends with `TUF_ERR_DOWNLOAD`).
+ *
+ * Contract: called on the thread that called `tuf_verifier_find_target`, during that call
+ * only, while the verifier is in use: it must not call any function on that verifier
+ * (updates fail with `TUF_ERR_STATE`, getters return 0 or false); other handles are fine.
+ * `userdata` need only be valid during the call. It must return normally (no C++
+ * exception or `longjmp` may leave it).
  */
 typedef int (*tuf_load_callback)(void *userdata, const char *role, uint64_t max_length, tuf_sink *sink);
+
+/**
+ * A metadata loader for `tuf_verifier_find_target_versioned`: as `tuf_load_callback`, and
+ * also told `version`, the version of `role` that the trusted snapshot lists (the `V` of
+ * `V.ROLE.json` when the root has consistent snapshots), so that it never needs to ask the
+ * verifier. `max_length` is the length snapshot gives for the role, else 5000000. Same
+ * return values and contract as `tuf_load_callback`.
+ */
+typedef int (*tuf_versioned_load_callback)(void *userdata, const char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
 
 /**
  * Success.
@@ -212,6 +418,48 @@ typedef int (*tuf_load_callback)(void *userdata, const char *role, uint64_t max_
  */
 #define TUF_ERR_PANIC 15
 
+/**
+ * The operation was cancelled by its progress callback (a non-zero return); the cache is left
+ * valid and nothing unverified is kept.
+ */
+#define TUF_ERR_CANCELLED 16
+
+/**
+ * `root`.
+ */
+#define TUF_ROLE_ROOT 1
+
+/**
+ * `timestamp`.
+ */
+#define TUF_ROLE_TIMESTAMP 2
+
+/**
+ * `snapshot`.
+ */
+#define TUF_ROLE_SNAPSHOT 3
+
+/**
+ * `targets`: the top-level targets role and every delegated targets role.
+ */
+#define TUF_ROLE_TARGETS 4
+
+/**
+ * python-tuf's default file format: indented by one space, keys sorted, non-ASCII escaped
+ * (`json.dumps(indent=1, separators=(",", ": "), sort_keys=True)`).
+ */
+#define TUF_FORMAT_PRETTY 1
+
+/**
+ * python-tuf's compact format: no white space, keys sorted, non-ASCII escaped.
+ */
+#define TUF_FORMAT_COMPACT 2
+
+/**
+ * Canonical JSON (securesystemslib's `encode_canonical`): the form signatures cover.
+ */
+#define TUF_FORMAT_CANONICAL 3
+
 
 
 
@@ -223,9 +471,16 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Frees a buffer libtuf returned as `uint8_t *` (e.g. by `tuf_metadata_to_bytes`). NULL is
+ * allowed and ignored. Any thread; each buffer is freed once.
+ */
+void tuf_bytes_free(uint8_t *data);
+
+/**
  * Writes `len` bytes from `data` into `sink`. Returns `TUF_OK`, or an error code after which
  * the callback should stop and return a non-zero value: `TUF_ERR_LENGTH_EXCEEDED` when the
- * limit was passed, `TUF_ERR_IO` when libtuf could not store the bytes,
+ * limit was passed (`TUF_ERR_CRYPTO` in a sign callback), `TUF_ERR_IO` when libtuf could not
+ * store the bytes,
  * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. After an error, every later write fails the
  * same way.
  */
@@ -377,6 +632,14 @@ tuf_result tuf_updater_config_set_fetcher(tuf_updater_config *config, tuf_fetch_
 tuf_result tuf_updater_config_set_log_callback(tuf_updater_config *config, tuf_log_callback callback, void *userdata, tuf_error **err);
 
 /**
+ * Sets a callback told of the progress of every transfer of the updaters created from this
+ * configuration, metadata and targets alike, which can cancel the running call by returning
+ * non-zero (`TUF_ERR_CANCELLED`; see `tuf_transfer_progress_callback`). NULL: none (the
+ * default). It is called with `userdata` on the thread that drives the updater.
+ */
+tuf_result tuf_updater_config_set_progress_callback(tuf_updater_config *config, tuf_transfer_progress_callback callback, void *userdata, tuf_error **err);
+
+/**
  * The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
  */
 tuf_result tuf_error_code(const tuf_error *err);
@@ -386,6 +649,26 @@ tuf_result tuf_error_code(const tuf_error *err);
  * message if `err` is NULL.
  */
 const char *tuf_error_message(const tuf_error *err);
+
+/**
+ * The HTTP status of a failed download (e.g. 404; a missing `file://` file is 404), or 0
+ * when the error has none (another error, or a transport failure without a response).
+ * 0 if `err` is NULL.
+ */
+uint32_t tuf_error_http_status(const tuf_error *err);
+
+/**
+ * The URL of a failed, overlong, too slow or cancelled download (NUL-terminated, valid until `err` is
+ * freed), or NULL when the error concerns no URL or `err` is NULL.
+ */
+const char *tuf_error_url(const tuf_error *err);
+
+/**
+ * The role ("root", "timestamp", "snapshot", "targets" or a delegated role's name) whose
+ * metadata failed a check of signatures, version, expiry or type (NUL-terminated, valid
+ * until `err` is freed), or NULL when the error is not about one role or `err` is NULL.
+ */
+const char *tuf_error_role(const tuf_error *err);
 
 /**
  * Frees an error. NULL is allowed and ignored.
@@ -401,6 +684,926 @@ const char *tuf_result_str(tuf_result code);
  * Frees a string that libtuf returned as owned (`char *`). NULL is allowed and ignored.
  */
 void tuf_string_free(char *s);
+
+/**
+ * Reads a key object from the JSON text `json` (`{"keytype": ..., "scheme": ...,
+ * "keyval": {"public": ...}}`; unknown fields are kept). `keyid` is the keyid to list it
+ * under, or NULL for its default keyid (securesystemslib's: the SHA-256 of the canonical
+ * JSON of keytype, scheme and keyval). As in metadata, a key of a type or scheme libtuf does
+ * not know is accepted but never verifies (`tuf_key_is_supported`). On success `*out` owns
+ * the key.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_METADATA` if `json` is not a key object;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL `json` or `out`, invalid UTF-8 or an empty keyid.
+ */
+tuf_result tuf_key_from_json(const char *json, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * Makes a key from a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo) holding an Ed25519,
+ * ECDSA P-256 or P-384, or RSA key, as securesystemslib's `SSlibKey.from_pem`: keytype
+ * `ed25519`, `ecdsa` or `rsa`; `scheme` if not NULL (it must suit the key: any
+ * `rsassa-pss-*` or `rsa-pkcs1v15-*` scheme for RSA), else `ed25519`,
+ * `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `rsassa-pss-sha256`; the public value in
+ * python-tuf's encoding and the default keyid, so that both equal python-tuf's for the same
+ * key. On success `*out` owns the key.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if the PEM does not hold a usable key of those types
+ * or the scheme does not suit it; `TUF_ERR_INVALID_ARGUMENT` for NULL `pem` or `out`, or
+ * invalid UTF-8.
+ */
+tuf_result tuf_key_from_pem(const char *pem, const char *scheme, tuf_key **out, tuf_error **err);
+
+/**
+ * Frees a key. NULL is allowed and ignored. Never free the key `tuf_signer_key` lends.
+ */
+void tuf_key_free(tuf_key *key);
+
+/**
+ * The keyid the key is listed under (NULL if `key` is NULL).
+ */
+const char *tuf_key_keyid(const tuf_key *key);
+
+/**
+ * `keytype`, e.g. "ed25519", "ecdsa", "rsa" (NULL if `key` is NULL).
+ */
+const char *tuf_key_keytype(const tuf_key *key);
+
+/**
+ * `scheme`, e.g. "ed25519", "ecdsa-sha2-nistp256", "rsassa-pss-sha256" (NULL if `key` is
+ * NULL).
+ */
+const char *tuf_key_scheme(const tuf_key *key);
+
+/**
+ * `keyval.public`: hex for Ed25519, a PEM SubjectPublicKeyInfo for ECDSA and RSA (NULL if
+ * `key` is NULL; "" if the key object has no string `public`).
+ */
+const char *tuf_key_public_value(const tuf_key *key);
+
+/**
+ * The key object as compact JSON (without the keyid, as in a `keys` map; unknown fields
+ * included), NULL if `key` is NULL.
+ */
+const char *tuf_key_to_json(const tuf_key *key);
+
+/**
+ * Whether libtuf can verify signatures with this key (a known keytype and scheme and a
+ * public value that decodes). False if `key` is NULL.
+ */
+bool tuf_key_is_supported(const tuf_key *key);
+
+/**
+ * Verifies the signature `sig` (`sig_len` raw bytes: 64 for Ed25519, DER for ECDSA) over
+ * `data` (`len` bytes) with this key and its scheme.
+ *
+ * Returns `TUF_OK` if it verifies; `TUF_ERR_BAD_SIGNATURE` if it does not or the key is not
+ * supported; `TUF_ERR_INVALID_ARGUMENT` for a NULL `key`, or a NULL buffer with a non-zero
+ * length.
+ */
+tuf_result tuf_key_verify_signature(const tuf_key *key, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len, tuf_error **err);
+
+/**
+ * Reads metadata of any role from `data` (`len` bytes, a whole metadata file); the role
+ * type is read from `signed._type`. Every format rule is checked; no signature is verified
+ * (see `tuf_metadata_verify_delegate`). On success `*out` owns the new metadata.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_METADATA` if the bytes are not valid TUF metadata
+ * (JSON syntax, duplicate keys, floats, types, missing fields, `_type` other than root,
+ * timestamp, snapshot or targets, bad dates or versions); `TUF_ERR_INVALID_ARGUMENT` if
+ * `data` is NULL with a non-zero `len` or `out` is NULL.
+ */
+tuf_result tuf_metadata_from_bytes(const uint8_t *data, size_t len, tuf_metadata **out, tuf_error **err);
+
+/**
+ * Creates unsigned metadata of role type `role` (`TUF_ROLE_*`), version 1, expiring at
+ * `expires` (seconds since the Unix epoch), with python-tuf's defaults: a root with
+ * `consistent_snapshot` true, the four top-level roles at threshold 1 and no keys; a
+ * timestamp listing `snapshot.json` version 1; a snapshot listing `targets.json` version 1;
+ * a targets role with no targets and no delegations. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for an unknown role type, an `expires`
+ * outside the years 1 to 9999, or a NULL `out`.
+ */
+tuf_result tuf_metadata_new(tuf_role_type role, int64_t expires, tuf_metadata **out, tuf_error **err);
+
+/**
+ * Frees metadata and every string it lent. NULL is allowed and ignored.
+ */
+void tuf_metadata_free(tuf_metadata *md);
+
+/**
+ * Writes the whole file in `format` (`TUF_FORMAT_PRETTY`, `_COMPACT` or `_CANONICAL`). On
+ * success `*out` owns a buffer of `*out_len` bytes, followed by a NUL byte not counted in
+ * `*out_len` (so pretty and compact output, which is ASCII, is also a C string; canonical
+ * JSON may contain NUL bytes). Free it with `tuf_bytes_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL argument or an unknown format.
+ */
+tuf_result tuf_metadata_to_bytes(const tuf_metadata *md, tuf_format format, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The canonical JSON of `signed`: the bytes a signature covers, for signing elsewhere
+ * (then `tuf_metadata_add_signature`). Output as in `tuf_metadata_to_bytes`; free it with
+ * `tuf_bytes_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL argument.
+ */
+tuf_result tuf_metadata_signed_bytes(const tuf_metadata *md, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The role type (`TUF_ROLE_*`; delegated targets roles are `TUF_ROLE_TARGETS`), or 0 if
+ * `md` is NULL.
+ */
+tuf_role_type tuf_metadata_type(const tuf_metadata *md);
+
+/**
+ * `version` (at least 1), or 0 if `md` is NULL.
+ */
+uint64_t tuf_metadata_version(const tuf_metadata *md);
+
+/**
+ * Sets `version`. Signatures are not changed (sign again).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or `version` is 0.
+ */
+tuf_result tuf_metadata_set_version(tuf_metadata *md, uint64_t version, tuf_error **err);
+
+/**
+ * Adds 1 to `version`, as a repository does before publishing a change.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or the version is already
+ * `UINT64_MAX`.
+ */
+tuf_result tuf_metadata_bump_version(tuf_metadata *md, tuf_error **err);
+
+/**
+ * `spec_version` (e.g. "1.0.31"), borrowed from `md` (see `tuf_metadata`); NULL if `md` is
+ * NULL.
+ */
+const char *tuf_metadata_spec_version(const tuf_metadata *md);
+
+/**
+ * Sets `spec_version`, which must be `X.Y` or `X.Y.Z` (digits) with major version 1.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8 or an
+ * unsupported version.
+ */
+tuf_result tuf_metadata_set_spec_version(tuf_metadata *md, const char *spec_version, tuf_error **err);
+
+/**
+ * `expires` in seconds since the Unix epoch, or `INT64_MIN` if `md` is NULL (never a valid
+ * time: metadata times lie in the years 1 to 9999).
+ */
+int64_t tuf_metadata_expires(const tuf_metadata *md);
+
+/**
+ * Sets `expires` (seconds since the Unix epoch; written as `YYYY-MM-DDTHH:MM:SSZ`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or the time is outside the
+ * years 1 to 9999.
+ */
+tuf_result tuf_metadata_set_expires(tuf_metadata *md, int64_t expires, tuf_error **err);
+
+/**
+ * Whether the metadata is expired at `*reference_time` (seconds since the Unix epoch), or at
+ * the system clock's time when `reference_time` is NULL: true when the reference time is at
+ * or after `expires`. True (fail closed) if `md` is NULL or the reference time is outside
+ * the years 1 to 9999.
+ */
+bool tuf_metadata_is_expired(const tuf_metadata *md, const int64_t *reference_time);
+
+/**
+ * The unknown fields of one object of the file, as a compact JSON object (e.g. `{}` or
+ * `{"custom":{"x":1}}`). `pointer` is a JSON Pointer (RFC 6901) naming the object: `""` (the
+ * file), `/signatures/N`, `/signed`, `/signed/keys/KEYID`, `/signed/roles/ROLE`,
+ * `/signed/meta/NAME`, `/signed/targets/PATH`, `/signed/delegations`,
+ * `/signed/delegations/keys/KEYID`, `/signed/delegations/roles/N` or
+ * `/signed/delegations/succinct_roles`; in a name, `/` is written `~1` and `~` is written
+ * `~0` (`/signed/targets/dir~1file.txt`). A target's `custom` is one of its unknown fields,
+ * as in python-tuf. On success `*out` owns the string; free it with `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or a
+ * pointer that names no such object in this metadata.
+ */
+tuf_result tuf_metadata_unrecognized_fields(const tuf_metadata *md, const char *pointer, char **out, tuf_error **err);
+
+/**
+ * Replaces the unknown fields of the object `pointer` names (see
+ * `tuf_metadata_unrecognized_fields`) by the members of the JSON object `json` (`"{}"`
+ * removes them all). Signatures are not changed (sign again if `signed` changed).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, a pointer
+ * naming no such object, `json` that is not a JSON object (strict JSON: no duplicate keys,
+ * no floats), or a member that is a field libtuf knows in that object (such as `version`
+ * in `/signed`). Nothing changes on failure.
+ */
+tuf_result tuf_metadata_set_unrecognized_fields(tuf_metadata *md, const char *pointer, const char *json, tuf_error **err);
+
+/**
+ * How many signatures the metadata carries (0 if `md` is NULL).
+ */
+size_t tuf_metadata_signature_count(const tuf_metadata *md);
+
+/**
+ * The keyid of signature `index` (in file order), borrowed from `md` (see `tuf_metadata`);
+ * NULL if `md` is NULL or `index` is out of range.
+ */
+const char *tuf_metadata_signature_keyid(const tuf_metadata *md, size_t index);
+
+/**
+ * The signature `index` as written in the file (hex), borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or `index` is out of range.
+ */
+const char *tuf_metadata_signature_hex(const tuf_metadata *md, size_t index);
+
+/**
+ * Adds a signature made elsewhere over `tuf_metadata_signed_bytes`: `sig_hex` is the hex of
+ * the signature bytes, by key `keyid`. Replaces a signature by the same keyid. The
+ * signature is not verified here (see `tuf_metadata_verify_delegate`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, an empty
+ * keyid or a signature that is not a non-empty hex string.
+ */
+tuf_result tuf_metadata_add_signature(tuf_metadata *md, const char *keyid, const char *sig_hex, tuf_error **err);
+
+/**
+ * Signs the canonical JSON of `signed` with `signer`, as python-tuf's `Metadata.sign`:
+ * with `append` false the new signature replaces all others, with `append` true only one by
+ * the signer's keyid. The new signature is verified with the signer's public key first (if
+ * libtuf supports its key type), so that a signer using another key or another signature
+ * encoding is caught. A callback signer's callback runs on this thread, during this call.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments; `TUF_ERR_CRYPTO` if
+ * signing failed (a callback returned non-zero or wrote more than 65536 bytes) or the
+ * signature does not verify. The signatures are unchanged on failure.
+ */
+tuf_result tuf_metadata_sign(tuf_metadata *md, const tuf_signer *signer, bool append, tuf_error **err);
+
+/**
+ * Verifies that `delegate` is signed by a threshold of the keys `delegator` gives the role
+ * `role`, as python-tuf's `Metadata.verify_delegate`: a root for the top-level roles
+ * ("root", "timestamp", "snapshot", "targets"; a new root is verified by the old root and
+ * by itself), a targets role for the roles it delegates to (by name, or a succinct hash
+ * bin's name). Keys come from the delegator only; each key counts once. `delegate` must be
+ * of the role's type. Expiry and versions are not checked. `delegator` and `delegate` may
+ * be the same handle.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_BAD_SIGNATURE` if fewer than the threshold of valid
+ * signatures; `TUF_ERR_INVALID_METADATA` if `delegate` is not of the role's type;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or a role the delegator
+ * does not delegate (timestamp and snapshot delegate none).
+ */
+tuf_result tuf_metadata_verify_delegate(const tuf_metadata *delegator, const char *role, const tuf_metadata *delegate, tuf_error **err);
+
+/**
+ * Whether targets metadata has `delegations` (false if `md` is NULL or not targets).
+ */
+bool tuf_metadata_has_delegations(const tuf_metadata *md);
+
+/**
+ * How many keys `delegations.keys` lists (0 if none, or `md` is NULL or not targets).
+ */
+size_t tuf_metadata_delegations_key_count(const tuf_metadata *md);
+
+/**
+ * The keyid of key `index` of `delegations.keys`, in code-point order, borrowed from `md`
+ * (see `tuf_metadata`); NULL if out of range or there are no delegations.
+ */
+const char *tuf_metadata_delegations_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The key `delegations.keys` lists as `keyid`. On success `*out` owns a copy (free it with
+ * `tuf_key_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * without delegations, or a keyid they do not list.
+ */
+tuf_result tuf_metadata_delegations_get_key(const tuf_metadata *md, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * Adds `key` (copied) to `delegations.keys` under its keyid and to the keyids of the
+ * delegated role `role`, or of the succinct roles when `role` is NULL, as python-tuf's
+ * `Targets.add_key`. Adding a key a role already has does nothing.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `key`, invalid UTF-8,
+ * metadata that is not targets, no such role (a name for succinct delegations, NULL for
+ * classic ones), or a keyid that already names a different key. Nothing changes on
+ * failure.
+ */
+tuf_result tuf_metadata_delegations_add_key(tuf_metadata *md, const char *role, const tuf_key *key, tuf_error **err);
+
+/**
+ * Removes `keyid` from the delegated role `role` (the succinct roles when NULL), and the
+ * key from `delegations.keys` when no role uses it any more, as python-tuf's
+ * `Targets.revoke_key`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `keyid`, invalid UTF-8,
+ * metadata that is not targets, no such role, or a keyid the role does not list.
+ */
+tuf_result tuf_metadata_delegations_revoke_key(tuf_metadata *md, const char *role, const char *keyid, tuf_error **err);
+
+/**
+ * Sets the threshold of the delegated role `role` (the succinct roles when NULL).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md`, invalid UTF-8, a threshold
+ * of 0, metadata that is not targets, or no such role.
+ */
+tuf_result tuf_metadata_delegations_set_threshold(tuf_metadata *md, const char *role, uint64_t threshold, tuf_error **err);
+
+/**
+ * Delegates to the role `name`, last in priority order, with `threshold`, `terminating`,
+ * no keyids yet (add them with `tuf_metadata_delegations_add_key`), and exactly one of:
+ * the path patterns `paths` (`paths_count` strings) or the SHA-256 hex prefixes
+ * `path_hash_prefixes` (`prefixes_count` strings); the other array must be NULL (with a
+ * count of 0). A non-NULL array with a count of 0 is an empty list. Creates `delegations`
+ * when the metadata has none.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name`, invalid UTF-8, an
+ * empty or top-level role name, a threshold of 0, both or neither array, a NULL array with
+ * a non-zero count, a name already delegated, succinct delegations, or metadata that is not
+ * targets. Nothing changes on failure.
+ */
+tuf_result tuf_metadata_delegations_add_role(tuf_metadata *md, const char *name, uint64_t threshold, bool terminating, const char *const *paths, size_t paths_count, const char *const *path_hash_prefixes, size_t prefixes_count, tuf_error **err);
+
+/**
+ * Removes the delegation to the role `name` (its keys stay in `delegations.keys`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not targets, or no delegated role of that name.
+ */
+tuf_result tuf_metadata_delegations_remove_role(tuf_metadata *md, const char *name, tuf_error **err);
+
+/**
+ * How many classic delegated roles there are (0 for succinct delegations, none, or a NULL
+ * or non-targets `md`).
+ */
+size_t tuf_metadata_delegated_role_count(const tuf_metadata *md);
+
+/**
+ * The name of delegated role `index` (in priority order), borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_name(const tuf_metadata *md, size_t index);
+
+/**
+ * The threshold of delegated role `index` (0 if out of range).
+ */
+uint64_t tuf_metadata_delegated_role_threshold(const tuf_metadata *md, size_t index);
+
+/**
+ * Whether delegated role `index` is terminating (false if out of range).
+ */
+bool tuf_metadata_delegated_role_terminating(const tuf_metadata *md, size_t index);
+
+/**
+ * How many keyids delegated role `index` has (0 if out of range).
+ */
+size_t tuf_metadata_delegated_role_keyid_count(const tuf_metadata *md, size_t index);
+
+/**
+ * Keyid `keyid_index` of delegated role `index`, borrowed from `md` (see `tuf_metadata`);
+ * NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_keyid_at(const tuf_metadata *md, size_t index, size_t keyid_index);
+
+/**
+ * Whether delegated role `index` is given `path_hash_prefixes` rather than `paths` (false
+ * if out of range).
+ */
+bool tuf_metadata_delegated_role_uses_hash_prefixes(const tuf_metadata *md, size_t index);
+
+/**
+ * How many `paths` patterns delegated role `index` has (0 if it has `path_hash_prefixes`,
+ * or out of range).
+ */
+size_t tuf_metadata_delegated_role_path_count(const tuf_metadata *md, size_t index);
+
+/**
+ * `paths` pattern `path_index` of delegated role `index`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_path_at(const tuf_metadata *md, size_t index, size_t path_index);
+
+/**
+ * How many `path_hash_prefixes` delegated role `index` has (0 if it has `paths`, or out of
+ * range).
+ */
+size_t tuf_metadata_delegated_role_hash_prefix_count(const tuf_metadata *md, size_t index);
+
+/**
+ * Hash prefix `prefix_index` of delegated role `index`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range.
+ */
+const char *tuf_metadata_delegated_role_hash_prefix_at(const tuf_metadata *md, size_t index, size_t prefix_index);
+
+/**
+ * Delegates to TAP 15 succinct hash bins: 2^`bit_length` roles (`bit_length` 1 to 32) named
+ * `NAME_PREFIX-HEX`, sharing keyids (add them with `tuf_metadata_delegations_add_key` and a
+ * NULL role) and `threshold`. Creates `delegations` when the metadata has none; when they
+ * already are succinct, their keyids are kept.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name_prefix`, invalid
+ * UTF-8, a `bit_length` outside 1 to 32, a threshold of 0, classic roles already delegated
+ * (remove them first), or metadata that is not targets. Nothing changes on failure.
+ */
+tuf_result tuf_metadata_delegations_set_succinct(tuf_metadata *md, uint32_t bit_length, const char *name_prefix, uint64_t threshold, tuf_error **err);
+
+/**
+ * The `bit_length` of succinct delegations (0 if there are none).
+ */
+uint32_t tuf_metadata_succinct_bit_length(const tuf_metadata *md);
+
+/**
+ * The `name_prefix` of succinct delegations, borrowed from `md` (see `tuf_metadata`); NULL
+ * if there are none.
+ */
+const char *tuf_metadata_succinct_name_prefix(const tuf_metadata *md);
+
+/**
+ * The threshold of succinct delegations (0 if there are none).
+ */
+uint64_t tuf_metadata_succinct_threshold(const tuf_metadata *md);
+
+/**
+ * How many keyids succinct delegations have (0 if there are none).
+ */
+size_t tuf_metadata_succinct_keyid_count(const tuf_metadata *md);
+
+/**
+ * Keyid `index` of succinct delegations, borrowed from `md` (see `tuf_metadata`); NULL if
+ * out of range or there are none.
+ */
+const char *tuf_metadata_succinct_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * How many bins succinct delegations have: 2^bit_length (0 if there are none).
+ */
+uint64_t tuf_metadata_succinct_bin_count(const tuf_metadata *md);
+
+/**
+ * The name of bin `index` (below `tuf_metadata_succinct_bin_count`), e.g. "bins-0a". On
+ * success `*out` owns the string; free it with `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, metadata without succinct
+ * delegations, or an index out of range.
+ */
+tuf_result tuf_metadata_succinct_bin_name(const tuf_metadata *md, uint64_t index, char **out, tuf_error **err);
+
+/**
+ * The name of the bin that lists the target `target_path`: the first `bit_length` bits of
+ * the SHA-256 of the path (TAP 15). On success `*out` owns the string; free it with
+ * `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or
+ * metadata without succinct delegations.
+ */
+tuf_result tuf_metadata_succinct_bin_for_target(const tuf_metadata *md, const char *target_path, char **out, tuf_error **err);
+
+/**
+ * How many `meta` entries the metadata has: 1 for a timestamp (`snapshot.json`), one per
+ * targets metadata file for a snapshot, 0 for other metadata or a NULL `md`.
+ */
+size_t tuf_metadata_meta_count(const tuf_metadata *md);
+
+/**
+ * The name of `meta` entry `index` (e.g. "targets.json", "ROLE.json"), in code-point
+ * order, borrowed from `md` (see `tuf_metadata`); NULL if `md` is NULL or `index` is out of
+ * range.
+ */
+const char *tuf_metadata_meta_name_at(const tuf_metadata *md, size_t index);
+
+/**
+ * Reads the `meta` entry `name`: `*version`; and, when `has_length` and `length` are not
+ * NULL, whether it lists a length (`*has_length`) and the length (`*length`, 0 when none).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md`, `name` or `version`, invalid
+ * UTF-8, or no entry of that name (also for root and targets metadata).
+ */
+tuf_result tuf_metadata_meta_get(const tuf_metadata *md, const char *name, uint64_t *version, bool *has_length, uint64_t *length, tuf_error **err);
+
+/**
+ * How many hashes the `meta` entry `name` lists (0 when it has none, or for a NULL
+ * argument or no such entry).
+ */
+size_t tuf_metadata_meta_hash_count(const tuf_metadata *md, const char *name);
+
+/**
+ * The algorithm (e.g. "sha256") of hash `index` of the `meta` entry `name`, in file order,
+ * borrowed from `md` (see `tuf_metadata`); NULL if out of range or no such entry.
+ */
+const char *tuf_metadata_meta_hash_algorithm(const tuf_metadata *md, const char *name, size_t index);
+
+/**
+ * The hex digest of hash `index` of the `meta` entry `name`, borrowed from `md` (see
+ * `tuf_metadata`); NULL if out of range or no such entry.
+ */
+const char *tuf_metadata_meta_hash_hex(const tuf_metadata *md, const char *name, size_t index);
+
+/**
+ * Adds or replaces (with its unknown fields) the `meta` entry `name`: `version`, the length
+ * `*length` unless `length` is NULL, and the hashes `hashes_json` (a JSON object such as
+ * `{"sha256": "HEX"}`) unless it is NULL. A timestamp has only "snapshot.json"; a snapshot
+ * lists "targets.json" and "ROLE.json" for every delegated role.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `md` or `name`, invalid UTF-8, a
+ * `version` of 0, hashes that are not a non-empty object of hex strings, a name other than
+ * "snapshot.json" in a timestamp, an empty name, or root or targets metadata.
+ */
+tuf_result tuf_metadata_meta_set(tuf_metadata *md, const char *name, uint64_t version, const uint64_t *length, const char *hashes_json, tuf_error **err);
+
+/**
+ * Adds or replaces the `meta` entry `name` with `version` and the length and SHA-256 of
+ * `data` (`len` bytes: the file exactly as published), as python-tuf's `MetaFile.from_data`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` as `tuf_metadata_meta_set`, and for a NULL
+ * `data` with a non-zero `len`.
+ */
+tuf_result tuf_metadata_meta_set_from_bytes(tuf_metadata *md, const char *name, uint64_t version, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Removes the `meta` entry `name` of a snapshot.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, no entry
+ * of that name, or metadata other than a snapshot (a timestamp keeps its one entry).
+ */
+tuf_result tuf_metadata_meta_remove(tuf_metadata *md, const char *name, tuf_error **err);
+
+/**
+ * Whether consistent snapshots are on (`consistent_snapshot`; absent means false). False if
+ * `md` is NULL or not a root.
+ */
+bool tuf_metadata_root_consistent_snapshot(const tuf_metadata *md);
+
+/**
+ * Sets `consistent_snapshot`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or not a root.
+ */
+tuf_result tuf_metadata_root_set_consistent_snapshot(tuf_metadata *md, bool consistent_snapshot, tuf_error **err);
+
+/**
+ * How many keys root lists in `keys` (0 if `md` is NULL or not a root).
+ */
+size_t tuf_metadata_root_key_count(const tuf_metadata *md);
+
+/**
+ * The keyid of key `index` of `keys`, in code-point order, borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or not a root, or `index` is out of range.
+ */
+const char *tuf_metadata_root_keyid_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The key root lists as `keyid`. On success `*out` owns a copy (free it with
+ * `tuf_key_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not a root, or a keyid root does not list.
+ */
+tuf_result tuf_metadata_root_get_key(const tuf_metadata *md, const char *keyid, tuf_key **out, tuf_error **err);
+
+/**
+ * How many keyids the top-level role `role` (`TUF_ROLE_*`) has (0 if `md` is NULL or not a
+ * root, or `role` is unknown).
+ */
+size_t tuf_metadata_root_role_keyid_count(const tuf_metadata *md, tuf_role_type role);
+
+/**
+ * Keyid `index` of the top-level role `role`, in file order, borrowed from `md` (see
+ * `tuf_metadata`); NULL if `md` is NULL or not a root, `role` is unknown or `index` is out
+ * of range.
+ */
+const char *tuf_metadata_root_role_keyid_at(const tuf_metadata *md, tuf_role_type role, size_t index);
+
+/**
+ * The threshold of the top-level role `role` (0 if `md` is NULL or not a root, or `role` is
+ * unknown).
+ */
+uint64_t tuf_metadata_root_role_threshold(const tuf_metadata *md, tuf_role_type role);
+
+/**
+ * Sets the threshold of the top-level role `role`: how many of its keys must sign.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` if `md` is NULL or not a root, `role` is
+ * unknown or `threshold` is 0.
+ */
+tuf_result tuf_metadata_root_set_threshold(tuf_metadata *md, tuf_role_type role, uint64_t threshold, tuf_error **err);
+
+/**
+ * Adds `key` (copied) to root's `keys` under its keyid and to the keyids of the top-level
+ * role `role`, as python-tuf's `Root.add_key`. Adding a key a role already has does
+ * nothing.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, metadata that is not a
+ * root, an unknown `role`, or a keyid that already names a different key in root.
+ */
+tuf_result tuf_metadata_root_add_key(tuf_metadata *md, tuf_role_type role, const tuf_key *key, tuf_error **err);
+
+/**
+ * Removes `keyid` from the keyids of the top-level role `role`, and the key from root's
+ * `keys` if no other role uses it, as python-tuf's `Root.revoke_key`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, metadata
+ * that is not a root, an unknown `role`, or a keyid the role does not list.
+ */
+tuf_result tuf_metadata_root_revoke_key(tuf_metadata *md, tuf_role_type role, const char *keyid, tuf_error **err);
+
+/**
+ * How many targets the metadata lists (0 if `md` is NULL or not targets metadata).
+ */
+size_t tuf_metadata_targets_count(const tuf_metadata *md);
+
+/**
+ * The path of target `index`, in code-point order, borrowed from `md` (see `tuf_metadata`);
+ * NULL if `md` is NULL or not targets metadata, or `index` is out of range.
+ */
+const char *tuf_metadata_targets_path_at(const tuf_metadata *md, size_t index);
+
+/**
+ * The entry of target `path` (exact match). On success `*out` owns a copy (free it with
+ * `tuf_target_file_free`).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_TARGET_NOT_FOUND` if the metadata does not list `path`;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_get(const tuf_metadata *md, const char *path, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Adds the entry `target` (copied, under its path), replacing any entry of the same path.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_add(tuf_metadata *md, const tuf_target_file *target, tuf_error **err);
+
+/**
+ * Removes the entry of target `path`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_TARGET_NOT_FOUND` if the metadata does not list `path`;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or metadata that is not
+ * targets metadata.
+ */
+tuf_result tuf_metadata_targets_remove(tuf_metadata *md, const char *path, tuf_error **err);
+
+/**
+ * Creates a configuration from the map file `map_json` (`map_len` bytes, copied) and the
+ * parent directory `parent_dir`, with the default layout, no trusted roots yet and the
+ * updater's defaults. The map file is parsed and checked strictly: malformed JSON, unknown
+ * or missing members, an unknown or duplicate repository name, a name that is not 1 to 64
+ * characters of `A-Z a-z 0-9 . _ -` (not starting with `.`), a URL that is not `http://`,
+ * `https://` or `file://`, empty `paths` or an empty pattern, and a threshold of 0 or above
+ * the number of the mapping's repositories all give `TUF_ERR_INVALID_ARGUMENT` with a
+ * message naming the place (e.g. `map file: mapping[1].threshold: ...`). On success `*out`
+ * owns the new configuration.
+ */
+tuf_result tuf_multirepo_config_new(const char *parent_dir, const uint8_t *map_json, size_t map_len, tuf_multirepo_config **out, tuf_error **err);
+
+/**
+ * As `tuf_multirepo_config_new`, reading the map file from the file `map_path` (at most
+ * 1 MiB; `TUF_ERR_IO` if it cannot be read).
+ */
+tuf_result tuf_multirepo_config_new_from_file(const char *parent_dir, const char *map_path, tuf_multirepo_config **out, tuf_error **err);
+
+/**
+ * Frees a configuration. NULL is allowed and ignored.
+ */
+void tuf_multirepo_config_free(tuf_multirepo_config *config);
+
+/**
+ * Sets the trusted root of repository `repository` (the bytes of a root.json shipped with the
+ * application; copied), replacing any given before. `TUF_ERR_INVALID_ARGUMENT` if the map
+ * file has no repository of that name. A repository without a trusted root starts from the
+ * root.json cached in its metadata directory by an earlier run (`tuf_multirepo_new` fails
+ * if there is none). The root is verified by `tuf_multirepo_new`.
+ */
+tuf_result tuf_multirepo_config_set_trusted_root(tuf_multirepo_config *config, const char *repository, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Copies the settings of every repository's updater from `settings`: limits, strict keyids,
+ * prefix targets with hash, sync all writes, reference time, user agent, timeouts, minimum
+ * speed, redirects, and the fetch, log and transfer progress callbacks with their userdata.
+ * Its metadata directory, metadata URL, targets directory, targets base URL and bootstrap
+ * root are not used (each repository has its own). `settings` may be freed or changed
+ * afterwards; later changes do not apply.
+ *
+ * The callbacks are called as for a `tuf_updater` made from `settings` (see
+ * `tuf_fetch_callback`, `tuf_log_callback`, `tuf_transfer_progress_callback`), during
+ * `tuf_multirepo_refresh`, `tuf_multirepo_get_target_info` and
+ * `tuf_multirepo_download_target`, on the thread that called them: the fetch callback gets
+ * the URL of each mirror tried. While they run the `tuf_multirepo` is in use (calls on it
+ * fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing); no metadata directory's
+ * lock is held while they run. Their userdata must stay valid until this configuration and every `tuf_multirepo` created from
+ * it are freed.
+ */
+tuf_result tuf_multirepo_config_set_updater_settings(tuf_multirepo_config *config, const tuf_updater_config *settings, tuf_error **err);
+
+/**
+ * Sets where each repository's metadata and targets are, relative to each of its mirror
+ * URLs: `metadata_path` (NULL: `metadata`) and `targets_path` (NULL: `targets`); an empty
+ * string means the URL itself (go-tuf's layout is `""` and `"targets"`).
+ * `TUF_ERR_INVALID_ARGUMENT` for a path with a `..` segment or a control character.
+ */
+tuf_result tuf_multirepo_config_set_layout(tuf_multirepo_config *config, const char *metadata_path, const char *targets_path, tuf_error **err);
+
+/**
+ * Sets the directory targets are downloaded to when `tuf_multirepo_download_target` is
+ * given no file name (NULL: `PARENT/targets`).
+ */
+tuf_result tuf_multirepo_config_set_targets_dir(tuf_multirepo_config *config, const char *targets_dir, tuf_error **err);
+
+/**
+ * Creates a client from `config` (copied: it may be freed or reused after this call). Checks
+ * the configuration, then creates each repository's metadata directory and updater, which
+ * loads and verifies its trusted root (spec 5.2): an invalid root, or a repository with
+ * neither a trusted root nor a cached one, gives `TUF_ERR_INVALID_ARGUMENT` naming the
+ * repository; `TUF_ERR_IO` if a directory cannot be created. Makes no network request. On
+ * success `*out` owns the new client.
+ */
+tuf_result tuf_multirepo_new(const tuf_multirepo_config *config, tuf_multirepo **out, tuf_error **err);
+
+/**
+ * Frees a client. NULL is allowed and ignored. Must not be called while the client is in a
+ * call (from one of its callbacks): such a call does nothing (the client is not freed).
+ */
+void tuf_multirepo_free(tuf_multirepo *multi);
+
+/**
+ * Refreshes every repository's top-level metadata (spec 5.3 to 5.6 for each), all of them
+ * even when some fail. Returns `TUF_OK` when all succeeded. Otherwise the result is the
+ * code of the first failing repository's error (in name order), and the message names
+ * every failing repository with its error (`refresh failed for 1 of 2 repositories:
+ * distro: ...`); `tuf_error_url`, `tuf_error_role` and `tuf_error_http_status` are those of
+ * the first failure. The other repositories were refreshed and stay usable: lookups treat a
+ * failed repository as one that does not agree, until a later refresh succeeds.
+ * `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_refresh(tuf_multirepo *multi, tuf_error **err);
+
+/**
+ * Looks up `target_path` (TAP 4): walks the map file's mappings in order; for the first
+ * whose `paths` match (the matching of delegation paths), asks each of its repositories for
+ * the target's info (refreshing a repository first if this client has not yet), and accepts
+ * the target when at least `threshold` of them give identical length and hashes (`custom`
+ * may differ). When the threshold is not met, a non-terminating mapping passes the search on
+ * to the next mapping (the disagreement is logged as a warning) and a terminating one ends
+ * it.
+ *
+ * On success `*out` owns a new `tuf_multirepo_target`. `TUF_ERR_TARGET_NOT_FOUND` (and `*out`
+ * unchanged) when no mapping matches the path, when the matching mappings did not meet
+ * their threshold and none was terminating, or when none of the repositories of the
+ * terminating mapping lists the target and none failed. `TUF_ERR_REPOSITORY` when a
+ * terminating mapping's threshold is not met otherwise: the message names the mapping, the
+ * repositories that agree, those that disagree, those that do not list the target and those
+ * that failed (with their error). `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_get_target_info(tuf_multirepo *multi, const char *target_path, tuf_multirepo_target **out, tuf_error **err);
+
+/**
+ * Downloads an agreed target to `filepath` (NULL: the targets directory, with the target
+ * path percent-encoded as one file name) and verifies it against the agreed length and
+ * hashes (spec 5.7.3) while it streams to a temporary file that is renamed into place only
+ * when it verified. The agreeing repositories are tried in the mapping's order, each one's
+ * mirrors in order; a mirror that fails or serves a file that does not verify is followed
+ * by the next. When all fail, the last attempt's error is returned (each failure is logged)
+ * and nothing is left at `filepath`. If `out_path` is not NULL, on success `*out_path` is
+ * the owned path written (free with `tuf_string_free`). `target` must come from this client.
+ * `TUF_ERR_STATE` if the client is in a call.
+ */
+tuf_result tuf_multirepo_download_target(tuf_multirepo *multi, const tuf_multirepo_target *target, const char *filepath, char **out_path, tuf_error **err);
+
+/**
+ * The agreed target info: length and hashes of every agreeing repository; path, role and
+ * `custom` of the first agreeing repository in the mapping's order. Borrowed from `target`
+ * (do not free it). NULL if `target` is NULL.
+ */
+const tuf_target_info *tuf_multirepo_target_info(const tuf_multirepo_target *target);
+
+/**
+ * The index, in the map file's `mapping` list, of the mapping that decided (0 if `target`
+ * is NULL).
+ */
+size_t tuf_multirepo_target_mapping(const tuf_multirepo_target *target);
+
+/**
+ * How many repositories agreed (at least the mapping's threshold; 0 if `target` is NULL).
+ */
+size_t tuf_multirepo_target_agreed_count(const tuf_multirepo_target *target);
+
+/**
+ * How many repositories the deciding mapping lists: the answers that can be read by index
+ * (0 if `target` is NULL).
+ */
+size_t tuf_multirepo_target_repository_count(const tuf_multirepo_target *target);
+
+/**
+ * The name of repository `index` of the deciding mapping (in the mapping's order), or NULL
+ * if `index` is out of range.
+ */
+const char *tuf_multirepo_target_repository_name(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * Whether repository `index` is one of those that agreed (false if out of range).
+ */
+bool tuf_multirepo_target_repository_agreed(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * The target info repository `index`'s own trusted metadata gives (its `custom` data may
+ * differ from the others'; a repository that did not agree may give another length or
+ * other hashes), borrowed from `target`; NULL if that repository does not list the target,
+ * failed, or `index` is out of range.
+ */
+const tuf_target_info *tuf_multirepo_target_repository_info(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * The error message of repository `index` if it could not answer (its refresh or its
+ * lookup failed), borrowed from `target`; NULL if it answered or `index` is out of range.
+ */
+const char *tuf_multirepo_target_repository_error(const tuf_multirepo_target *target, size_t index);
+
+/**
+ * Frees a target. NULL is allowed and ignored.
+ */
+void tuf_multirepo_target_free(tuf_multirepo_target *target);
+
+/**
+ * Makes a signer from a PEM `PRIVATE KEY` block (unencrypted PKCS#8, as `openssl genpkey`
+ * writes) holding an Ed25519, ECDSA P-256 or P-384, or RSA (2048 to 8192 bits) key. `scheme`
+ * is the signature scheme, or NULL for the key's default (`ed25519`,
+ * `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384`, `rsassa-pss-sha256`); its keyid is the
+ * default keyid of its public key. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if the PEM holds no usable key (also: encrypted, SEC1
+ * or PKCS#1 PEM) or the scheme does not suit it; `TUF_ERR_INVALID_ARGUMENT` for NULL `pem`
+ * or `out`, or invalid UTF-8.
+ */
+tuf_result tuf_signer_from_pem(const char *pem, const char *scheme, tuf_signer **out, tuf_error **err);
+
+/**
+ * Makes an Ed25519 signer from its 32-byte private seed (RFC 8032; `len` must be 32), for
+ * keys kept as raw seeds. Deterministic. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `seed` or `out`, or a `len` other
+ * than 32.
+ */
+tuf_result tuf_signer_from_ed25519_seed(const uint8_t *seed, size_t len, tuf_signer **out, tuf_error **err);
+
+/**
+ * Generates a new private key for `scheme` ("ed25519", "ecdsa-sha2-nistp256" or
+ * "ecdsa-sha2-nistp384") from the operating system's random source. Keep it with
+ * `tuf_signer_private_key_pem`. On success `*out` owns the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` for another scheme (RSA keys cannot be generated:
+ * load one with `tuf_signer_from_pem`) or if the random source fails;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
+ */
+tuf_result tuf_signer_generate(const char *scheme, tuf_signer **out, tuf_error **err);
+
+/**
+ * Makes a signer that calls `callback` (see `tuf_sign_callback`) with `userdata` to sign,
+ * for the public key `public_key` (copied: its keyid, scheme and key). Every signature it
+ * makes is checked with that key (when libtuf supports its type) before it is added to
+ * metadata. `userdata` must stay valid until the signer is freed. On success `*out` owns
+ * the signer.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `public_key`, `callback` or
+ * `out`.
+ */
+tuf_result tuf_signer_new_callback(const tuf_key *public_key, tuf_sign_callback callback, void *userdata, tuf_signer **out, tuf_error **err);
+
+/**
+ * Frees a signer (and the key it lends). NULL is allowed and ignored.
+ */
+void tuf_signer_free(tuf_signer *signer);
+
+/**
+ * The signer's public key and keyid, to add to root or delegations
+ * (`tuf_metadata_root_add_key`, `tuf_metadata_delegations_add_key`). Borrowed: valid until
+ * the signer is freed; never free it. NULL if `signer` is NULL.
+ */
+const tuf_key *tuf_signer_key(const tuf_signer *signer);
+
+/**
+ * Signs the `len` bytes at `data` with the signer (securesystemslib's `Signer.sign`), e.g. to
+ * answer another process's sign callback. On success `*out` owns the `*out_len` signature
+ * bytes (raw Ed25519, DER ECDSA, RSA); free them with `tuf_bytes_free`. A callback signer
+ * calls its callback, on this thread. Signatures are not verified here
+ * (`tuf_key_verify_signature` does).
+ *
+ * Returns `TUF_OK`; `TUF_ERR_CRYPTO` if signing failed (or a callback failed);
+ * `TUF_ERR_INVALID_ARGUMENT` for a NULL `signer`, `out` or `out_len`, or a NULL `data` with
+ * a non-zero `len`.
+ */
+tuf_result tuf_signer_sign(const tuf_signer *signer, const uint8_t *data, size_t len, uint8_t **out, size_t *out_len, tuf_error **err);
+
+/**
+ * The private key as a PEM `PRIVATE KEY` block (unencrypted PKCS#8, LF line endings), to
+ * store it (`tuf_signer_from_pem` reads it back). On success `*out` owns the string; it is
+ * secret: overwrite it before `tuf_string_free`.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or a callback signer,
+ * whose private key libtuf does not hold.
+ */
+tuf_result tuf_signer_private_key_pem(const tuf_signer *signer, char **out, tuf_error **err);
 
 /**
  * The target path (NULL if `info` is NULL).
@@ -443,6 +1646,216 @@ const char *tuf_target_info_custom_json(const tuf_target_info *info);
 void tuf_target_info_free(tuf_target_info *info);
 
 /**
+ * Checks `len` bytes at `data` (NULL only when `len` is 0) against the target's length and
+ * every hash (spec 5.7.3), e.g. a target received another way than through libtuf.
+ * `TUF_OK` when they match; `TUF_ERR_LENGTH_OR_HASH_MISMATCH` when not;
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. Works with a target info from the updater or
+ * the verifier; any thread.
+ */
+tuf_result tuf_target_info_verify_bytes(const tuf_target_info *info, const uint8_t *data, size_t len, tuf_error **err);
+
+/**
+ * Makes a target entry for `path` with `length` and the hashes `hashes_json`, a JSON object
+ * of algorithm to hex digest such as `{"sha256": "HEX"}`. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for NULL arguments, invalid UTF-8, or hashes
+ * that are not a non-empty object of hex strings.
+ */
+tuf_result tuf_target_file_new(const char *path, uint64_t length, const char *hashes_json, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Makes the target entry of `path` for the content `data` (`len` bytes): its length, SHA-256
+ * and SHA-512. On success `*out` owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `path` or `out`, invalid UTF-8, or
+ * a NULL `data` with a non-zero `len`.
+ */
+tuf_result tuf_target_file_from_bytes(const char *path, const uint8_t *data, size_t len, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Makes the target entry of `path` for the content of the local file `local_path`, read in
+ * pieces (never held in memory whole): its length, SHA-256 and SHA-512. On success `*out`
+ * owns it.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_IO` if the file cannot be opened or read or is not a regular
+ * file (a directory, a device, a FIFO);
+ * `TUF_ERR_INVALID_ARGUMENT` for NULL arguments or invalid UTF-8.
+ */
+tuf_result tuf_target_file_from_file(const char *path, const char *local_path, tuf_target_file **out, tuf_error **err);
+
+/**
+ * Frees a target entry. NULL is allowed and ignored.
+ */
+void tuf_target_file_free(tuf_target_file *target);
+
+/**
+ * The target path (NULL if `target` is NULL).
+ */
+const char *tuf_target_file_path(const tuf_target_file *target);
+
+/**
+ * The length in bytes (0 if `target` is NULL).
+ */
+uint64_t tuf_target_file_length(const tuf_target_file *target);
+
+/**
+ * How many hashes the entry lists (at least 1; 0 if `target` is NULL).
+ */
+size_t tuf_target_file_hash_count(const tuf_target_file *target);
+
+/**
+ * The algorithm name of hash `index` (e.g. "sha256"), in file order; NULL if out of range.
+ */
+const char *tuf_target_file_hash_algorithm(const tuf_target_file *target, size_t index);
+
+/**
+ * The hex digest of hash `index`; NULL if out of range.
+ */
+const char *tuf_target_file_hash_hex(const tuf_target_file *target, size_t index);
+
+/**
+ * The `custom` data as compact JSON, or NULL if there is none (or `target` is NULL).
+ */
+const char *tuf_target_file_custom_json(const tuf_target_file *target);
+
+/**
+ * Sets the `custom` data to the JSON value `json` (any JSON value; an object by
+ * convention), or removes it when `json` is NULL.
+ *
+ * Returns `TUF_OK`; `TUF_ERR_INVALID_ARGUMENT` for a NULL `target`, invalid UTF-8 or `json`
+ * that is not strict JSON (no duplicate keys, no floats). Nothing changes on failure.
+ */
+tuf_result tuf_target_file_set_custom(tuf_target_file *target, const char *json, tuf_error **err);
+
+/**
+ * Sets the CA certificates that HTTPS servers are verified against, from the PEM file `path`
+ * (one or more certificates), **in place of** the system's trust store. NULL: the system's
+ * trust store again (the default). Replaces a CA set by `tuf_updater_config_set_ca_blob`.
+ *
+ * The path is copied. The file is read by the built-in fetcher when it connects;
+ * `tuf_updater_new` fails with `TUF_ERR_INVALID_ARGUMENT` if it does not exist then. A
+ * server whose certificate it does not verify fails the download with `TUF_ERR_DOWNLOAD`.
+ * Like every transport setting, it is ignored when a fetch callback replaces the built-in
+ * fetcher (`tuf_updater_config_set_fetcher`).
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8 or an empty path.
+ */
+tuf_result tuf_updater_config_set_ca_file(tuf_updater_config *config, const char *path, tuf_error **err);
+
+/**
+ * Sets the CA certificates that HTTPS servers are verified against, as `len` bytes of PEM
+ * at `pem` (one or more certificates), **in place of** the system's trust store. `len` 0
+ * (`pem` may then be NULL): the system's trust store again (the default). Replaces a CA set
+ * by `tuf_updater_config_set_ca_file`. The bytes are copied.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, a NULL `pem` with a non-zero
+ * `len`, or bytes that are not PEM. Ignored with a fetch callback, as
+ * `tuf_updater_config_set_ca_file`.
+ */
+tuf_result tuf_updater_config_set_ca_blob(tuf_updater_config *config, const uint8_t *pem, size_t len, tuf_error **err);
+
+/**
+ * Sets the client certificate presented to HTTPS servers that ask for one (mutual TLS):
+ * the PEM file `cert_path` (the certificate, possibly followed by intermediates) and the PEM
+ * file `key_path` with its private key (NULL: the key follows the certificate in
+ * `cert_path`), encrypted with `key_password` (NULL: not encrypted). `cert_path` NULL: no
+ * client certificate (the default; `key_path` and `key_password` must then be NULL).
+ * Replaces a client certificate set before, by this function or
+ * `tuf_updater_config_set_client_cert_blob`.
+ *
+ * The strings are copied. The files are read by the built-in fetcher when it connects;
+ * `tuf_updater_new` fails with `TUF_ERR_INVALID_ARGUMENT` if one does not exist then. An
+ * unreadable key, a wrong password or a server refusing the certificate fails the download
+ * with `TUF_ERR_DOWNLOAD`. The certificate is presented to every HTTPS server of a
+ * download, redirect targets included. Ignored with a fetch callback.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8, an empty path, or
+ * a key or password without a certificate.
+ */
+tuf_result tuf_updater_config_set_client_cert(tuf_updater_config *config, const char *cert_path, const char *key_path, const char *key_password, tuf_error **err);
+
+/**
+ * Sets the client certificate presented to HTTPS servers that ask for one (mutual TLS) from
+ * memory: `cert_len` bytes of PEM at `cert` (the certificate, possibly followed by
+ * intermediates) and `key_len` bytes of PEM at `key` with its private key (`key_len` 0: the
+ * key follows the certificate in `cert`), encrypted with `key_password` (NULL: not
+ * encrypted). `cert_len` 0: no client certificate (the default; `key_len` must then be 0 and
+ * `key_password` NULL). Replaces a client certificate set before. The bytes and the
+ * password are copied; libtuf does not print them in any message.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, a NULL buffer with a non-zero
+ * length, bytes that are not PEM, invalid UTF-8 in `key_password`, or a key or password
+ * without a certificate. Ignored with a fetch callback, as
+ * `tuf_updater_config_set_client_cert`.
+ */
+tuf_result tuf_updater_config_set_client_cert_blob(tuf_updater_config *config, const uint8_t *cert, size_t cert_len, const uint8_t *key, size_t key_len, const char *key_password, tuf_error **err);
+
+/**
+ * Sets the proxy of the built-in fetcher. NULL (the default): the environment decides, as
+ * libcurl reads it (`http_proxy` (lowercase only), `https_proxy`, `all_proxy`, `no_proxy`).
+ * "" (empty): no proxy, whatever the environment says. A URL: every request goes through
+ * that proxy, whatever the environment says (`no_proxy` included): `http://`, `https://`,
+ * `socks4://`, `socks4a://`, `socks5://` or `socks5h://`, with `user:password@` for
+ * credentials, e.g. `http://proxy.example:3128`. An `https://` proxy's own certificate is
+ * verified against the system's trust store. The string is copied.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8, another scheme or
+ * none, no host, or white space or control characters. An unreachable proxy fails downloads
+ * with `TUF_ERR_DOWNLOAD`. Ignored with a fetch callback.
+ */
+tuf_result tuf_updater_config_set_proxy(tuf_updater_config *config, const char *proxy, tuf_error **err);
+
+/**
+ * Adds the header `name: value` to every request of the built-in fetcher, e.g.
+ * `Authorization` for a private repository. Headers are sent in the order added; adding a
+ * name twice sends it twice. They are sent only to the origin (scheme, host and port) of
+ * each URL libtuf asks for: once a redirect leads elsewhere (even to the same host on
+ * another port, or `localhost` for `127.0.0.1`), they are left out of that request and of
+ * every later one of the same download. A plain `http://` request through a proxy shows them
+ * to the proxy. The strings are copied; libtuf does not print values in any message.
+ *
+ * Rules: `name` is an HTTP token (letters, digits and ``!#$%&'*+-.^_`|~``); `value` is not
+ * empty, has no control character but tab (no CR, LF or NUL: no header can be injected) and
+ * no leading or trailing white space; at most 64 headers of at most 8192 bytes each. Headers
+ * libtuf manages are refused: `Host`, `Content-Length`, `Transfer-Encoding`, `TE`,
+ * `Connection`, `Keep-Alive`, `Upgrade`, `Expect`, `Range`, `Accept-Encoding` (lengths and
+ * hashes are of the whole raw file), `User-Agent` (see `tuf_updater_config_set_user_agent`)
+ * and `Proxy-Authorization` (put proxy credentials in the proxy URL).
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL argument, invalid UTF-8 or a header the rules
+ * refuse (the configuration is then unchanged). Ignored with a fetch callback.
+ */
+tuf_result tuf_updater_config_add_header(tuf_updater_config *config, const char *name, const char *value, tuf_error **err);
+
+/**
+ * Removes every header added with `tuf_updater_config_add_header`.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`.
+ */
+tuf_result tuf_updater_config_clear_headers(tuf_updater_config *config, tuf_error **err);
+
+/**
+ * Sets how often a download that failed for a transient reason is tried again: up to
+ * `count` more times (default 0: never; at most 100), waiting `backoff_ms` milliseconds
+ * before the first retry and twice as long before each next one, at most 30000 ms (
+ * `backoff_ms` at most 30000; 0 retries at once).
+ *
+ * Transient: a connection that could not be made or broke off (refused, reset, a name that
+ * did not resolve, a proxy unreachable), HTTP 429 and 5xx; with a fetch callback, a return
+ * value of 429 or 500-599, or a failure without a status (see `tuf_fetch_callback`). Never
+ * retried: other HTTP statuses (a 404 stays a 404), `TUF_ERR_LENGTH_EXCEEDED`,
+ * `TUF_ERR_SLOW_RETRIEVAL` (the speed limits bound how long a transfer may take), a
+ * certificate that does not verify, a refused redirect, a cancellation, anything the
+ * verification of the bytes finds, and a download that already delivered bytes. It applies
+ * to the built-in fetcher and to fetch callbacks alike. While it waits, the progress
+ * callback (`tuf_updater_config_set_progress_callback`) is called about once a second and
+ * can cancel. A download whose retries run out fails with the last error.
+ *
+ * Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config` or a value above its bound.
+ */
+tuf_result tuf_updater_config_set_retries(tuf_updater_config *config, uint32_t count, uint32_t backoff_ms, tuf_error **err);
+
+/**
  * Creates an updater from `config` (which is copied: it may be freed or reused after this
  * call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
  * makes no network request. On success `*out` owns the new updater.
@@ -450,7 +1863,8 @@ void tuf_target_info_free(tuf_target_info *info);
 tuf_result tuf_updater_new(const tuf_updater_config *config, tuf_updater **out, tuf_error **err);
 
 /**
- * Frees an updater. NULL is allowed and ignored.
+ * Frees an updater. NULL is allowed and ignored. Must not be called while the updater is in
+ * a call (from one of its own callbacks): such a call does nothing (the updater is not freed).
  */
 void tuf_updater_free(tuf_updater *updater);
 
@@ -489,6 +1903,17 @@ tuf_result tuf_updater_download_target(tuf_updater *updater, const tuf_target_in
  * none). Called with `userdata` on the thread that drives the updater.
  */
 tuf_result tuf_updater_set_progress_callback(tuf_updater *updater, tuf_progress_callback callback, void *userdata, tuf_error **err);
+
+/**
+ * Sets the time expiry is checked against, in seconds since the Unix epoch, on a live
+ * updater (devices that learn the time after start-up); NULL: the system clock. It applies
+ * from the next refresh on (`tuf_updater_get_target_info` refreshes first only if this
+ * updater never has): call `tuf_updater_refresh` to check the trusted metadata against the
+ * new time. The configuration's setter (`tuf_updater_config_set_reference_time`) sets the
+ * time updaters start with. `TUF_ERR_INVALID_ARGUMENT` for a time outside years 1 to 9999
+ * (nothing changes then); `TUF_ERR_STATE` if the updater is in a call.
+ */
+tuf_result tuf_updater_set_reference_time(tuf_updater *updater, const int64_t *unix_seconds, tuf_error **err);
 
 /**
  * Creates a verifier from a trusted root (`root`, `root_len` bytes; must be signed by a
@@ -575,8 +2000,21 @@ bool tuf_verifier_timestamp_snapshot_keys_rotated(const tuf_verifier *verifier);
  * `TUF_ERR_DOWNLOAD`. `max_delegations`: most delegated roles visited (0: the default, 32).
  * On success `*out` owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists
  * the target.
+ *
+ * `load` runs on this thread, during this call only, while the verifier is in use: it must
+ * not call any function on this verifier (such calls fail with `TUF_ERR_STATE`, and getters
+ * return 0/false). It is not told the role's version: prefer
+ * `tuf_verifier_find_target_versioned`, whose loader is.
  */
 tuf_result tuf_verifier_find_target(tuf_verifier *verifier, const char *target_path, uint32_t max_delegations, tuf_load_callback load, void *userdata, tuf_target_info **out, tuf_error **err);
+
+/**
+ * `tuf_verifier_find_target`, with a loader that is told the version of the role that the
+ * trusted snapshot lists (the `V` of `V.ROLE.json` under consistent snapshots) and the most
+ * bytes accepted (the length snapshot gives, else 5000000), so it never needs to ask the
+ * verifier. Same arguments, results and callback rules otherwise.
+ */
+tuf_result tuf_verifier_find_target_versioned(tuf_verifier *verifier, const char *target_path, uint32_t max_delegations, tuf_versioned_load_callback load, void *userdata, tuf_target_info **out, tuf_error **err);
 
 /**
  * The library version, e.g. "0.1.0" (static, NUL-terminated). Compare with the

@@ -43,11 +43,13 @@ pub enum ErrorKind {
     Crypto = 14,
     /// A Rust panic was caught at the C boundary.
     Panic = 15,
+    /// The caller cancelled the operation (its progress callback asked to stop).
+    Cancelled = 16,
 }
 
 impl ErrorKind {
     /// Every kind, in code order.
-    pub fn all() -> [ErrorKind; 15] {
+    pub fn all() -> [ErrorKind; 16] {
         [
             ErrorKind::InvalidArgument,
             ErrorKind::InvalidMetadata,
@@ -64,6 +66,7 @@ impl ErrorKind {
             ErrorKind::State,
             ErrorKind::Crypto,
             ErrorKind::Panic,
+            ErrorKind::Cancelled,
         ]
     }
 
@@ -91,6 +94,7 @@ impl ErrorKind {
             ErrorKind::State => "invalid operation order\0",
             ErrorKind::Crypto => "cryptographic error\0",
             ErrorKind::Panic => "internal error\0",
+            ErrorKind::Cancelled => "cancelled\0",
         }
     }
 
@@ -182,6 +186,10 @@ pub enum Error {
 
     #[error("cryptographic error: {0}")]
     Crypto(String),
+
+    /// The progress callback asked to stop; nothing unverified was kept.
+    #[error("cancelled during the download of {url}")]
+    Cancelled { url: String },
 }
 
 impl Error {
@@ -202,6 +210,39 @@ impl Error {
             Error::TargetNotFound(_) => ErrorKind::TargetNotFound,
             Error::State(_) => ErrorKind::State,
             Error::Crypto(_) => ErrorKind::Crypto,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
+        }
+    }
+
+    /// The HTTP status of a failed download, when the server gave one (a missing `file://`
+    /// file counts as 404).
+    pub fn http_status(&self) -> Option<u32> {
+        match self {
+            Error::Download { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The URL of a failed, overlong, too slow or cancelled download.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Error::Download { url, .. }
+            | Error::LengthExceeded { url, .. }
+            | Error::SlowRetrieval { url, .. }
+            | Error::Cancelled { url } => Some(url).filter(|u| !u.is_empty()).map(|u| u.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The role whose metadata failed a check (signatures, version, expiry, type), when the
+    /// error is about one role.
+    pub fn role(&self) -> Option<&str> {
+        match self {
+            Error::UnsignedMetadata { role, .. }
+            | Error::BadVersion { role, .. }
+            | Error::Expired { role, .. }
+            | Error::WrongType { role, .. } => Some(role),
+            _ => None,
         }
     }
 
@@ -243,3 +284,46 @@ pub(crate) fn truncated(s: &str) -> String {
 
 /// `Result` with libtuf's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_fields() {
+        let e = Error::Download {
+            url: "https://r/x".into(),
+            status: Some(404),
+            msg: "HTTP status 404".into(),
+        };
+        assert_eq!(
+            (e.http_status(), e.url(), e.role()),
+            (Some(404), Some("https://r/x"), None)
+        );
+        let e = Error::SlowRetrieval {
+            url: "https://r/y".into(),
+            msg: "too slow".into(),
+        };
+        assert_eq!((e.http_status(), e.url()), (None, Some("https://r/y")));
+        let e = Error::LengthExceeded {
+            url: String::new(),
+            limit: 5,
+        };
+        assert_eq!(e.url(), None);
+        let e = Error::Expired {
+            role: "snapshot".into(),
+            expires: "2000-01-01T00:00:00Z".into(),
+        };
+        assert_eq!(
+            (e.role(), e.url(), e.http_status()),
+            (Some("snapshot"), None, None)
+        );
+        let e = Error::BadVersion {
+            role: "a/b".into(),
+            expected: "2".into(),
+            got: 1,
+        };
+        assert_eq!(e.role(), Some("a/b"));
+        assert_eq!(Error::State("x".into()).role(), None);
+    }
+}

@@ -8,6 +8,8 @@
 //! - [`fetch`]: the transport: the [`fetch::Fetcher`] trait, the byte limit every download goes
 //!   through, the libcurl fetcher, and fetching a targets role within its trusted length.
 //! - [`updater`]: the client updater: the workflow over a fetcher and a local cache.
+//! - [`multirepo`]: several repositories that must agree on targets (TAP 4), one updater
+//!   each.
 //! - [`ffi`]: the C ABI over all of the above.
 
 pub mod crypto;
@@ -16,6 +18,7 @@ pub mod fetch;
 pub mod ffi;
 pub mod json;
 pub mod metadata;
+pub mod multirepo;
 pub mod updater;
 pub mod verify;
 

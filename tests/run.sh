@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
-# the Python interoperability harness (python-tuf 7.0.1 in a private venv) and the C tests
-# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan).
+# the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
+# of the verifier (tests/mutation/mutate.py) and the C tests (ctest over two CMake builds:
+# Debug with valgrind, and ASan/UBSan).
 #
 #   tests/run.sh
 #
@@ -11,8 +12,8 @@
 #                     tests/python/requirements.txt (or the Python version) changes.
 #   PYTHON            interpreter used to create the venv (default: python3).
 #   TUF_TEST_PYTHON   exported by this script: the venv's python. Rust tests that talk to
-#                     python-tuf run the scripts in tests/python/ with it, and skip that part
-#                     when it is unset (e.g. a plain `cargo test`).
+#                     python-tuf run the scripts in tests/python/ with it (a plain `cargo test`
+#                     finds the venv itself, and fails with instructions when there is none).
 #   CI                when "true", cargo runs with --locked.
 #
 # Every step runs even if an earlier one failed (except the venv setup); the script exits
@@ -138,6 +139,8 @@ step "cargo test (all targets)" cargo test "${CARGO_LOCKED[@]}" --all-targets
 step "cargo test (doc)" cargo test "${CARGO_LOCKED[@]}" --doc
 step "demo (the Rust verifier example)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
 step "python harness (pytest)" run_python_harness_tests
+step "mutation check (every check of the verifier has a test that fails without it)" \
+    python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "demo (the README's main job, in the Debug build)" \

@@ -212,6 +212,24 @@ fn get_target_info_refreshes_first_when_needed() {
 // ---- 5.1: the reference time ----------------------------------------------------------------
 
 #[test]
+fn reference_time_set_on_a_live_updater_applies_from_the_next_refresh() {
+    // A device that learns the time after start-up: created with a wrong clock (after
+    // everything expires), then given the right time.
+    let c = Client::new("reftime-live", Sim::new());
+    let mut config = c.bootstrap_config();
+    config.reference_time = Some(in_secs(2 * 86400));
+    let mut u = c.updater_with(config);
+    assert_eq!(kind(u.refresh()), ErrorKind::Expired);
+    u.set_reference_time(Some(in_secs(60)));
+    u.refresh().unwrap();
+    assert_eq!(u.trusted_set().reference_time(), in_secs(60));
+    u.set_reference_time(Some(in_secs(2 * 86400)));
+    assert_eq!(kind(u.refresh()), ErrorKind::Expired);
+    u.set_reference_time(None); // the system clock
+    u.refresh().unwrap();
+}
+
+#[test]
 fn fixed_reference_time_is_honoured() {
     // 5.1: expiry is judged against the configured time, not the clock.
     let c = Client::new("reftime", Sim::new());
@@ -1191,4 +1209,22 @@ fn an_updater_can_move_between_threads() {
     });
     let u = handle.join().unwrap();
     assert_eq!(u.trusted_set().root().version, 1);
+}
+
+#[test]
+fn a_target_at_hand_is_checked_against_trusted_metadata() {
+    // 5.7.3 for bytes or a stream the application got another way.
+    let mut sim = Sim::new();
+    sim.add_target("targets", "a.bin", b"the right bytes");
+    sim.update_snapshot();
+    let c = Client::new("verify-at-hand", sim);
+    let info = c.updater().get_target_info("a.bin").unwrap().unwrap();
+    let t = &info.target;
+    t.verify("a.bin", b"the right bytes").unwrap();
+    assert!(t.verify("a.bin", b"the wrong bytes").is_err());
+    assert!(t.matches_reader("a.bin", &b"the right bytes"[..]).unwrap());
+    assert!(!t.matches_reader("a.bin", &b"the wrong bytes"[..]).unwrap());
+    assert!(!t.matches_reader("a.bin", &b"the right byte"[..]).unwrap());
+    // An endless stream is read only to one byte past the length.
+    assert!(!t.matches_reader("a.bin", std::io::repeat(b'x')).unwrap());
 }

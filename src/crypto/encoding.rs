@@ -16,6 +16,8 @@ const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 /// `rsaEncryption` (RFC 8017).
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// `id-Ed25519` (RFC 8410).
+const ID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
 const PEM_LABEL: &str = "PUBLIC KEY";
 const PEM_BEGIN: &str = "-----BEGIN PUBLIC KEY-----";
@@ -52,6 +54,8 @@ pub(crate) enum SpkiKey {
     Ec { curve: Curve, point: Vec<u8> },
     /// An RSA key: big-endian modulus and exponent without leading zeros.
     Rsa { n: Vec<u8>, e: Vec<u8> },
+    /// A raw 32-byte Ed25519 public key (RFC 8410).
+    Ed25519([u8; 32]),
 }
 
 /// Decodes a PEM string holding exactly one `PUBLIC KEY` block into its DER bytes.
@@ -91,7 +95,7 @@ pub(crate) fn decode_public_pem(pem: &str) -> Result<Vec<u8>, String> {
     Ok(der)
 }
 
-/// Parses a DER SubjectPublicKeyInfo holding a P-256, P-384 or RSA key.
+/// Parses a DER SubjectPublicKeyInfo holding a P-256, P-384, RSA or Ed25519 key.
 pub(crate) fn parse_spki(der: &[u8]) -> Result<SpkiKey, String> {
     let spki = SubjectPublicKeyInfoRef::try_from(der).map_err(|e| format!("bad SPKI DER: {e}"))?;
     let key_bits = spki
@@ -126,8 +130,65 @@ pub(crate) fn parse_spki(der: &[u8]) -> Result<SpkiKey, String> {
             let (n, e) = parse_rsa_public_key(key_bits)?;
             Ok(SpkiKey::Rsa { n, e })
         }
+        ID_ED25519 => {
+            if spki.algorithm.parameters.is_some() {
+                return Err("Ed25519 key with algorithm parameters".into());
+            }
+            let key: [u8; 32] = key_bits
+                .try_into()
+                .map_err(|_| "Ed25519 public key is not 32 bytes")?;
+            Ok(SpkiKey::Ed25519(key))
+        }
         other => Err(format!("unsupported SPKI algorithm {other}")),
     }
+}
+
+/// A public key given as a PEM `PUBLIC KEY` block, in the form python-tuf writes into key
+/// objects (securesystemslib's `SSlibKey.from_pem`): `keyval.public` is the hex of the raw key
+/// for Ed25519 and, for ECDSA and RSA, the SubjectPublicKeyInfo re-encoded as pyca/cryptography
+/// writes it (LF line endings, 64-character lines, RSA with NULL parameters).
+pub(crate) struct PemPublicKey {
+    /// The key's family.
+    pub family: PemFamily,
+    /// `keyval.public`.
+    pub public: String,
+}
+
+/// The family of a [`PemPublicKey`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PemFamily {
+    Ed25519,
+    Ec(Curve),
+    Rsa,
+}
+
+/// Reads a PEM `PUBLIC KEY` block (see [`decode_public_pem`] for the accepted spellings) holding
+/// an Ed25519, P-256, P-384 or RSA key.
+pub(crate) fn public_key_from_pem(pem: &str) -> Result<PemPublicKey, String> {
+    let der = decode_public_pem(pem)?;
+    Ok(match parse_spki(&der)? {
+        SpkiKey::Ed25519(key) => PemPublicKey {
+            family: PemFamily::Ed25519,
+            public: super::hex::encode(&key),
+        },
+        SpkiKey::Ec { curve, point } => PemPublicKey {
+            family: PemFamily::Ec(curve),
+            public: ec_spki_pem(curve, &point).map_err(|e| e.to_string())?,
+        },
+        SpkiKey::Rsa { .. } => {
+            // parse_spki checked the structure; the BIT STRING is the RSAPublicKey DER.
+            let spki = SubjectPublicKeyInfoRef::try_from(&der[..])
+                .map_err(|e| format!("bad SPKI: {e}"))?;
+            let bits = spki
+                .subject_public_key
+                .as_bytes()
+                .ok_or("SPKI public key BIT STRING is not byte aligned")?;
+            PemPublicKey {
+                family: PemFamily::Rsa,
+                public: rsa_spki_pem(bits).map_err(|e| e.to_string())?,
+            }
+        }
+    })
 }
 
 /// Parses a DER PKCS#1 `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`

@@ -4,7 +4,7 @@ use std::fmt;
 
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 
-use super::encoding::{self, Curve, SpkiKey};
+use super::encoding::{self, Curve, PemFamily, SpkiKey};
 use super::hash::sha256;
 use super::hex;
 use super::scheme::Scheme;
@@ -85,6 +85,51 @@ impl PublicKey {
             scheme: scheme.to_owned(),
             public: public.to_owned(),
             state,
+        }
+    }
+
+    /// A key from a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo) holding an Ed25519, ECDSA
+    /// P-256 or P-384, or RSA key, as securesystemslib's `SSlibKey.from_pem` makes it: keytype
+    /// `ed25519`, `ecdsa` or `rsa`; `scheme` if given (it must suit the key), else `ed25519`,
+    /// `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `rsassa-pss-sha256`; the public value
+    /// in python-tuf's encoding (hex for Ed25519, re-encoded PEM otherwise), so that the keyid
+    /// is the one python-tuf computes for the same key.
+    pub fn from_pem(pem: &str, scheme: Option<&str>) -> crate::Result<PublicKey> {
+        let bad = |msg: String| crate::Error::Crypto(msg);
+        let key =
+            encoding::public_key_from_pem(pem).map_err(|e| bad(format!("bad public key: {e}")))?;
+        let default = match key.family {
+            PemFamily::Ed25519 => Scheme::Ed25519,
+            PemFamily::Ec(Curve::P256) => Scheme::EcdsaP256,
+            PemFamily::Ec(Curve::P384) => Scheme::EcdsaP384,
+            PemFamily::Rsa => Scheme::RsaPss(super::HashAlgorithm::Sha256),
+        };
+        let scheme = match scheme {
+            None => default,
+            Some(name) => {
+                let s = Scheme::from_name(name).ok_or_else(|| {
+                    bad(format!(
+                        "unsupported scheme {}",
+                        crate::error::excerpt(name)
+                    ))
+                })?;
+                let fits = match key.family {
+                    PemFamily::Rsa => matches!(s, Scheme::RsaPss(_) | Scheme::RsaPkcs1(_)),
+                    _ => s == default,
+                };
+                if !fits {
+                    return Err(bad(format!(
+                        "scheme {name:?} cannot be used with this key (its scheme is {:?})",
+                        default.name()
+                    )));
+                }
+                s
+            }
+        };
+        let key = PublicKey::from_parts(scheme.keytype(), scheme.name(), &key.public);
+        match key.unsupported_reason() {
+            None => Ok(key),
+            Some(reason) => Err(bad(format!("unusable public key: {reason}"))),
         }
     }
 
@@ -182,6 +227,7 @@ fn decode(keytype: &str, scheme_name: &str, public: &str) -> Result<(Scheme, Mat
                     return Err(format!("{curve:?} key cannot be used with {scheme_name:?}"))
                 }
                 SpkiKey::Rsa { .. } => return Err("RSA key in an ecdsa key object".into()),
+                SpkiKey::Ed25519(_) => return Err("Ed25519 key in an ecdsa key object".into()),
             }
         }
         Scheme::RsaPss(_) | Scheme::RsaPkcs1(_) => {
@@ -191,6 +237,7 @@ fn decode(keytype: &str, scheme_name: &str, public: &str) -> Result<(Scheme, Mat
                     Material::Rsa { n, e }
                 }
                 SpkiKey::Ec { .. } => return Err("EC key in an rsa key object".into()),
+                SpkiKey::Ed25519(_) => return Err("Ed25519 key in an rsa key object".into()),
             }
         }
     };

@@ -160,14 +160,57 @@ impl SigningKey {
 
     /// A key from a PEM `PRIVATE KEY` (PKCS#8) block, to be used with `scheme`.
     pub fn from_pkcs8_pem(pem: &str, scheme: &str) -> Result<Self> {
+        Self::from_pem(pem, Some(scheme))
+    }
+
+    /// A key from a PEM `PRIVATE KEY` (unencrypted PKCS#8) block holding an Ed25519, ECDSA
+    /// P-256 or P-384, or RSA key, to be used with `scheme`, or when `scheme` is `None` with
+    /// the key's default scheme ([`KeyKind::default_scheme`]: `rsassa-pss-sha256` for RSA), as
+    /// securesystemslib's `CryptoSigner` chooses it.
+    pub fn from_pem(pem: &str, scheme: Option<&str>) -> Result<Self> {
         let (label, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes())
             .map_err(|e| Error::Crypto(format!("bad PKCS#8 PEM: {e}")))?;
         if label != "PRIVATE KEY" {
             return Err(Error::Crypto(format!(
-                "expected a PRIVATE KEY PEM block, got {label:?}"
+                "expected an unencrypted PKCS#8 PRIVATE KEY PEM block, got {}",
+                crate::error::excerpt(label)
             )));
         }
-        Self::from_pkcs8_der(&der, scheme)
+        match scheme {
+            Some(scheme) => Self::from_pkcs8_der(&der, scheme),
+            None => Self::from_pkcs8_der(&der, Self::pkcs8_kind(&der)?.default_scheme()),
+        }
+    }
+
+    /// The kind of the key in DER PKCS#8 `der`, found by asking `ring` to load it as each kind.
+    fn pkcs8_kind(der: &[u8]) -> Result<KeyKind> {
+        let rng = SystemRandom::new();
+        if Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).is_ok() {
+            Ok(KeyKind::Ed25519)
+        } else if EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, der, &rng).is_ok() {
+            Ok(KeyKind::EcdsaP256)
+        } else if EcdsaKeyPair::from_pkcs8(&ECDSA_P384_SHA384_ASN1_SIGNING, der, &rng).is_ok() {
+            Ok(KeyKind::EcdsaP384)
+        } else if RsaKeyPair::from_pkcs8(der).is_ok() {
+            Ok(KeyKind::Rsa)
+        } else {
+            Err(Error::Crypto(
+                "not a usable Ed25519, ECDSA P-256/P-384 or RSA (2048 to 8192 bits) PKCS#8 key"
+                    .into(),
+            ))
+        }
+    }
+
+    /// Generates a new key for `scheme` (`ed25519`, `ecdsa-sha2-nistp256` or
+    /// `ecdsa-sha2-nistp384`) from the system's random source; see [`generate`](Self::generate).
+    pub fn generate_for_scheme(scheme: &str) -> Result<Self> {
+        let s = Scheme::from_name(scheme).ok_or_else(|| {
+            Error::Crypto(format!(
+                "unsupported scheme {}",
+                crate::error::excerpt(scheme)
+            ))
+        })?;
+        Self::generate(KeyKind::of(s))
     }
 
     /// The key as PEM PKCS#8 (`PRIVATE KEY`, LF line endings): the DER it was loaded from, or

@@ -1,18 +1,22 @@
 //! The default [`Fetcher`]: libcurl, restricted to `http`, `https` and `file`.
 
 use std::cell::Cell;
-use std::ffi::CStr;
 use std::fmt;
-use std::os::raw::c_long;
 use std::time::Duration;
 
 use curl::easy::Easy;
 
-use super::{length_exceeded, Fetcher};
-use crate::error::{Error, Result};
+use super::file_url::file_url_is_missing;
+use super::transport::{self, ClientCertificate, Pem};
+use super::{length_exceeded, redirect, Fetcher};
+use crate::error::{excerpt, Error, Result};
 
-/// Settings of [`CurlFetcher`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a [`Fetcher`] hands the body to.
+type Sink<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
+
+/// Settings of [`CurlFetcher`]. Its `Debug` output shows no header value, key password or
+/// in-memory key.
+#[derive(Clone, PartialEq, Eq)]
 pub struct FetcherConfig {
     /// The longest time to wait for a connection to be established (default 30 s, like
     /// python-tuf's socket timeout). Exceeding it is [`Error::SlowRetrieval`]. Zero means
@@ -38,6 +42,52 @@ pub struct FetcherConfig {
     /// expected (size / speed). The updater also enforces it around a custom fetcher
     /// ([`WithDeadline`](super::WithDeadline)).
     pub timeout: Duration,
+    /// The CA certificates HTTPS servers are verified against, in place of the system's trust
+    /// store (default `None`: the system's). A file may hold several certificates.
+    pub ca_certificates: Option<Pem>,
+    /// A client certificate presented to HTTPS servers that ask for one (mutual TLS; default
+    /// none). It is presented to every server of a fetch, redirect targets included.
+    pub client_certificate: Option<ClientCertificate>,
+    /// The proxy: `None` (default) uses the environment as libcurl does (`http_proxy`,
+    /// `https_proxy`, `all_proxy`, `no_proxy`); `Some("")` uses no proxy, whatever the
+    /// environment says; `Some(url)` sends every request through that proxy (`http://`,
+    /// `https://`, `socks4://`, `socks4a://`, `socks5://` or `socks5h://`, credentials as
+    /// `user:password@`), ignoring the environment including `no_proxy`. An `https://`
+    /// proxy's own certificate is checked against the system's trust store.
+    pub proxy: Option<String>,
+    /// Headers added to every request (e.g. `Authorization` for a private repository), in
+    /// order, each `(name, value)`. Never sent once a redirect left the origin (scheme, host
+    /// and port) of the URL asked for; a plain `http://` request through a proxy shows them
+    /// to the proxy. Names are HTTP tokens, at most 64 headers of at most 8192 bytes each;
+    /// values have no control character but tab and no leading or trailing white space;
+    /// headers libtuf manages are refused: `Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `TE`, `Connection`, `Keep-Alive`, `Upgrade`, `Expect`, `Range`, `Accept-Encoding`,
+    /// `User-Agent` ([`user_agent`](Self::user_agent)) and `Proxy-Authorization` (credentials
+    /// go in the proxy URL).
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for FetcherConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "<redacted>"))
+            .collect();
+        f.debug_struct("FetcherConfig")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("low_speed_limit", &self.low_speed_limit)
+            .field("low_speed_time", &self.low_speed_time)
+            .field("user_agent", &self.user_agent)
+            .field("max_redirects", &self.max_redirects)
+            .field("timeout", &self.timeout)
+            .field("ca_certificates", &self.ca_certificates)
+            .field("client_certificate", &self.client_certificate)
+            // May hold credentials (user:password@).
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("headers", &headers)
+            .finish()
+    }
 }
 
 /// The default [`FetcherConfig::timeout`]: an hour lets a 1 GiB target through at 300 KB/s
@@ -55,13 +105,19 @@ impl Default for FetcherConfig {
             user_agent: None,
             max_redirects: 5,
             timeout: DEFAULT_TIMEOUT,
+            ca_certificates: None,
+            client_certificate: None,
+            proxy: None,
+            headers: Vec::new(),
         }
     }
 }
 
 impl FetcherConfig {
     /// Checks the settings: the user agent must not contain control characters (it goes into
-    /// an HTTP header). [`Error::InvalidArgument`] otherwise.
+    /// an HTTP header); CA certificates and the client certificate are PEM (bytes) or a file
+    /// name (not empty; whether the file exists is checked by [`CurlFetcher::new`]); the
+    /// proxy and the headers are as their fields say. [`Error::InvalidArgument`] otherwise.
     pub fn validate(&self) -> Result<()> {
         if let Some(ua) = &self.user_agent {
             if ua.chars().any(char::is_control) {
@@ -69,6 +125,24 @@ impl FetcherConfig {
                     "user agent must not contain control characters".to_string(),
                 ));
             }
+        }
+        if let Some(ca) = &self.ca_certificates {
+            transport::check_pem(ca, "CA certificates")?;
+        }
+        if let Some(cert) = &self.client_certificate {
+            transport::check_client_certificate(cert)?;
+        }
+        if let Some(proxy) = &self.proxy {
+            transport::check_proxy(proxy)?;
+        }
+        if self.headers.len() > transport::MAX_HEADERS {
+            return Err(Error::InvalidArgument(format!(
+                "at most {} headers",
+                transport::MAX_HEADERS
+            )));
+        }
+        for (name, value) in &self.headers {
+            transport::check_header(name, value)?;
         }
         Ok(())
     }
@@ -86,14 +160,16 @@ impl FetcherConfig {
 
 /// The default [`Fetcher`], built on libcurl.
 ///
-/// Supports `http://`, `https://` (certificates verified with the system's trust store) and
-/// `file://` URLs. One libcurl handle is reused across fetches, so connections are kept alive
-/// between requests to the same server (a 404 does not close the connection). Proxies
-/// configured in the environment are honoured as libcurl does: `http_proxy` (lowercase only),
-/// `https_proxy` or `HTTPS_PROXY`, `all_proxy`, `no_proxy`.
+/// Supports `http://`, `https://` (certificates verified with the system's trust store, or
+/// with [`FetcherConfig::ca_certificates`] in its place) and `file://` URLs. One libcurl
+/// handle is reused across fetches, so connections are kept alive between requests to the
+/// same server (a 404 does not close the connection). Without [`FetcherConfig::proxy`],
+/// proxies configured in the environment are honoured as libcurl does: `http_proxy`
+/// (lowercase only), `https_proxy` or `HTTPS_PROXY`, `all_proxy`, `no_proxy`.
 ///
-/// The body of a non-2xx response, and of redirects libcurl follows, is never passed to the
-/// sink; more than 64 KiB of such bodies aborts the fetch.
+/// Redirects are followed by the fetcher itself (see [`FetcherConfig::headers`] and
+/// [`FetcherConfig::max_redirects`]). The body of a non-2xx response, redirects included, is
+/// never passed to the sink; more than 64 KiB of such bodies in one fetch aborts it.
 ///
 /// Errors:
 /// - HTTP status >= 400 (or any other non-2xx final status): [`Error::Download`] with
@@ -106,6 +182,8 @@ impl FetcherConfig {
 pub struct CurlFetcher {
     easy: Easy,
     config: FetcherConfig,
+    /// Whether the latest failure without an HTTP status was transient (see `is_transient`).
+    transient: bool,
 }
 
 impl fmt::Debug for CurlFetcher {
@@ -117,18 +195,34 @@ impl fmt::Debug for CurlFetcher {
 }
 
 impl CurlFetcher {
-    /// A fetcher with `config`. Fails with [`Error::InvalidArgument`] if the user agent contains
-    /// control characters, or with [`Error::Download`] if libcurl refuses a setting (for
-    /// instance if it cannot restrict protocols).
+    /// A fetcher with `config`. Fails with [`Error::InvalidArgument`] if
+    /// [`FetcherConfig::validate`] does or a PEM file named does not exist, or with
+    /// [`Error::Download`] if libcurl refuses a setting (for instance if it cannot restrict
+    /// protocols).
     pub fn new(config: FetcherConfig) -> Result<CurlFetcher> {
         config.validate()?;
+        let mut files: Vec<(&Pem, &str)> = Vec::new();
+        if let Some(ca) = &config.ca_certificates {
+            files.push((ca, "CA certificates"));
+        }
+        if let Some(cert) = &config.client_certificate {
+            files.push((&cert.certificate, "client certificate"));
+            if let Some(key) = &cert.key {
+                files.push((key, "client key"));
+            }
+        }
+        transport::check_files(&files)?;
         let mut easy = Easy::new();
         configure(&mut easy, &config).map_err(|e| Error::Download {
             url: String::new(),
             status: None,
             msg: format!("cannot configure libcurl: {e}"),
         })?;
-        Ok(CurlFetcher { easy, config })
+        Ok(CurlFetcher {
+            easy,
+            config,
+            transient: false,
+        })
     }
 
     /// A fetcher with [`FetcherConfig::default`].
@@ -147,9 +241,9 @@ fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(),
     let e = |err: curl::Error| err.to_string();
     // Timeouts must not use signals (SIGALRM) in a library used from threads.
     easy.signal(false).map_err(e)?;
-    restrict_protocols(easy)?;
-    easy.follow_location(true).map_err(e)?;
-    easy.max_redirections(config.max_redirects).map_err(e)?;
+    transport::restrict_protocols(easy)?;
+    // Redirects are followed by `fetch` itself, which decides where custom headers go.
+    easy.follow_location(false).map_err(e)?;
     // Statuses >= 400 are failures, but they are detected from the status line rather than
     // with CURLOPT_FAILONERROR, which closes the connection: a 404 for `N.root.json` happens
     // on every refresh and must not cost the keep-alive connection.
@@ -165,72 +259,17 @@ fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(),
     easy.transfer_encoding(false).map_err(e)?;
     // The progress callback bounds bodies that libcurl discards itself (see `fetch`).
     easy.progress(true).map_err(e)?;
-    set_ca_certificates(easy)?;
-    Ok(())
-}
-
-/// The bundled libcurl knows no CA certificates of its own: use the system's, where OpenSSL
-/// installations keep them (`SSL_CERT_FILE` and `SSL_CERT_DIR` first), as the system libcurl
-/// would.
-#[cfg(feature = "bundled-curl")]
-fn set_ca_certificates(easy: &mut Easy) -> std::result::Result<(), String> {
-    let probe = openssl_probe::probe();
-    if let Some(file) = probe.cert_file {
-        easy.cainfo(file).map_err(|e| e.to_string())?;
+    transport::set_ca_certificates(easy, config.ca_certificates.is_none())?;
+    if let Some(ca) = &config.ca_certificates {
+        transport::apply_ca(easy, ca)?;
     }
-    if let Some(dir) = probe.cert_dir.first() {
-        easy.capath(dir).map_err(|e| e.to_string())?;
+    if let Some(cert) = &config.client_certificate {
+        transport::apply_client_certificate(easy, cert)?;
+    }
+    if let Some(proxy) = &config.proxy {
+        transport::apply_proxy(easy, proxy)?;
     }
     Ok(())
-}
-
-/// The system libcurl has its own CA configuration.
-#[cfg(not(feature = "bundled-curl"))]
-fn set_ca_certificates(_easy: &mut Easy) -> std::result::Result<(), String> {
-    Ok(())
-}
-
-/// `CURLOPT_PROTOCOLS_STR` and `CURLOPT_REDIR_PROTOCOLS_STR` (libcurl 7.85 and later), which
-/// curl-sys does not define.
-const CURLOPT_PROTOCOLS_STR: curl_sys::CURLoption = curl_sys::CURLOPTTYPE_OBJECTPOINT + 318;
-const CURLOPT_REDIR_PROTOCOLS_STR: curl_sys::CURLoption = curl_sys::CURLOPTTYPE_OBJECTPOINT + 319;
-
-/// Allows http, https and file for requests, and only http and https for redirects. Uses the
-/// string options where libcurl has them and the (deprecated but still supported) bitmask
-/// options otherwise. Fails if neither works: the fetcher is never used unrestricted.
-fn restrict_protocols(easy: &mut Easy) -> std::result::Result<(), String> {
-    const ALLOWED: &CStr = c"http,https,file";
-    const REDIRECT: &CStr = c"http,https";
-    let raw = easy.raw();
-    // SAFETY: `raw` is the live handle owned by `easy`, which outlives this call. Both options
-    // take a NUL-terminated `char *`, which libcurl copies before returning; the strings are
-    // 'static anyway.
-    let (a, b) = unsafe {
-        (
-            curl_sys::curl_easy_setopt(raw, CURLOPT_PROTOCOLS_STR, ALLOWED.as_ptr()),
-            curl_sys::curl_easy_setopt(raw, CURLOPT_REDIR_PROTOCOLS_STR, REDIRECT.as_ptr()),
-        )
-    };
-    if a == curl_sys::CURLE_OK && b == curl_sys::CURLE_OK {
-        return Ok(());
-    }
-    let allowed =
-        (curl_sys::CURLPROTO_HTTP | curl_sys::CURLPROTO_HTTPS | curl_sys::CURLPROTO_FILE) as c_long;
-    let redirect = (curl_sys::CURLPROTO_HTTP | curl_sys::CURLPROTO_HTTPS) as c_long;
-    // SAFETY: as above; both options take a `long` bitmask.
-    let (a, b) = unsafe {
-        (
-            curl_sys::curl_easy_setopt(raw, curl_sys::CURLOPT_PROTOCOLS, allowed),
-            curl_sys::curl_easy_setopt(raw, curl_sys::CURLOPT_REDIR_PROTOCOLS, redirect),
-        )
-    };
-    if a == curl_sys::CURLE_OK && b == curl_sys::CURLE_OK {
-        Ok(())
-    } else {
-        Err(format!(
-            "cannot restrict protocols (libcurl error codes {a}, {b})"
-        ))
-    }
 }
 
 /// The most bytes of a non-2xx response body that are read (and discarded) to keep the
@@ -252,7 +291,18 @@ fn parse_status_line(line: &[u8]) -> Option<u32> {
     std::str::from_utf8(code).ok()?.parse().ok()
 }
 
+/// What one request of a fetch led to.
+enum Hop {
+    /// The body was delivered to the sink.
+    Done,
+    /// A redirect to this URL (absolute: libcurl resolves the `Location` header).
+    Redirect(String),
+}
+
 impl Fetcher for CurlFetcher {
+    /// Follows redirects itself, one request at a time: only to `http` and `https`, at most
+    /// `max_redirects` times, with the custom headers only while every URL so far was on the
+    /// origin of `url`. Errors name `url`, the URL asked for.
     fn fetch(
         &mut self,
         url: &str,
@@ -262,13 +312,109 @@ impl Fetcher for CurlFetcher {
         if url.is_empty() || url.contains('\0') {
             return Err(Error::InvalidArgument(format!("invalid URL {url:?}")));
         }
+        self.transient = false;
+        let first = redirect::origin(url);
+        let mut current = url.to_string();
+        let mut send_headers = true;
+        let mut redirects = 0u32;
+        // Bytes of redirect and error bodies read and discarded over the whole chain.
+        let mut discarded = 0u64;
+        loop {
+            let hop = self.request(
+                url,
+                &current,
+                send_headers,
+                max_length,
+                sink,
+                &mut discarded,
+            )?;
+            let next = match hop {
+                Hop::Done => return Ok(()),
+                Hop::Redirect(next) => next,
+            };
+            if redirects >= self.config.max_redirects {
+                let max = self.config.max_redirects;
+                return Err(refused(url, format!("more than {max} redirects")));
+            }
+            if !redirect::is_http_url(&next) {
+                return Err(refused(
+                    url,
+                    format!(
+                        "redirect to {} refused: only http and https are followed",
+                        excerpt(&next)
+                    ),
+                ));
+            }
+            redirects += 1;
+            // Once the chain left the origin, the headers stay off even if it comes back.
+            send_headers = send_headers && redirect::same_origin(first.as_ref(), &next);
+            current = next;
+        }
+    }
+
+    fn is_transient(&self, error: &Error) -> bool {
+        match error {
+            Error::Download { status: None, .. } => self.transient,
+            _ => super::is_transient(error),
+        }
+    }
+}
+
+/// A redirect that is not followed: a download error without status, not transient.
+fn refused(url: &str, msg: String) -> Error {
+    Error::Download {
+        url: url.to_string(),
+        status: None,
+        msg,
+    }
+}
+
+/// Whether a libcurl failure may go away when tried again: a name that did not resolve, a
+/// connection refused, reset or dropped, nothing or garbage received, a TLS handshake broken
+/// off. Not: a malformed URL, a refused protocol, a certificate that does not verify, an
+/// unreadable certificate or key, a timeout (slow retrieval).
+fn is_transient_curl_error(e: &curl::Error) -> bool {
+    use curl_sys::*;
+    matches!(
+        e.code(),
+        CURLE_COULDNT_RESOLVE_PROXY
+            | CURLE_COULDNT_RESOLVE_HOST
+            | CURLE_COULDNT_CONNECT
+            | CURLE_FTP_WEIRD_SERVER_REPLY
+            | CURLE_HTTP2
+            | CURLE_PARTIAL_FILE
+            | CURLE_SSL_CONNECT_ERROR
+            | CURLE_GOT_NOTHING
+            | CURLE_SEND_ERROR
+            | CURLE_RECV_ERROR
+            | CURLE_HTTP2_STREAM
+    )
+}
+
+impl CurlFetcher {
+    /// One request of `fetch` for `current`, with the custom headers if `send_headers`.
+    /// `discarded` counts the redirect and error body bytes read so far in this fetch.
+    fn request(
+        &mut self,
+        url: &str,
+        current: &str,
+        send_headers: bool,
+        max_length: u64,
+        sink: &mut Sink<'_>,
+        discarded: &mut u64,
+    ) -> Result<Hop> {
         let download_error = |msg: String| Error::Download {
             url: url.to_string(),
             status: None,
             msg,
         };
         self.easy
-            .url(url)
+            .url(current)
+            .map_err(|e| download_error(e.to_string()))?;
+        let headers = transport::header_list(&self.config.headers, send_headers)
+            .map_err(|e| download_error(e.to_string()))?;
+        self.easy
+            .http_headers(headers)
             .map_err(|e| download_error(e.to_string()))?;
         // A hint: libcurl fails early when a Content-Length above it is announced, without
         // reading the body. The streaming check in the write callback is the real one. libcurl
@@ -285,14 +431,29 @@ impl Fetcher for CurlFetcher {
         let received = Cell::new(0u64);
         let exceeded = Cell::new(false);
         let sink_error: Cell<Option<Error>> = Cell::new(None);
-        // Bytes of non-2xx bodies read; `error_aborted` is set when those, or the redirect
-        // bodies libcurl discards, exceed ERROR_BODY_CAP.
-        let error_body = Cell::new(0u64);
+        // Bytes of non-2xx bodies read in this fetch (redirects included); `error_aborted` is
+        // set when those, or body bytes libcurl would discard itself, exceed ERROR_BODY_CAP.
+        let error_body = Cell::new(*discarded);
         let error_aborted = Cell::new(false);
         // Every body byte libcurl passed to the write callback, whatever the status.
         let written = Cell::new(0u64);
         // Status of the latest HTTP response header block (None for file://).
         let status: Cell<Option<u32>> = Cell::new(None);
+        // The sink, shared by the write callback (data) and the progress callback (an empty
+        // chunk while no data arrives, so that the receiver can cancel a stalled transfer).
+        let sink_cell: Cell<Option<&mut Sink<'_>>> = Cell::new(Some(sink));
+        let call_sink = |data: &[u8]| -> Result<()> {
+            match sink_cell.take() {
+                Some(s) => {
+                    let r = s(data);
+                    sink_cell.set(Some(s));
+                    r
+                }
+                None => Ok(()),
+            }
+        };
+        // `written` at the previous progress callback.
+        let written_before = Cell::new(0u64);
 
         let performed = {
             let mut transfer = self.easy.transfer();
@@ -324,7 +485,7 @@ impl Fetcher for CurlFetcher {
                             // A short write makes libcurl abort with CURLE_WRITE_ERROR.
                             return Ok(0);
                         }
-                        match sink(data) {
+                        match call_sink(data) {
                             Ok(()) => Ok(data.len()),
                             Err(err) => {
                                 sink_error.set(Some(err));
@@ -334,15 +495,22 @@ impl Fetcher for CurlFetcher {
                     })
                 })
                 .and_then(|()| {
-                    // libcurl reads the body of a redirect it follows without passing it to
-                    // the write callback; bound those bytes too (an endless redirect body).
-                    // `dlnow` counts every body byte received, over the whole redirect chain.
+                    // Every body byte should reach the write callback, redirects included
+                    // (libcurl does not follow them); should libcurl read any without passing
+                    // it on, it is bounded too. `dlnow` counts every body byte received.
                     transfer.progress_function(|_dltotal, dlnow, _ultotal, _ulnow| {
                         let ignored = dlnow - written.get() as f64;
                         if ignored > ERROR_BODY_CAP as f64 {
                             error_aborted.set(true);
                             return false;
                         }
+                        if written.get() == written_before.get() {
+                            if let Err(err) = call_sink(&[]) {
+                                sink_error.set(Some(err));
+                                return false;
+                            }
+                        }
+                        written_before.set(written.get());
                         true
                     })
                 });
@@ -352,6 +520,7 @@ impl Fetcher for CurlFetcher {
             }
         };
 
+        *discarded = error_body.get();
         if let Some(err) = sink_error.take() {
             return Err(err);
         }
@@ -360,27 +529,38 @@ impl Fetcher for CurlFetcher {
         }
         if error_aborted.get() {
             let code = status.get().unwrap_or(0);
-            return Err(Error::Download {
-                url: url.to_string(),
-                status: Some(code),
-                msg: format!("HTTP status {code}"),
-            });
+            return Err(http_status_error(url, code));
         }
         match performed {
             Ok(()) => {
                 let code = self.easy.response_code().unwrap_or(0);
+                if (300..400).contains(&code) {
+                    match self.easy.redirect_url() {
+                        Ok(Some(next)) => return Ok(Hop::Redirect(next.to_string())),
+                        Ok(None) => {}
+                        Err(_) => return Err(refused(url, "redirect to an invalid URL".into())),
+                    }
+                }
                 // 0 for file:// (no status); every other final status must be 2xx.
                 if code != 0 && !(200..300).contains(&code) {
-                    return Err(Error::Download {
-                        url: url.to_string(),
-                        status: Some(code),
-                        msg: format!("HTTP status {code}"),
-                    });
+                    return Err(http_status_error(url, code));
                 }
-                Ok(())
+                Ok(Hop::Done)
             }
-            Err(e) => Err(self.map_curl_error(url, max_length, status.get(), &e)),
+            Err(e) => {
+                self.transient = is_transient_curl_error(&e);
+                Err(self.map_curl_error(url, max_length, status.get(), &e))
+            }
         }
+    }
+}
+
+/// A download that ended with HTTP status `code`.
+fn http_status_error(url: &str, code: u32) -> Error {
+    Error::Download {
+        url: url.to_string(),
+        status: Some(code),
+        msg: format!("HTTP status {code}"),
     }
 }
 
@@ -445,72 +625,6 @@ impl CurlFetcher {
     }
 }
 
-/// Whether `url` is a `file://` URL whose path does not exist (as opposed to existing but
-/// being unreadable).
-fn file_url_is_missing(url: &str) -> bool {
-    let Some(rest) = strip_prefix_ignore_case(url, "file://") else {
-        return false;
-    };
-    // `file:///path` or `file://localhost/path`.
-    let path = match rest.find('/') {
-        Some(i) => &rest[i..],
-        None => return false,
-    };
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let Some(decoded) = percent_decode(path) else {
-        return false;
-    };
-    #[cfg(unix)]
-    let path = {
-        use std::os::unix::ffi::OsStrExt;
-        std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&decoded))
-    };
-    #[cfg(not(unix))]
-    let path = match String::from_utf8(decoded) {
-        Ok(s) => std::path::PathBuf::from(s),
-        Err(_) => return false,
-    };
-    match std::fs::metadata(&path) {
-        Ok(_) => false,
-        Err(err) => matches!(
-            err.kind(),
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-        ),
-    }
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    if head.eq_ignore_ascii_case(prefix) {
-        s.get(prefix.len()..)
-    } else {
-        None
-    }
-}
-
-/// Decodes `%XX` escapes as libcurl does for `file://` paths; `None` for a bad escape or NUL.
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            let b = u8::from_str_radix(hex, 16).ok()?;
-            if b == 0 {
-                return None;
-            }
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,15 +636,6 @@ mod tests {
         assert_eq!(parse_status_line(b"HTTP/1.0 3022 x\r\n"), None);
         assert_eq!(parse_status_line(b"Content-Length: 5\r\n"), None);
         assert_eq!(parse_status_line(b"HTTP/"), None);
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("/a%2Fb").as_deref(), Some(&b"/a/b"[..]));
-        assert_eq!(percent_decode("/a%2"), None);
-        assert_eq!(percent_decode("/a%zz"), None);
-        assert_eq!(percent_decode("/a%00"), None);
-        assert_eq!(percent_decode("/plain").as_deref(), Some(&b"/plain"[..]));
     }
 
     #[test]
@@ -561,16 +666,5 @@ mod tests {
             assert!(crate::fetch::fetch_bytes(&mut f, &url, 10).is_ok(), "{ms}");
         }
         std::fs::remove_file(&file).unwrap();
-    }
-
-    #[test]
-    fn missing_file_urls() {
-        assert!(file_url_is_missing("file:///nonexistent-libtuf-dir/x.json"));
-        assert!(file_url_is_missing(
-            "FILE://localhost/nonexistent-libtuf-dir/x"
-        ));
-        assert!(!file_url_is_missing("file:///"));
-        assert!(!file_url_is_missing("http://example.com/x"));
-        assert!(!file_url_is_missing("file://"));
     }
 }

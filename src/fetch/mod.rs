@@ -5,7 +5,11 @@
 //! - [`deadline`]: [`WithDeadline`], the overall deadline of a transfer around any fetcher;
 //! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
-//!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike.
+//!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
+//! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
+//! - `retry`: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
+//! - `transport`: the libcurl fetcher's CA, client certificate, proxy and header settings;
+//!   `redirect`: the redirects it follows itself; `file_url`: missing `file://` paths.
 //!
 //! Everything a repository or a network attacker sends is untrusted until the updater has
 //! checked signatures, lengths and hashes. Those checks only run *after* a download, so the
@@ -31,7 +35,9 @@
 //! - **Redirects**: a server may redirect only to `http` or `https` URLs, at most
 //!   [`FetcherConfig::max_redirects`] times. A redirect to `file://` (or any other scheme) is
 //!   refused, so a remote server can never make the client read local files. Requests
-//!   themselves are limited to `http`, `https` and `file`.
+//!   themselves are limited to `http`, `https` and `file`. Custom headers
+//!   ([`FetcherConfig::headers`], e.g. credentials) are never sent once a redirect left the
+//!   origin (scheme, host, port) of the URL asked for.
 //!
 //! It does not defend against an attacker serving *wrong* bytes: that is what signatures,
 //! versions, lengths and hashes are for, in [`crate::verify`].
@@ -49,11 +55,19 @@
 
 mod curl;
 mod deadline;
+mod file_url;
+mod progress;
+mod redirect;
+mod retry;
 mod targets_metadata;
+mod transport;
 
 pub use self::curl::{CurlFetcher, FetcherConfig, DEFAULT_TIMEOUT};
 pub use deadline::WithDeadline;
+pub use progress::{Progress, ProgressFetcher, ProgressFn};
+pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
+pub use transport::{ClientCertificate, Pem};
 
 use crate::error::{Error, Result};
 
@@ -64,7 +78,9 @@ use crate::error::{Error, Result};
 /// [`fetch_limited`] or [`fetch_bytes`] rather than trust it to.
 ///
 /// If `sink` returns an error, the implementation must stop the transfer and return that
-/// error (or, at least, an error).
+/// error (or, at least, an error). An implementation may call `sink` with an empty chunk at
+/// any time, e.g. while it waits for data, so that the receiving side can cancel a stalled
+/// transfer.
 ///
 /// A missing resource should be reported as [`Error::Download`] with `status: Some(404)` (or
 /// `Some(403)`), whatever the transport.
@@ -76,6 +92,15 @@ pub trait Fetcher: Send {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()>;
+
+    /// Whether `error`, which this fetcher's latest [`fetch`](Self::fetch) returned, is
+    /// transient: worth trying again ([`RetryFetcher`]). The default is [`is_transient`]: a
+    /// failure without an HTTP status, 429 or 5xx. [`CurlFetcher`] tells apart the failures
+    /// without a status too (a refused or reset connection is transient; a refused redirect, a
+    /// malformed URL or a certificate that does not verify is not).
+    fn is_transient(&self, error: &Error) -> bool {
+        is_transient(error)
+    }
 }
 
 /// Downloads `url` with `f`, handing each chunk to `consume`, and fails with

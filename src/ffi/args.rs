@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT, TUF_ERR_STATE};
 
 pub(crate) fn invalid(msg: &str) -> tuf_error {
     tuf_error::new(TUF_ERR_INVALID_ARGUMENT, msg)
@@ -47,6 +49,31 @@ pub(crate) fn bytes_arg<'a>(
     // SAFETY: `data` is non-NULL and points to `len` readable bytes that outlive the call
     // (caller contract); `len` fits in isize.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// An optional array of `count` strings: NULL means `None` (then `count` must be 0).
+pub(crate) fn opt_str_array_arg(
+    items: *const *const c_char,
+    count: usize,
+    name: &str,
+) -> Result<Option<Vec<String>>, tuf_error> {
+    if items.is_null() {
+        if count != 0 {
+            return Err(invalid(&format!("{name} is NULL")));
+        }
+        return Ok(None);
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(invalid(&format!("{name} is too long")));
+    }
+    // SAFETY: `items` is non-NULL and points to `count` readable pointers that outlive the
+    // call (caller contract); the byte size fits in isize.
+    let ptrs = unsafe { std::slice::from_raw_parts(items, count) };
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, p)| str_arg(*p, &format!("{name}[{i}]")).map(str::to_string))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// A required handle argument.
@@ -94,6 +121,42 @@ pub(crate) fn c_string(s: &str) -> CString {
 /// An owned C string for returning to C (freed with `tuf_string_free`); see [`c_string`].
 pub(crate) fn owned_string(s: &str) -> *mut c_char {
     c_string(s).into_raw()
+}
+
+/// Locks the state of a handle whose functions may run callbacks, without waiting: a handle
+/// already in use (re-entered from one of its own callbacks, or used by two threads at once)
+/// gives `TUF_ERR_STATE` instead of a deadlock or two `&mut` to one value.
+pub(crate) fn lock_state<'a, T>(
+    state: &'a Mutex<T>,
+    name: &str,
+) -> Result<MutexGuard<'a, T>, tuf_error> {
+    match state.try_lock() {
+        Ok(guard) => Ok(guard),
+        Err(TryLockError::WouldBlock) => Err(tuf_error::new(
+            TUF_ERR_STATE,
+            &format!(
+                "the {name} is in use: called from one of its own callbacks, or from two \
+                 threads at once"
+            ),
+        )),
+        Err(TryLockError::Poisoned(_)) => Err(tuf_error::new(
+            TUF_ERR_STATE,
+            &format!("the {name} is unusable after an internal error; free it"),
+        )),
+    }
+}
+
+/// Frees a handle whose state is behind a mutex ([`lock_state`]), unless it is in use: a
+/// handle freed from one of its own callbacks is left alone (a leak the caller's bug costs,
+/// never a use after free).
+pub(crate) fn free_unless_in_use<T>(p: *mut T, state: impl FnOnce(&T) -> bool) {
+    // SAFETY: `p` is NULL or a live handle created by libtuf (caller contract).
+    let Some(h) = (unsafe { p.as_ref() }) else {
+        return;
+    };
+    if state(h) {
+        free_handle(p);
+    }
 }
 
 /// Frees a handle that libtuf created with `Box::into_raw`. NULL is ignored.

@@ -1,6 +1,7 @@
 //! `tuf_updater_config`: a builder holding every option of the updater.
 
 use std::ffi::{c_char, c_void};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,10 +10,11 @@ use super::args::{
 };
 use super::boundary::{run, value};
 use super::callbacks::{
-    tuf_fetch_callback, tuf_log_callback, RawSinkCallback, UserData, TUF_LOG_DEBUG, TUF_LOG_INFO,
-    TUF_LOG_WARN,
+    tuf_fetch_callback, tuf_log_callback, tuf_transfer_progress_callback, RawSinkCallback,
+    UserData, TUF_LOG_DEBUG, TUF_LOG_INFO, TUF_LOG_WARN,
 };
 use super::error::{tuf_error, tuf_result};
+use crate::fetch::Progress;
 use crate::metadata::DateTime;
 use crate::updater::{LogLevel, Logger, UpdaterConfig};
 
@@ -63,7 +65,7 @@ fn with_config(
 
 /// Changes `config`'s settings with `f`, keeping the change only if the result passes
 /// `UpdaterConfig::validate`.
-fn update_settings(
+pub(super) fn update_settings(
     config: *mut tuf_updater_config,
     err: *mut *mut tuf_error,
     f: impl FnOnce(&mut UpdaterConfig) -> Result<(), tuf_error>,
@@ -397,6 +399,34 @@ pub extern "C" fn tuf_updater_config_set_log_callback(
                 // SAFETY: `f` is the caller's callback of this signature; `msg` lives for
                 // the call; the caller vouched for `userdata` on this thread.
                 unsafe { f(ud.ptr(), level, msg.as_ptr()) }
+            }))
+        });
+        Ok(())
+    })
+}
+
+/// Sets a callback told of the progress of every transfer of the updaters created from this
+/// configuration, metadata and targets alike, which can cancel the running call by returning
+/// non-zero (`TUF_ERR_CANCELLED`; see `tuf_transfer_progress_callback`). NULL: none (the
+/// default). It is called with `userdata` on the thread that drives the updater.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_progress_callback(
+    config: *mut tuf_updater_config,
+    callback: tuf_transfer_progress_callback,
+    userdata: *mut c_void,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    with_config(config, err, |c| {
+        c.inner.progress = callback.map(|f| {
+            let ud = UserData(userdata);
+            Progress(Arc::new(move |url: &str, received: u64, total: u64| {
+                let url = args::c_string(url);
+                // SAFETY: `f` is the caller's callback of this signature; `url` lives for the
+                // call; the caller vouched for `userdata` on this thread.
+                match unsafe { f(ud.ptr(), url.as_ptr(), received, total) } {
+                    0 => ControlFlow::Continue(()),
+                    _ => ControlFlow::Break(()),
+                }
             }))
         });
         Ok(())

@@ -43,12 +43,18 @@ pub const TUF_ERR_STATE: tuf_result = 13;
 pub const TUF_ERR_CRYPTO: tuf_result = 14;
 /// An internal error (a bug in libtuf) was caught at the library boundary.
 pub const TUF_ERR_PANIC: tuf_result = 15;
+/// The operation was cancelled by its progress callback (a non-zero return); the cache is left
+/// valid and nothing unverified is kept.
+pub const TUF_ERR_CANCELLED: tuf_result = 16;
 
 /// An error: its code and a human-readable message. Created by libtuf, freed with
 /// `tuf_error_free`. Immutable: may be read from any thread.
 pub struct tuf_error {
     code: tuf_result,
     message: CString,
+    http_status: u32,
+    url: Option<CString>,
+    role: Option<CString>,
 }
 
 impl tuf_error {
@@ -56,13 +62,29 @@ impl tuf_error {
         tuf_error {
             code,
             message: c_string(message),
+            http_status: 0,
+            url: None,
+            role: None,
+        }
+    }
+
+    /// The same error with another message (e.g. one naming several failures).
+    pub(crate) fn with_message(self, message: &str) -> tuf_error {
+        tuf_error {
+            message: c_string(message),
+            ..self
         }
     }
 }
 
 impl From<Error> for tuf_error {
     fn from(e: Error) -> tuf_error {
-        tuf_error::new(e.kind() as u32, &e.to_string())
+        tuf_error {
+            http_status: e.http_status().unwrap_or(0),
+            url: e.url().map(c_string),
+            role: e.role().map(c_string),
+            ..tuf_error::new(e.kind() as u32, &e.to_string())
+        }
     }
 }
 
@@ -80,6 +102,39 @@ pub extern "C" fn tuf_error_code(err: *const tuf_error) -> tuf_result {
 pub extern "C" fn tuf_error_message(err: *const tuf_error) -> *const c_char {
     value(c"internal error".as_ptr(), || {
         handle(err, "err").map_or(c"NULL error".as_ptr(), |e| e.message.as_ptr())
+    })
+}
+
+/// The HTTP status of a failed download (e.g. 404; a missing `file://` file is 404), or 0
+/// when the error has none (another error, or a transport failure without a response).
+/// 0 if `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_http_status(err: *const tuf_error) -> u32 {
+    value(0, || handle(err, "err").map_or(0, |e| e.http_status))
+}
+
+/// The URL of a failed, overlong, too slow or cancelled download (NUL-terminated, valid until `err` is
+/// freed), or NULL when the error concerns no URL or `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_url(err: *const tuf_error) -> *const c_char {
+    value(std::ptr::null(), || {
+        handle(err, "err")
+            .ok()
+            .and_then(|e| e.url.as_ref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// The role ("root", "timestamp", "snapshot", "targets" or a delegated role's name) whose
+/// metadata failed a check of signatures, version, expiry or type (NUL-terminated, valid
+/// until `err` is freed), or NULL when the error is not about one role or `err` is NULL.
+#[no_mangle]
+pub extern "C" fn tuf_error_role(err: *const tuf_error) -> *const c_char {
+    value(std::ptr::null(), || {
+        handle(err, "err")
+            .ok()
+            .and_then(|e| e.role.as_ref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
     })
 }
 
@@ -136,6 +191,7 @@ mod tests {
             (TUF_ERR_STATE, State),
             (TUF_ERR_CRYPTO, Crypto),
             (TUF_ERR_PANIC, Panic),
+            (TUF_ERR_CANCELLED, Cancelled),
         ];
         for (code, kind) in pairs {
             assert_eq!(code, kind as u32, "{kind:?}");
@@ -147,8 +203,8 @@ mod tests {
             assert_eq!(ErrorKind::from_code(kind as u32), Some(kind));
         }
         assert_eq!(ErrorKind::from_code(0), None);
-        assert_eq!(ErrorKind::from_code(TUF_ERR_PANIC + 1), None);
-        for code in 0..=TUF_ERR_PANIC {
+        assert_eq!(ErrorKind::from_code(TUF_ERR_CANCELLED + 1), None);
+        for code in 0..=TUF_ERR_CANCELLED {
             // SAFETY: tuf_result_str returns a static C string.
             let s = unsafe { std::ffi::CStr::from_ptr(tuf_result_str(code)) };
             assert_ne!(s.to_str().unwrap(), "unknown result code", "{code}");

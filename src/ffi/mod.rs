@@ -5,9 +5,15 @@
 //! boundary. Every behaviour lives in the Rust layers below and is tested there.
 //!
 //! One file per handle family: [`error`] (`tuf_result`, `tuf_error`), [`config`]
-//! (`tuf_updater_config`), [`updater`] (`tuf_updater`), [`target`] (`tuf_target_info`),
-//! [`verifier`] (`tuf_verifier`), [`callbacks`] (fetcher, sink, log, progress), [`version`];
-//! plumbing in [`boundary`] and [`args`].
+//! (`tuf_updater_config`) and [`transport`] (its transport and retry settings), [`updater`]
+//! (`tuf_updater`), [`target`] (`tuf_target_info`), [`verifier`] (`tuf_verifier`),
+//! [`multirepo`] (`tuf_multirepo*`, TAP 4), [`callbacks`] (fetcher, sink, log, progress),
+//! [`version`]; the Metadata API: [`metadata`] (`tuf_metadata`: parse, write, common fields,
+//! signatures, sign, verify), [`metadata_root`], [`metadata_meta`] (timestamp and snapshot
+//! `meta`), [`metadata_targets`], [`metadata_delegations`], [`target_file`]
+//! (`tuf_target_file`), [`key`] (`tuf_key`), [`signer`] (`tuf_signer`, sign callbacks),
+//! [`bytes`] (returned buffers); plumbing in [`boundary`], [`args`] and `strings` (strings
+//! lent by a handle).
 
 #![allow(non_camel_case_types)]
 // These functions are the C ABI: they take raw pointers from C by design, check them for NULL,
@@ -17,10 +23,22 @@
 
 mod args;
 mod boundary;
+pub mod bytes;
 pub mod callbacks;
 pub mod config;
 pub mod error;
+pub mod key;
+pub mod metadata;
+pub mod metadata_delegations;
+pub mod metadata_meta;
+pub mod metadata_root;
+pub mod metadata_targets;
+pub mod multirepo;
+pub mod signer;
+mod strings;
 pub mod target;
+pub mod target_file;
+pub mod transport;
 pub mod updater;
 pub mod verifier;
 pub mod version;

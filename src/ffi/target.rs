@@ -2,8 +2,9 @@
 
 use std::ffi::{c_char, CString};
 
-use super::args::{c_string as c, free_handle};
-use super::boundary::value;
+use super::args::{bytes_arg, c_string as c, free_handle, handle};
+use super::boundary::{run, value};
+use super::error::{tuf_error, tuf_result};
 use crate::verify::TargetInfo;
 
 /// A target described by trusted metadata: path, length, hashes, custom data, and the role
@@ -107,4 +108,24 @@ pub extern "C" fn tuf_target_info_custom_json(info: *const tuf_target_info) -> *
 #[no_mangle]
 pub extern "C" fn tuf_target_info_free(info: *mut tuf_target_info) {
     value((), || free_handle(info))
+}
+
+/// Checks `len` bytes at `data` (NULL only when `len` is 0) against the target's length and
+/// every hash (spec 5.7.3), e.g. a target received another way than through libtuf.
+/// `TUF_OK` when they match; `TUF_ERR_LENGTH_OR_HASH_MISMATCH` when not;
+/// `TUF_ERR_INVALID_ARGUMENT` for NULL arguments. Works with a target info from the updater or
+/// the verifier; any thread.
+#[no_mangle]
+pub extern "C" fn tuf_target_info_verify_bytes(
+    info: *const tuf_target_info,
+    data: *const u8,
+    len: usize,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let info = handle(info, "info")?;
+        let data = bytes_arg(data, len, "data")?;
+        info.info.target.verify(&info.info.path, data)?;
+        Ok(())
+    })
 }

@@ -2,13 +2,14 @@
 
 use std::ffi::{c_char, c_void};
 use std::path::Path;
+use std::sync::Mutex;
 
 use super::args::{
-    free_handle, handle, handle_mut, opt_str_arg, out_arg, owned_string, str_arg, write_out,
+    free_unless_in_use, handle, lock_state, opt_str_arg, out_arg, owned_string, str_arg, write_out,
 };
 use super::boundary::{run, value};
-use super::callbacks::{tuf_progress_callback, CallbackFetcher, UserData};
-use super::config::tuf_updater_config;
+use super::callbacks::{tuf_progress_callback, FetchCallback, UserData};
+use super::config::{reference_time_arg, tuf_updater_config};
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
 use crate::updater::Updater;
@@ -16,10 +17,25 @@ use crate::updater::Updater;
 /// A TUF client for one repository. Created with `tuf_updater_new`, freed with
 /// `tuf_updater_free`. Use one updater from one thread at a time (it may move between
 /// threads); distinct updaters may run concurrently, also on the same directories and in
-/// different processes.
+/// different processes. A call on an updater that is already in a call (from one of its own
+/// callbacks, or from a second thread) fails with `TUF_ERR_STATE` and changes nothing.
 pub struct tuf_updater {
+    state: Mutex<UpdaterState>,
+}
+
+struct UpdaterState {
     inner: Updater,
     progress: Option<(unsafe extern "C" fn(*mut c_void, u64, u64), UserData)>,
+}
+
+/// Runs `f` on the updater's state, locked for the call ([`lock_state`]).
+fn with_updater<R>(
+    updater: *const tuf_updater,
+    f: impl FnOnce(&mut UpdaterState) -> Result<R, tuf_error>,
+) -> Result<R, tuf_error> {
+    let u = handle(updater, "updater")?;
+    let mut state = lock_state(&u.state, "updater")?;
+    f(&mut state)
 }
 
 /// Creates an updater from `config` (which is copied: it may be freed or reused after this
@@ -37,23 +53,28 @@ pub extern "C" fn tuf_updater_new(
         let inner = match cfg.fetch {
             Some((callback, userdata)) => Updater::with_fetcher(
                 cfg.inner.clone(),
-                Box::new(CallbackFetcher { callback, userdata }),
+                Box::new(FetchCallback { callback, userdata }),
             )?,
             None => Updater::new(cfg.inner.clone())?,
         };
         let u = tuf_updater {
-            inner,
-            progress: None,
+            state: Mutex::new(UpdaterState {
+                inner,
+                progress: None,
+            }),
         };
         write_out(out, Box::into_raw(Box::new(u)));
         Ok(())
     })
 }
 
-/// Frees an updater. NULL is allowed and ignored.
+/// Frees an updater. NULL is allowed and ignored. Must not be called while the updater is in
+/// a call (from one of its own callbacks): such a call does nothing (the updater is not freed).
 #[no_mangle]
 pub extern "C" fn tuf_updater_free(updater: *mut tuf_updater) {
-    value((), || free_handle(updater))
+    value((), || {
+        free_unless_in_use(updater, |u| u.state.try_lock().is_ok());
+    })
 }
 
 /// Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).
@@ -63,10 +84,7 @@ pub extern "C" fn tuf_updater_refresh(
     updater: *mut tuf_updater,
     err: *mut *mut tuf_error,
 ) -> tuf_result {
-    run(err, || {
-        handle_mut(updater, "updater")?.inner.refresh()?;
-        Ok(())
-    })
+    run(err, || with_updater(updater, |u| Ok(u.inner.refresh()?)))
 }
 
 /// Looks up `target_path` through the delegations (spec 5.6.7), fetching only the metadata
@@ -81,10 +99,9 @@ pub extern "C" fn tuf_updater_get_target_info(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let u = handle_mut(updater, "updater")?;
         let path = str_arg(target_path, "target_path")?;
         out_arg(out, "out")?;
-        match u.inner.get_target_info(path)? {
+        match with_updater(updater, |u| Ok(u.inner.get_target_info(path)?))? {
             Some(info) => {
                 write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
                 Ok(())
@@ -109,13 +126,13 @@ pub extern "C" fn tuf_updater_find_cached_target(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let u = handle(updater, "updater")?;
         let info = handle(info, "info")?;
         let filepath = opt_str_arg(filepath, "filepath")?;
         out_arg(out_path, "out_path")?;
-        let found = u
-            .inner
-            .find_cached_target(&info.info, filepath.map(Path::new))?;
+        let found = with_updater(updater, |u| {
+            Ok(u.inner
+                .find_cached_target(&info.info, filepath.map(Path::new))?)
+        })?;
         let value = match found {
             Some(p) => owned_string(&p.to_string_lossy()),
             None => std::ptr::null_mut(),
@@ -140,24 +157,25 @@ pub extern "C" fn tuf_updater_download_target(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let u = handle_mut(updater, "updater")?;
         let info = handle(info, "info")?;
         let filepath = opt_str_arg(filepath, "filepath")?;
         let base = opt_str_arg(target_base_url, "target_base_url")?;
-        let progress = u.progress;
-        let mut report = |received: u64, total: u64| {
-            if let Some((f, ud)) = progress {
-                // SAFETY: the caller registered `f` with this signature and vouched for
-                // `userdata` on this thread.
-                unsafe { f(ud.ptr(), received, total) }
-            }
-        };
-        let path = u.inner.download_target_with_progress(
-            &info.info,
-            filepath.map(Path::new),
-            base,
-            &mut report,
-        )?;
+        let path = with_updater(updater, |u| {
+            let progress = u.progress;
+            let mut report = |received: u64, total: u64| {
+                if let Some((f, ud)) = progress {
+                    // SAFETY: the caller registered `f` with this signature and vouched for
+                    // `userdata` on this thread.
+                    unsafe { f(ud.ptr(), received, total) }
+                }
+            };
+            Ok(u.inner.download_target_with_progress(
+                &info.info,
+                filepath.map(Path::new),
+                base,
+                &mut report,
+            )?)
+        })?;
         if !out_path.is_null() {
             write_out(out_path, owned_string(&path.to_string_lossy()));
         }
@@ -175,7 +193,31 @@ pub extern "C" fn tuf_updater_set_progress_callback(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        handle_mut(updater, "updater")?.progress = callback.map(|f| (f, UserData(userdata)));
-        Ok(())
+        with_updater(updater, |u| {
+            u.progress = callback.map(|f| (f, UserData(userdata)));
+            Ok(())
+        })
+    })
+}
+
+/// Sets the time expiry is checked against, in seconds since the Unix epoch, on a live
+/// updater (devices that learn the time after start-up); NULL: the system clock. It applies
+/// from the next refresh on (`tuf_updater_get_target_info` refreshes first only if this
+/// updater never has): call `tuf_updater_refresh` to check the trusted metadata against the
+/// new time. The configuration's setter (`tuf_updater_config_set_reference_time`) sets the
+/// time updaters start with. `TUF_ERR_INVALID_ARGUMENT` for a time outside years 1 to 9999
+/// (nothing changes then); `TUF_ERR_STATE` if the updater is in a call.
+#[no_mangle]
+pub extern "C" fn tuf_updater_set_reference_time(
+    updater: *mut tuf_updater,
+    unix_seconds: *const i64,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let time = reference_time_arg(unix_seconds)?;
+        with_updater(updater, |u| {
+            u.inner.set_reference_time(time);
+            Ok(())
+        })
     })
 }

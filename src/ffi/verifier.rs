@@ -1,14 +1,18 @@
 //! `tuf_verifier`: the trusted metadata set, for programs that fetch metadata themselves.
 
 use std::ffi::{c_char, c_void};
+use std::sync::Mutex;
 
-use super::args::{bytes_arg, free_handle, handle, handle_mut, out_arg, str_arg, write_out};
+use super::args::{bytes_arg, free_unless_in_use, handle, lock_state, out_arg, str_arg, write_out};
 use super::boundary::{run, value};
-use super::callbacks::{null_callback, tuf_load_callback, CallbackFetcher, UserData};
+use super::callbacks::{
+    null_callback, tuf_load_callback, tuf_versioned_load_callback, CallbackFetcher, UserData,
+    VersionedLoader,
+};
 use super::config::reference_time_arg;
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
-use crate::fetch::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
+use crate::fetch::{fetch_targets_metadata, Fetcher, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, TimestampUpdate, TrustedSet, DEFAULT_MAX_DELEGATIONS};
 
@@ -20,7 +24,22 @@ pub const TUF_VERIFY_STRICT_KEYIDS: u32 = 1;
 /// no file or network access. Created with `tuf_verifier_new`, freed with
 /// `tuf_verifier_free`. Use from one thread at a time.
 pub struct tuf_verifier {
-    set: TrustedSet,
+    set: Mutex<TrustedSet>,
+}
+
+/// Runs `f` on the verifier's trusted set, locked for the call ([`lock_state`]).
+fn with_set<R>(
+    verifier: *const tuf_verifier,
+    f: impl FnOnce(&mut TrustedSet) -> Result<R, tuf_error>,
+) -> Result<R, tuf_error> {
+    let v = handle(verifier, "verifier")?;
+    let mut set = lock_state(&v.set, "verifier")?;
+    f(&mut set)
+}
+
+/// Reads the verifier's trusted set for a getter: `None` when `verifier` is NULL or in a call.
+fn read_set<R>(verifier: *const tuf_verifier, f: impl FnOnce(&TrustedSet) -> R) -> Option<R> {
+    with_set(verifier, |set| Ok(f(set))).ok()
 }
 
 /// Creates a verifier from a trusted root (`root`, `root_len` bytes; must be signed by a
@@ -47,7 +66,12 @@ pub extern "C" fn tuf_verifier_new(
             strict_keyids: flags & TUF_VERIFY_STRICT_KEYIDS != 0,
         };
         let set = TrustedSet::new(root, now, policy)?;
-        write_out(out, Box::into_raw(Box::new(tuf_verifier { set })));
+        write_out(
+            out,
+            Box::into_raw(Box::new(tuf_verifier {
+                set: Mutex::new(set),
+            })),
+        );
         Ok(())
     })
 }
@@ -55,7 +79,9 @@ pub extern "C" fn tuf_verifier_new(
 /// Frees a verifier. NULL is allowed and ignored.
 #[no_mangle]
 pub extern "C" fn tuf_verifier_free(verifier: *mut tuf_verifier) {
-    value((), || free_handle(verifier))
+    value((), || {
+        free_unless_in_use(verifier, |v| v.set.try_lock().is_ok());
+    })
 }
 
 /// Verifies and trusts root version N+1 (spec 5.3.4, 5.3.5).
@@ -67,9 +93,11 @@ pub extern "C" fn tuf_verifier_update_root(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
-        v.set.update_root(bytes_arg(data, len, "data")?)?;
-        Ok(())
+        let data = bytes_arg(data, len, "data")?;
+        with_set(verifier, |set| {
+            set.update_root(data)?;
+            Ok(())
+        })
     })
 }
 
@@ -86,8 +114,8 @@ pub extern "C" fn tuf_verifier_update_timestamp(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
-        let r = v.set.update_timestamp(bytes_arg(data, len, "data")?)?;
+        let data = bytes_arg(data, len, "data")?;
+        let r = with_set(verifier, |set| Ok(set.update_timestamp(data)?))?;
         if !updated.is_null() {
             write_out(updated, r == TimestampUpdate::Updated);
         }
@@ -106,10 +134,11 @@ pub extern "C" fn tuf_verifier_update_snapshot(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
-        v.set
-            .update_snapshot(bytes_arg(data, len, "data")?, trusted)?;
-        Ok(())
+        let data = bytes_arg(data, len, "data")?;
+        with_set(verifier, |set| {
+            set.update_snapshot(data, trusted)?;
+            Ok(())
+        })
     })
 }
 
@@ -122,9 +151,11 @@ pub extern "C" fn tuf_verifier_update_targets(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
-        v.set.update_targets(bytes_arg(data, len, "data")?)?;
-        Ok(())
+        let data = bytes_arg(data, len, "data")?;
+        with_set(verifier, |set| {
+            set.update_targets(data)?;
+            Ok(())
+        })
     })
 }
 
@@ -140,12 +171,13 @@ pub extern "C" fn tuf_verifier_update_delegated_targets(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
         let data = bytes_arg(data, len, "data")?;
         let role = str_arg(role, "role")?;
         let delegator = str_arg(delegator, "delegator")?;
-        v.set.update_delegated_targets(data, role, delegator)?;
-        Ok(())
+        with_set(verifier, |set| {
+            set.update_delegated_targets(data, role, delegator)?;
+            Ok(())
+        })
     })
 }
 
@@ -153,7 +185,7 @@ pub extern "C" fn tuf_verifier_update_delegated_targets(
 #[no_mangle]
 pub extern "C" fn tuf_verifier_root_version(verifier: *const tuf_verifier) -> u64 {
     value(0, || {
-        handle(verifier, "verifier").map_or(0, |v| v.set.root().version)
+        read_set(verifier, |set| set.root().version).unwrap_or(0)
     })
 }
 
@@ -161,9 +193,8 @@ pub extern "C" fn tuf_verifier_root_version(verifier: *const tuf_verifier) -> u6
 #[no_mangle]
 pub extern "C" fn tuf_verifier_timestamp_version(verifier: *const tuf_verifier) -> u64 {
     value(0, || {
-        handle(verifier, "verifier")
-            .ok()
-            .and_then(|v| v.set.timestamp().map(|t| t.version))
+        read_set(verifier, |set| set.timestamp().map(|t| t.version))
+            .flatten()
             .unwrap_or(0)
     })
 }
@@ -173,10 +204,11 @@ pub extern "C" fn tuf_verifier_timestamp_version(verifier: *const tuf_verifier) 
 #[no_mangle]
 pub extern "C" fn tuf_verifier_snapshot_version(verifier: *const tuf_verifier) -> u64 {
     value(0, || {
-        handle(verifier, "verifier")
-            .ok()
-            .and_then(|v| v.set.timestamp().map(|t| t.snapshot_meta.version))
-            .unwrap_or(0)
+        read_set(verifier, |set| {
+            set.timestamp().map(|t| t.snapshot_meta.version)
+        })
+        .flatten()
+        .unwrap_or(0)
     })
 }
 
@@ -188,13 +220,10 @@ pub extern "C" fn tuf_verifier_role_version(
     role: *const c_char,
 ) -> u64 {
     value(0, || {
-        let (Ok(v), Ok(role)) = (handle(verifier, "verifier"), str_arg(role, "role")) else {
+        let Ok(role) = str_arg(role, "role") else {
             return 0;
         };
-        v.set
-            .snapshot()
-            .and_then(|s| s.role_meta(role))
-            .map_or(0, |m| m.version)
+        read_set(verifier, |set| role_version(set, role)).unwrap_or(0)
     })
 }
 
@@ -202,7 +231,7 @@ pub extern "C" fn tuf_verifier_role_version(
 #[no_mangle]
 pub extern "C" fn tuf_verifier_consistent_snapshot(verifier: *const tuf_verifier) -> bool {
     value(false, || {
-        handle(verifier, "verifier").is_ok_and(|v| v.set.root().consistent_snapshot())
+        read_set(verifier, |set| set.root().consistent_snapshot()).unwrap_or(false)
     })
 }
 
@@ -213,8 +242,58 @@ pub extern "C" fn tuf_verifier_timestamp_snapshot_keys_rotated(
     verifier: *const tuf_verifier,
 ) -> bool {
     value(false, || {
-        handle(verifier, "verifier").is_ok_and(|v| v.set.timestamp_snapshot_keys_rotated())
+        read_set(verifier, TrustedSet::timestamp_snapshot_keys_rotated).unwrap_or(false)
     })
+}
+
+/// The version trusted snapshot lists for `role` (0 if none).
+fn role_version(set: &TrustedSet, role: &str) -> u64 {
+    set.snapshot()
+        .and_then(|s| s.role_meta(role))
+        .map_or(0, |m| m.version)
+}
+
+/// The search of both `tuf_verifier_find_target*`: `fetcher(set, role)` makes the fetcher
+/// that loads `role` (its "URL" is the role name).
+fn find_target_with<F: Fetcher>(
+    verifier: *mut tuf_verifier,
+    target_path: *const c_char,
+    max_delegations: u32,
+    out: *mut *mut tuf_target_info,
+    fetcher: impl Fn(&TrustedSet, &str) -> F,
+) -> Result<(), tuf_error> {
+    let path = str_arg(target_path, "target_path")?;
+    out_arg(out, "out")?;
+    let max = if max_delegations == 0 {
+        DEFAULT_MAX_DELEGATIONS
+    } else {
+        max_delegations as usize
+    };
+    let mut loader = |set: &mut TrustedSet, role: &str, delegator: &str| {
+        let mut fetcher = fetcher(set, role);
+        let url = role;
+        fetch_targets_metadata(
+            set,
+            &mut fetcher,
+            url,
+            role,
+            delegator,
+            DEFAULT_TARGETS_MAX_LENGTH,
+        )
+        .map(drop)
+    };
+    match with_set(verifier, |set| {
+        Ok(set.find_target(path, max, &mut loader)?)
+    })? {
+        Some(info) => {
+            write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
+            Ok(())
+        }
+        None => Err(tuf_error::new(
+            TUF_ERR_TARGET_NOT_FOUND,
+            &format!("target not found: {path}"),
+        )),
+    }
 }
 
 /// Finds `target_path` by the pre-order delegation search (spec 5.6.7), starting at the
@@ -225,6 +304,11 @@ pub extern "C" fn tuf_verifier_timestamp_snapshot_keys_rotated(
 /// `TUF_ERR_DOWNLOAD`. `max_delegations`: most delegated roles visited (0: the default, 32).
 /// On success `*out` owns a new target info; `TUF_ERR_TARGET_NOT_FOUND` when no role lists
 /// the target.
+///
+/// `load` runs on this thread, during this call only, while the verifier is in use: it must
+/// not call any function on this verifier (such calls fail with `TUF_ERR_STATE`, and getters
+/// return 0/false). It is not told the role's version: prefer
+/// `tuf_verifier_find_target_versioned`, whose loader is.
 #[no_mangle]
 pub extern "C" fn tuf_verifier_find_target(
     verifier: *mut tuf_verifier,
@@ -236,42 +320,37 @@ pub extern "C" fn tuf_verifier_find_target(
     err: *mut *mut tuf_error,
 ) -> tuf_result {
     run(err, || {
-        let v = handle_mut(verifier, "verifier")?;
-        let path = str_arg(target_path, "target_path")?;
-        let load = load.ok_or_else(|| null_callback("load"))?;
-        out_arg(out, "out")?;
-        let ud = UserData(userdata);
-        let max = if max_delegations == 0 {
-            DEFAULT_MAX_DELEGATIONS
-        } else {
-            max_delegations as usize
-        };
-        let mut loader = |set: &mut TrustedSet, role: &str, delegator: &str| {
-            // The loader is a fetcher whose "URL" is the role name.
-            let mut fetcher = CallbackFetcher {
-                callback: load,
-                userdata: ud,
-            };
-            let url = role;
-            fetch_targets_metadata(
-                set,
-                &mut fetcher,
-                url,
-                role,
-                delegator,
-                DEFAULT_TARGETS_MAX_LENGTH,
-            )
-            .map(drop)
-        };
-        match v.set.find_target(path, max, &mut loader)? {
-            Some(info) => {
-                write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
-                Ok(())
+        let callback = load.ok_or_else(|| null_callback("load"))?;
+        let userdata = UserData(userdata);
+        find_target_with(verifier, target_path, max_delegations, out, |_, _| {
+            CallbackFetcher { callback, userdata }
+        })
+    })
+}
+
+/// `tuf_verifier_find_target`, with a loader that is told the version of the role that the
+/// trusted snapshot lists (the `V` of `V.ROLE.json` under consistent snapshots) and the most
+/// bytes accepted (the length snapshot gives, else 5000000), so it never needs to ask the
+/// verifier. Same arguments, results and callback rules otherwise.
+#[no_mangle]
+pub extern "C" fn tuf_verifier_find_target_versioned(
+    verifier: *mut tuf_verifier,
+    target_path: *const c_char,
+    max_delegations: u32,
+    load: tuf_versioned_load_callback,
+    userdata: *mut c_void,
+    out: *mut *mut tuf_target_info,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let callback = load.ok_or_else(|| null_callback("load"))?;
+        let userdata = UserData(userdata);
+        find_target_with(verifier, target_path, max_delegations, out, |set, role| {
+            VersionedLoader {
+                callback,
+                userdata,
+                version: role_version(set, role),
             }
-            None => Err(tuf_error::new(
-                TUF_ERR_TARGET_NOT_FOUND,
-                &format!("target not found: {path}"),
-            )),
-        }
+        })
     })
 }

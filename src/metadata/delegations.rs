@@ -10,7 +10,7 @@ use super::hash_prefix::{path_hash_prefix_matches, target_path_hash_hex};
 use super::role_type::RoleType;
 use super::succinct::SuccinctBins;
 use super::Key;
-use crate::error::{excerpt, Result};
+use crate::error::{excerpt, Error, Result};
 use crate::json::{Map, Parser, Path, ToJson, Writer};
 
 /// Which targets a delegated role is trusted for.
@@ -40,6 +40,34 @@ pub struct DelegatedRole {
 }
 
 impl DelegatedRole {
+    /// A delegation to `name` with no keyids yet (add them with [`Delegations::add_key_as`]).
+    /// The name must not be empty or a top-level role name, and the threshold must be at
+    /// least 1, as python-tuf requires (digest 1.12).
+    pub fn new(name: &str, threshold: u64, terminating: bool, paths: PathSpec) -> Result<Self> {
+        if name.is_empty() {
+            return Err(Error::InvalidArgument("role name must not be empty".into()));
+        }
+        if RoleType::is_top_level(name) {
+            return Err(Error::InvalidArgument(format!(
+                "{} is a top-level role name",
+                excerpt(name)
+            )));
+        }
+        if threshold == 0 {
+            return Err(Error::InvalidArgument(
+                "threshold must be at least 1".into(),
+            ));
+        }
+        Ok(DelegatedRole {
+            name: name.into(),
+            keyids: Vec::new(),
+            threshold,
+            terminating,
+            paths,
+            extra: Map::new(),
+        })
+    }
+
     /// Whether `target` is within this role's paths (digest 4.1, 4.2).
     pub fn covers(&self, target: &str) -> bool {
         self.covers_with(target, &std::cell::OnceCell::new())
@@ -273,6 +301,151 @@ impl Delegations {
                 threshold: s.threshold,
             }),
         }
+    }
+
+    /// The keyids of the delegated role `role`, or of the succinct roles when `role` is
+    /// `None`, mutable; an error names what is missing.
+    fn role_keyids_mut(&mut self, role: Option<&str>) -> Result<&mut Vec<String>> {
+        match (&mut self.roles, role) {
+            (DelegatedRoles::Roles(roles), Some(name)) => roles
+                .iter_mut()
+                .find(|r| r.name == name)
+                .map(|r| &mut r.keyids)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!("no delegated role {}", excerpt(name)))
+                }),
+            (DelegatedRoles::Succinct(s), None) => Ok(&mut s.keyids),
+            (DelegatedRoles::Roles(_), None) => Err(Error::InvalidArgument(
+                "these delegations have no succinct roles: name a delegated role".into(),
+            )),
+            (DelegatedRoles::Succinct(_), Some(_)) => Err(Error::InvalidArgument(
+                "these delegations are succinct roles: give no role name".into(),
+            )),
+        }
+    }
+
+    /// Adds `key` under `keyid` to `keys` and to the keyids of the delegated role `role`, or
+    /// of the succinct roles when `role` is `None` (python-tuf's `Targets.add_key`). Fails if
+    /// the role does not exist, or if `keyid` is empty or already names another key.
+    pub fn add_key_as(&mut self, role: Option<&str>, keyid: &str, key: Key) -> Result<()> {
+        self.role_keyids_mut(role)?;
+        super::key::insert_key(&mut self.keys, keyid, key)?;
+        let keyids = self.role_keyids_mut(role)?;
+        if !keyids.iter().any(|k| k == keyid) {
+            keyids.push(keyid.to_string());
+        }
+        Ok(())
+    }
+
+    /// Removes `keyid` from the delegated role `role` (the succinct roles when `None`), and
+    /// from `keys` when no role uses it any more (python-tuf's `Targets.revoke_key`). Fails if
+    /// the role does not list it.
+    pub fn revoke_key(&mut self, role: Option<&str>, keyid: &str) -> Result<()> {
+        let keyids = self.role_keyids_mut(role)?;
+        let before = keyids.len();
+        keyids.retain(|k| k != keyid);
+        if keyids.len() == before {
+            return Err(Error::InvalidArgument(format!(
+                "the role has no key {}",
+                excerpt(keyid)
+            )));
+        }
+        let used = match &self.roles {
+            DelegatedRoles::Roles(roles) => {
+                roles.iter().any(|r| r.keyids.iter().any(|k| k == keyid))
+            }
+            DelegatedRoles::Succinct(s) => s.keyids.iter().any(|k| k == keyid),
+        };
+        if !used {
+            self.keys.remove(keyid);
+        }
+        Ok(())
+    }
+
+    /// Sets the threshold of the delegated role `role` (the succinct roles when `None`).
+    pub fn set_threshold(&mut self, role: Option<&str>, threshold: u64) -> Result<()> {
+        if threshold == 0 {
+            return Err(Error::InvalidArgument(
+                "threshold must be at least 1".into(),
+            ));
+        }
+        self.role_keyids_mut(role)?;
+        match (&mut self.roles, role) {
+            (DelegatedRoles::Roles(roles), Some(name)) => {
+                if let Some(r) = roles.iter_mut().find(|r| r.name == name) {
+                    r.threshold = threshold;
+                }
+            }
+            (DelegatedRoles::Succinct(s), _) => s.threshold = threshold,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Appends the delegation `role` (last in priority). Fails if a role of that name is
+    /// already delegated or these are succinct delegations.
+    pub fn add_role(&mut self, role: DelegatedRole) -> Result<()> {
+        match &mut self.roles {
+            DelegatedRoles::Roles(roles) => {
+                if roles.iter().any(|r| r.name == role.name) {
+                    return Err(Error::InvalidArgument(format!(
+                        "role {} is already delegated",
+                        excerpt(&role.name)
+                    )));
+                }
+                roles.push(role);
+                Ok(())
+            }
+            DelegatedRoles::Succinct(_) => Err(Error::InvalidArgument(
+                "these delegations are succinct roles; they cannot have other roles".into(),
+            )),
+        }
+    }
+
+    /// Removes the delegation to `name`. Its keys stay in `keys`.
+    pub fn remove_role(&mut self, name: &str) -> Result<()> {
+        if let DelegatedRoles::Roles(roles) = &mut self.roles {
+            if let Some(i) = roles.iter().position(|r| r.name == name) {
+                roles.remove(i);
+                return Ok(());
+            }
+        }
+        Err(Error::InvalidArgument(format!(
+            "no delegated role {}",
+            excerpt(name)
+        )))
+    }
+
+    /// Makes these delegations TAP 15 succinct roles with `bins` and `threshold` (digest 4.3),
+    /// keeping `keys`, and the keyids if they already were succinct. Fails if classic roles
+    /// are delegated (remove them first).
+    pub fn set_succinct(&mut self, bins: SuccinctBins, threshold: u64) -> Result<()> {
+        if threshold == 0 {
+            return Err(Error::InvalidArgument(
+                "threshold must be at least 1".into(),
+            ));
+        }
+        let keyids = match &self.roles {
+            DelegatedRoles::Roles(roles) if !roles.is_empty() => {
+                return Err(Error::InvalidArgument(
+                    "classic roles are delegated; remove them before delegating to succinct roles"
+                        .into(),
+                ))
+            }
+            DelegatedRoles::Roles(_) => Vec::new(),
+            DelegatedRoles::Succinct(s) => s.keyids.clone(),
+        };
+        let extra = match &self.roles {
+            DelegatedRoles::Succinct(s) => s.extra.clone(),
+            DelegatedRoles::Roles(_) => Map::new(),
+        };
+        self.roles = DelegatedRoles::Succinct(SuccinctRoles {
+            keyids,
+            threshold,
+            bins,
+            extra,
+        });
+        Ok(())
     }
 
     pub(crate) fn read(p: &mut Parser<'_>, path: &Path<'_>) -> Result<Delegations> {

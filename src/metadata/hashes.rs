@@ -100,6 +100,30 @@ impl Hashes {
         )]))
     }
 
+    /// Hashes from computed digests, in the order given. `None` if there are none or an
+    /// algorithm repeats.
+    pub(crate) fn from_digests(
+        digests: impl IntoIterator<Item = (HashAlgorithm, Vec<u8>)>,
+    ) -> Option<Hashes> {
+        let mut v: Vec<(Alg, Digest)> = Vec::new();
+        for (a, d) in digests {
+            if v.iter().any(|(x, _)| *x == Alg::Known(a)) {
+                return None;
+            }
+            v.push((Alg::Known(a), Digest::Lower(d.into_boxed_slice())));
+        }
+        (!v.is_empty()).then(|| Hashes(v.into_boxed_slice()))
+    }
+
+    /// Hashes from the JSON text of a `hashes` object (`{"sha256": "HEX", ...}`): non-empty,
+    /// string values that are hex, no duplicate algorithm.
+    pub fn from_json(json: &[u8]) -> Result<Hashes> {
+        let mut p = Parser::new(json)?;
+        let hashes = Hashes::read(&mut p, &Path::Root)?;
+        p.finish()?;
+        Ok(hashes)
+    }
+
     /// `(algorithm, hex digest)` pairs in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
         self.0.iter().map(|(a, d)| (a.name(), d.hex()))

@@ -41,6 +41,23 @@ impl Key {
         Key::new(signer.keytype(), signer.scheme(), &signer.public_value())
     }
 
+    /// A key object from its JSON text (`{"keytype", "scheme", "keyval": {"public"}}`, unknown
+    /// fields kept), read as keys in metadata are: a key of an unknown type or scheme is
+    /// accepted and can never verify a signature.
+    pub fn from_json(json: &[u8]) -> Result<Key> {
+        let mut p = Parser::new(json)?;
+        let key = Key::read(&mut p, &Path::Root)?;
+        p.finish()?;
+        Ok(key)
+    }
+
+    /// A key from a PEM `PUBLIC KEY` block, as securesystemslib's `SSlibKey.from_pem` makes
+    /// it (see [`PublicKey::from_pem`]).
+    pub fn from_pem(pem: &str, scheme: Option<&str>) -> Result<Key> {
+        let public = PublicKey::from_pem(pem, scheme)?;
+        Ok(Key::new(public.keytype(), public.scheme(), public.public()))
+    }
+
     /// `keytype`, e.g. `ed25519`, `ecdsa`, `rsa`.
     pub fn keytype(&self) -> &str {
         &self.keytype
@@ -120,6 +137,29 @@ impl Key {
             extra,
             public,
         })
+    }
+}
+
+/// Inserts `key` into a key map under `keyid`, unless `keyid` is empty or already names a
+/// different key (one keyid never stands for two keys, digest 1.7).
+pub(crate) fn insert_key(
+    keys: &mut std::collections::BTreeMap<String, Key>,
+    keyid: &str,
+    key: Key,
+) -> Result<()> {
+    if keyid.is_empty() {
+        return Err(crate::Error::InvalidArgument("the keyid is empty".into()));
+    }
+    match keys.get(keyid) {
+        Some(existing) if *existing != key => Err(crate::Error::InvalidArgument(format!(
+            "keyid {} already names another key",
+            crate::error::excerpt(keyid)
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            keys.insert(keyid.to_string(), key);
+            Ok(())
+        }
     }
 }
 

@@ -4,7 +4,12 @@
 //! Parsing is strict (duplicate keys, floats, wrong types, missing fields, bad dates and
 //! unsupported `spec_version`s are errors naming the offending path), and every object keeps
 //! its unknown fields so that the canonical bytes signatures cover are reproduced exactly.
+//!
+//! For tools that build and edit metadata (python-tuf's Metadata API): [`AnyMetadata`] holds
+//! metadata of any role, with its unknown fields addressed by JSON Pointer, and [`Signer`]
+//! signs it with a key held here ([`KeySigner`]) or elsewhere.
 
+mod any;
 mod delegations;
 mod envelope;
 mod fields;
@@ -16,12 +21,15 @@ mod meta_file;
 mod role_type;
 mod root;
 mod signed;
+mod signer;
 mod snapshot;
 mod succinct;
 mod targets;
 pub mod time;
 mod timestamp;
+mod unrecognized;
 
+pub use any::AnyMetadata;
 pub use delegations::{
     DelegatedRole, DelegatedRoles, Delegations, PathSpec, RoleRequirement, SuccinctRoles,
 };
@@ -32,6 +40,7 @@ pub use meta_file::MetaFile;
 pub use role_type::RoleType;
 pub use root::{RoleKeys, Root};
 pub use signed::{check_spec_version, Signed, SPEC_MAJOR, SPEC_VERSION};
+pub use signer::{KeySigner, Signer};
 pub use snapshot::Snapshot;
 pub use succinct::SuccinctBins;
 pub use targets::{TargetFile, Targets};

@@ -167,6 +167,53 @@ impl Root {
             self.keys.remove(keyid);
         }
     }
+
+    /// Adds `key` under `keyid` (which python-tuf does not check against the key) to `role`
+    /// and to `keys`, as python-tuf's `Root.add_key` with a key that carries its keyid. Fails if
+    /// `keyid` is empty or already names another key: a keyid never stands for two keys
+    /// (digest 1.7).
+    pub fn add_key_as(&mut self, role: RoleType, keyid: &str, key: Key) -> Result<()> {
+        super::key::insert_key(&mut self.keys, keyid, key)?;
+        let entry = self
+            .roles
+            .entry(role.as_str().to_string())
+            .or_insert_with(|| RoleKeys::new(Vec::new(), 1));
+        if !entry.keyids.iter().any(|k| k == keyid) {
+            entry.keyids.push(keyid.to_string());
+        }
+        Ok(())
+    }
+
+    /// [`revoke_key`](Self::revoke_key), failing as python-tuf's `Root.revoke_key` does when
+    /// `role` does not list `keyid`.
+    pub fn revoke_listed_key(&mut self, role: RoleType, keyid: &str) -> Result<()> {
+        if !self
+            .role(role)
+            .is_some_and(|r| r.keyids.iter().any(|k| k == keyid))
+        {
+            return Err(crate::Error::InvalidArgument(format!(
+                "role {} has no key {}",
+                role.as_str(),
+                crate::error::excerpt(keyid)
+            )));
+        }
+        self.revoke_key(role, keyid);
+        Ok(())
+    }
+
+    /// Sets the threshold of `role` (at least 1).
+    pub fn set_threshold(&mut self, role: RoleType, threshold: u64) -> Result<()> {
+        if threshold == 0 {
+            return Err(crate::Error::InvalidArgument(
+                "threshold must be at least 1".into(),
+            ));
+        }
+        self.roles
+            .entry(role.as_str().to_string())
+            .or_insert_with(|| RoleKeys::new(Vec::new(), 1))
+            .threshold = threshold;
+        Ok(())
+    }
 }
 
 impl Signed for Root {

@@ -43,7 +43,9 @@
 //!   timestamp and snapshot happens under the same lock as the write of the root that
 //!   demands it.
 //!
-//! Reading a cached file needs no lock: files are only ever replaced whole, by rename.
+//! No callback (fetcher, log, progress) runs while the lock is held, so a callback may create
+//! and refresh another updater on the same directory. Reading a cached file needs no lock:
+//! files are only ever replaced whole, by rename.
 //! Waiting for the lock is bounded by `UpdaterConfig::lock_timeout`; running out is an I/O
 //! error whose source is of kind `TimedOut`. Compared with a lock over the whole refresh,
 //! two updaters may now download the same new metadata at the same time (each verifies what
@@ -133,6 +135,8 @@ impl Dirs {
 #[derive(Debug)]
 pub(crate) struct MetadataCache {
     path: PathBuf,
+    /// The canonical path of the directory: which cache this is, for re-entry detection.
+    id: PathBuf,
     dirs: Dirs,
     sync_all: bool,
     lock_timeout: Duration,
@@ -143,6 +147,8 @@ pub(crate) struct MetadataCache {
 /// An exclusive advisory lock on the cache, released when dropped.
 pub(crate) struct CacheLock {
     _file: std::fs::File,
+    // Dropped after the file (fields drop in order): the lock is released first.
+    _held: super::reentry::HeldByThisThread,
 }
 
 /// The longest pause between two attempts to take the lock.
@@ -159,9 +165,11 @@ impl MetadataCache {
     /// and `root_max_length` apply to cached roots.
     pub fn open(config: &UpdaterConfig) -> Result<MetadataCache> {
         let dir = &config.metadata_dir;
+        let dirs = Dirs::open(dir)?;
         Ok(MetadataCache {
             path: dir.clone(),
-            dirs: Dirs::open(dir)?,
+            id: std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?,
+            dirs,
             sync_all: config.sync_all_writes,
             lock_timeout: config.lock_timeout,
             policy: config.policy.clone(),
@@ -174,6 +182,7 @@ impl MetadataCache {
     /// a link, recreated if missing.
     pub fn reopen(&mut self) -> Result<()> {
         self.dirs = Dirs::open(&self.path)?;
+        self.id = std::fs::canonicalize(&self.path).map_err(|e| Error::io(&self.path, e))?;
         Ok(())
     }
 
@@ -190,12 +199,14 @@ impl MetadataCache {
     }
 
     /// Takes the cache's exclusive lock, waiting at most the configured time for other
-    /// processes (and other updaters of this process) to release it. Never take it twice in
-    /// one thread: the second attempt waits for the first.
+    /// processes (and other updaters of this process) to release it.
     ///
     /// Fails with [`Error::Io`] (an [`io::ErrorKind::TimedOut`] source) when the wait runs
-    /// out.
+    /// out, and with [`Error::State`] at once when this thread holds the lock already (a
+    /// callback called while it is held calling into an updater on the same cache).
     pub fn lock(&self) -> Result<CacheLock> {
+        // Waiting for a lock this thread holds would never end: refuse instead.
+        let held = super::reentry::enter(&self.id)?;
         let name = ".lock";
         let path = self.dirs.top.join(name);
         let file = self
@@ -207,7 +218,12 @@ impl MetadataCache {
         let mut pause = Duration::from_millis(1);
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(CacheLock { _file: file }),
+                Ok(()) => {
+                    return Ok(CacheLock {
+                        _file: file,
+                        _held: held,
+                    })
+                }
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::fetch::{FetcherConfig, DEFAULT_TARGETS_MAX_LENGTH};
+use crate::fetch::{
+    Fetcher, FetcherConfig, Progress, RetryFetcher, RetryPolicy, DEFAULT_TARGETS_MAX_LENGTH,
+};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
@@ -87,10 +89,16 @@ pub struct UpdaterConfig {
     pub lock_timeout: Duration,
     /// Where log messages go (none by default).
     pub log: Option<Logger>,
+    /// Told of the progress of every transfer, metadata and targets alike, and able to cancel
+    /// it ([`Progress`]; none by default). Called on the thread that drives the updater.
+    pub progress: Option<Progress>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
-    /// transfer speed, redirects, and the deadline of every transfer (which the updater also
-    /// enforces around a custom fetcher).
+    /// transfer speed, redirects, CA certificates, client certificate, proxy, headers, and the
+    /// deadline of every transfer (which the updater also enforces around a custom fetcher).
     pub fetcher: FetcherConfig,
+    /// How transfers that failed for a transient reason are retried, with the libcurl fetcher
+    /// and custom fetchers alike ([`RetryFetcher`](crate::fetch::RetryFetcher); default: never).
+    pub retry: RetryPolicy,
 }
 
 impl UpdaterConfig {
@@ -101,9 +109,28 @@ impl UpdaterConfig {
         }
     }
 
+    /// `fetcher`, retried as [`retry`](Self::retry) says (itself when it says never), each
+    /// retry logged at [`LogLevel::Info`].
+    pub(crate) fn with_retries(&self, fetcher: Box<dyn Fetcher>) -> Box<dyn Fetcher> {
+        if self.retry.retries == 0 {
+            return fetcher;
+        }
+        let log = self.log.clone();
+        let observer = move |url: &str, err: &Error, attempt: u32, delay: Duration| {
+            if let Some(Logger(f)) = &log {
+                let ms = delay.as_millis();
+                f(
+                    LogLevel::Info,
+                    &format!("retry {attempt} of {url} in {ms} ms after: {err}"),
+                );
+            }
+        };
+        Box::new(RetryFetcher::new(fetcher, self.retry).with_observer(Box::new(observer)))
+    }
+
     /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
-    /// `*_max_length`) at least 1, and the fetcher settings valid
-    /// ([`FetcherConfig::validate`]). [`Updater::new`](super::Updater::new) and
+    /// `*_max_length`) at least 1, the fetcher settings valid ([`FetcherConfig::validate`])
+    /// and the retry policy within its bounds ([`RetryPolicy::validate`]). [`Updater::new`](super::Updater::new) and
     /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
     /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
     pub fn validate(&self) -> Result<()> {
@@ -120,7 +147,8 @@ impl UpdaterConfig {
                 return Err(Error::InvalidArgument(format!("{name} must be at least 1")));
             }
         }
-        self.fetcher.validate()
+        self.fetcher.validate()?;
+        self.retry.validate()
     }
 
     /// A configuration with python-tuf's defaults.
@@ -143,7 +171,9 @@ impl UpdaterConfig {
             sync_all_writes: false,
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             log: None,
+            progress: None,
             fetcher: FetcherConfig::default(),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -157,7 +187,7 @@ mod tests {
         let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
         assert!(ok.validate().is_ok());
         type Change = fn(&mut UpdaterConfig);
-        let cases: [(&str, Change); 7] = [
+        let cases: [(&str, Change); 9] = [
             ("max_root_rotations", |c| c.max_root_rotations = 0),
             ("max_delegations", |c| c.max_delegations = 0),
             ("root_max_length", |c| c.root_max_length = 0),
@@ -167,6 +197,10 @@ mod tests {
             ("user agent", |c| {
                 c.fetcher.user_agent = Some("a\r\nX: y".into())
             }),
+            ("header", |c| {
+                c.fetcher.headers = vec![("X-A".into(), "a\r\nX: y".into())]
+            }),
+            ("retries", |c| c.retry.retries = 1000),
         ];
         for (name, change) in cases {
             let mut c = ok.clone();

@@ -22,6 +22,7 @@
 mod cache;
 mod config;
 mod fs;
+mod reentry;
 mod target_files;
 
 use cache::MetadataCache;
@@ -29,7 +30,9 @@ pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
-use crate::fetch::{fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher, WithDeadline};
+use crate::fetch::{
+    fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher, ProgressFetcher, WithDeadline,
+};
 
 use crate::error::{Error, Result};
 use crate::metadata::{DateTime, Metadata, Signed, Snapshot, Timestamp};
@@ -85,6 +88,13 @@ impl Updater {
     /// of its own root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
+        // The deadline bounds each attempt; retries and progress reports go around it.
+        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
+        let fetcher = config.with_retries(fetcher);
+        let fetcher: Box<dyn Fetcher> = match &config.progress {
+            Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
+            None => fetcher,
+        };
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
         let cache = MetadataCache::open(&config)?;
@@ -103,7 +113,6 @@ impl Updater {
             }
             cache.write_root_json(&root_bytes, false)?;
         }
-        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
         Ok(Updater {
             config,
             fetcher,
@@ -118,6 +127,14 @@ impl Updater {
     /// The configuration in use.
     pub fn config(&self) -> &UpdaterConfig {
         &self.config
+    }
+
+    /// Sets the time expiry is checked against from the next refresh or lookup on (`None`:
+    /// the system clock), for devices that learn the time after start-up. A refresh already
+    /// done keeps the time it used until the next one: call [`refresh`](Self::refresh) to
+    /// check the trusted metadata against the new time.
+    pub fn set_reference_time(&mut self, time: Option<DateTime>) {
+        self.config.reference_time = time;
     }
 
     /// The trusted metadata of the last refresh.
@@ -193,14 +210,18 @@ impl Updater {
                     .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
                 // 5.3.11: fast-forward attack recovery, decided root by root so that it
                 // survives a root update that fails later in the chain.
-                let _lock = self.cache.lock()?;
-                if previous.timestamp_snapshot_keys_differ(self.set.root()) {
+                let rotated = previous.timestamp_snapshot_keys_differ(self.set.root());
+                if rotated {
                     self.config.log(LogLevel::Info, || {
                         format!(
                             "root v{next} changes the timestamp or snapshot keys: removing the \
                              cached timestamp and snapshot"
                         )
                     });
+                }
+                // Not before the log message: no callback runs under the lock.
+                let _lock = self.cache.lock()?;
+                if rotated {
                     self.cache.remove("timestamp")?;
                     self.cache.remove("snapshot")?;
                 }
@@ -299,9 +320,10 @@ impl Updater {
             crate::metadata::RoleType::Timestamp => self.config.timestamp_max_length,
             _ => self.config.snapshot_max_length,
         };
-        let _lock = self.cache.lock()?;
+        let lock = self.cache.lock()?;
         if let Some(cached) = self.cache.read(role, max) {
             if signed_and_newer::<T>(self.set.root(), &cached, version) {
+                drop(lock); // no callback runs under the lock
                 self.config.log(LogLevel::Debug, || {
                     format!("{role}: keeping the newer cached version another updater stored")
                 });
@@ -408,11 +430,12 @@ fn load_targets(
     // (a role that only a superseded snapshot vouched for, e.g. before the snapshot keys
     // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
     // read again under the lock: the fetch above ran without it.
-    let _lock = cache.lock()?;
+    let lock = cache.lock()?;
     if let Some(cached) = cache.read(role, cache_limit) {
         let snapshot = cache.read("snapshot", config.snapshot_max_length);
         if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
         {
+            drop(lock); // no callback runs under the lock
             config.log(LogLevel::Debug, || {
                 format!("{role}: keeping the newer cached version another updater stored")
             });

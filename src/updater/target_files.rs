@@ -227,6 +227,9 @@ fn download_verified(
     let limit = target.length;
     let mut so_far: u64 = 0;
     let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
+        if chunk.is_empty() {
+            return Ok(()); // a fetcher's heartbeat: no progress to report
+        }
         verifier.update(chunk);
         tmp.file()
             .write_all(chunk)

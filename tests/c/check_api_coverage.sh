@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# test_api.c calls every function declared in tuf.h.
+# The C test programs, together, call every function declared in tuf.h.
 #
-#   check_api_coverage.sh TUF_H TEST_API_C
+#   check_api_coverage.sh TUF_H TEST_C [TEST_C ...]
 set -euo pipefail
 
 header="$1"
-source="$2"
+shift
+sources=("$@")
 passed=0
 failed=0
 for f in $(grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *]tuf_[a-z0-9_]+\(' "$header" | grep -v '^typedef' |
     sed -E 's/^.*[ *](tuf_[a-z0-9_]+)\(.*$/\1/' | sort); do
-    if grep -Eq "\\b$f\\(" "$source"; then
+    if grep -Eq "\\b$f\\(" "${sources[@]}"; then
         passed=$((passed + 1))
     else
-        echo "FAILED: $f is not called in $source"
+        echo "FAILED: $f is not called in ${sources[*]}"
         failed=$((failed + 1))
     fi
 done

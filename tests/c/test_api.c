@@ -64,12 +64,13 @@ static void test_result_str(void) {
         TUF_ERR_STATE,
         TUF_ERR_CRYPTO,
         TUF_ERR_PANIC,
+        TUF_ERR_CANCELLED,
     };
     const size_t n = sizeof codes / sizeof codes[0];
     const char *unknown = tuf_result_str(1000);
     size_t i, j;
     CHECK(unknown != NULL && unknown[0] != '\0');
-    CHECK(n == 16);
+    CHECK(n == 17);
     for (i = 0; i < n; i++) {
         const char *s = tuf_result_str(codes[i]);
         CHECK(codes[i] == (tuf_result)i); /* stable numbering */
@@ -79,8 +80,8 @@ static void test_result_str(void) {
             CHECK(strcmp(s, tuf_result_str(codes[j])) != 0);
         }
     }
-    CHECK(tuf_result_str(16) != NULL);
-    CHECK_STR(tuf_result_str(16), unknown);
+    CHECK(tuf_result_str(17) != NULL);
+    CHECK_STR(tuf_result_str(17), unknown);
     CHECK_STR(tuf_result_str(UINT32_MAX), unknown);
     CHECK_STR(tuf_result_str(0x80000000u), unknown);
 }
@@ -93,6 +94,11 @@ static void test_errors(void) {
     CHECK(tuf_error_code(NULL) == TUF_ERR_INVALID_ARGUMENT);
     CHECK(tuf_error_message(NULL) != NULL);
     CHECK(tuf_error_message(NULL)[0] != '\0');
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_progress_callback(NULL, NULL, NULL, &err));
+    CHECK(tuf_error_http_status(NULL) == 0);
+    CHECK(tuf_error_url(NULL) == NULL);
+    CHECK(tuf_error_role(NULL) == NULL);
 
     r = tuf_updater_config_new(NULL, "file:///x", &cfg, &err);
     CHECK(r == TUF_ERR_INVALID_ARGUMENT);
@@ -100,6 +106,10 @@ static void test_errors(void) {
     CHECK(tuf_error_code(err) == TUF_ERR_INVALID_ARGUMENT);
     CHECK(tuf_error_message(err) != NULL);
     CHECK(strstr(tuf_error_message(err), "metadata_dir") != NULL);
+    /* Not a download, not about a role: no structured fields. */
+    CHECK(tuf_error_http_status(err) == 0);
+    CHECK(tuf_error_url(err) == NULL);
+    CHECK(tuf_error_role(err) == NULL);
     CHECK(tuf_error_message(err) == tuf_error_message(err)); /* borrowed, stable */
     CHECK(cfg == TU_SENTINEL);
     tuf_error_free(err);
@@ -275,6 +285,181 @@ static void test_config(const struct env *env) {
     tuf_updater_config_free(cfg);
 }
 
+/* ---- transport settings and retries ------------------------------------------------------ */
+
+#define TEST_PEM "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+/* A configuration over file:// with the bootstrap root, ready for tuf_updater_new. */
+static tuf_updater_config *file_config(const struct env *env) {
+    tuf_updater_config *cfg = NULL;
+    char *dir = tu_format("%s/transport-metadata", env->tmp);
+    CHECK_OK(tuf_updater_config_new(dir, env->metadata_url, &cfg, &err));
+    free(dir);
+    CHECK_OK(tuf_updater_config_set_bootstrap_root(cfg, env->root, env->root_len, &err));
+    return cfg;
+}
+
+/* tuf_updater_new with `cfg` returns `expected`. */
+static void check_new(tuf_updater_config *cfg, tuf_result expected) {
+    tuf_updater *u = NULL;
+    CHECK_CODE(expected, tuf_updater_new(cfg, &u, &err));
+    CHECK((expected == TUF_OK) == (u != NULL));
+    tuf_updater_free(u);
+}
+
+static void test_transport_config(const struct env *env) {
+    const uint8_t pem[] = TEST_PEM;
+    const uint8_t not_pem[] = "MIIB";
+    char *pem_file = tu_format("%s/ca.pem", env->tmp);
+    char *missing = tu_format("%s/missing.pem", env->tmp);
+    char *copy;
+    tuf_updater_config *cfg = file_config(env);
+    CHECK(tu_write_file(pem_file, pem, sizeof pem - 1) == 0);
+
+    /* NULL configuration. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(NULL, pem_file, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_ca_blob(NULL, pem, sizeof pem - 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(NULL, pem_file, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_client_cert_blob(
+                                             NULL, pem, sizeof pem - 1, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(NULL, "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(NULL, "X-A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_clear_headers(NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(NULL, 1, 1, &err));
+
+    /* CA certificates: a file (NULL: the system store), PEM bytes (length 0: the system
+     * store); not PEM, an empty path, invalid UTF-8, NULL bytes are refused. */
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, pem_file, &err));
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(cfg, "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_file(cfg, BAD_UTF8, &err));
+    CHECK_OK(tuf_updater_config_set_ca_blob(cfg, pem, sizeof pem - 1, &err));
+    CHECK_OK(tuf_updater_config_set_ca_blob(cfg, NULL, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_ca_blob(cfg, not_pem, sizeof not_pem - 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_ca_blob(cfg, NULL, 10, &err));
+    /* A missing file is found when the updater is created; the path was copied. */
+    copy = tu_format("%s", missing);
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, copy, &err));
+    free(copy);
+    check_new(cfg, TUF_ERR_INVALID_ARGUMENT);
+    /* Transport settings are ignored when a fetch callback replaces libcurl. */
+    CHECK_OK(tuf_updater_config_set_fetcher(cfg, dummy_fetch, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_fetcher(cfg, NULL, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, pem_file, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_ca_file(cfg, NULL, &err));
+
+    /* Client certificate: files (key NULL: in the certificate's file), blobs; a key or a
+     * password without a certificate, not PEM, invalid UTF-8 are refused. */
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, pem_file, "pw", &err));
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, NULL, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, pem_file, missing, NULL, &err));
+    check_new(cfg, TUF_ERR_INVALID_ARGUMENT);
+    CHECK_OK(tuf_updater_config_set_client_cert(cfg, NULL, NULL, NULL, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, NULL, pem_file, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, NULL, NULL, "pw", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, BAD_UTF8, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, pem_file, BAD_UTF8, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, pem_file, NULL, BAD_UTF8, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert(cfg, "", NULL, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, pem,
+                                                     sizeof pem - 1, "pw", &err));
+    CHECK_OK(
+        tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 0, NULL, &err));
+    CHECK_OK(tuf_updater_config_set_client_cert_blob(cfg, NULL, 0, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_client_cert_blob(
+                                             cfg, NULL, 0, pem, sizeof pem - 1, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, NULL, 0, NULL, 0, "pw", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, NULL, 5, NULL, 0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 5, NULL,
+                                                       &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, not_pem, sizeof not_pem - 1, NULL,
+                                                       0, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_client_cert_blob(cfg, pem, sizeof pem - 1, NULL, 0,
+                                                       BAD_UTF8, &err));
+
+    /* Proxy: NULL (environment), "" (none), http/https/socks URLs; other schemes, no scheme,
+     * no host, white space, invalid UTF-8 are refused. */
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "http://127.0.0.1:3128", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "socks5h://user:pw@[::1]:1080", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, "", &err));
+    CHECK_OK(tuf_updater_config_set_proxy(cfg, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, "proxy:3128", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_proxy(cfg, "file:///tmp/sock", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, "http://", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_proxy(cfg, "http://a b:1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_proxy(cfg, BAD_UTF8, &err));
+
+    /* Headers: copied; injection, reserved names, bad tokens, NULL, invalid UTF-8 refused. */
+    copy = tu_format("Bearer token");
+    CHECK_OK(tuf_updater_config_add_header(cfg, "Authorization", copy, &err));
+    free(copy);
+    CHECK_OK(tuf_updater_config_add_header(cfg, "X-Repo", "a\tb", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "X-A", "1\r\nX-Evil: 1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", "", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", " 1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "Host", "h", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "host", "h", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "Range", "bytes=0-1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X:A", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "", "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, NULL, "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_add_header(cfg, "X-A", NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, BAD_UTF8, "1", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_add_header(cfg, "X-A", BAD_UTF8, &err));
+    check_new(cfg, TUF_OK);
+    CHECK_OK(tuf_updater_config_clear_headers(cfg, &err));
+    {
+        /* At most 64 headers. */
+        int i;
+        for (i = 0; i < 64; i++) {
+            CHECK_OK(tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+        }
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+                   tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+        CHECK_OK(tuf_updater_config_clear_headers(cfg, &err));
+        CHECK_OK(tuf_updater_config_add_header(cfg, "X-Many", "1", &err));
+    }
+
+    /* Retries: bounds 100 and 30000 ms. */
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 3, 500, &err));
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 100, 30000, &err));
+    CHECK_OK(tuf_updater_config_set_retries(cfg, 0, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(cfg, 101, 0, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_retries(cfg, 1, 30001, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_retries(cfg, UINT32_MAX, UINT32_MAX, &err));
+    check_new(cfg, TUF_OK);
+
+    tuf_updater_config_free(cfg);
+    free(pem_file);
+    free(missing);
+}
+
 /* ---- the updater over file:// ------------------------------------------------------------ */
 
 struct log_state {
@@ -359,6 +544,25 @@ static void test_target_info_accessors(const tuf_target_info *info) {
     CHECK(tuf_target_info_hash_algorithm(NULL, 0) == NULL);
     CHECK(tuf_target_info_hash_hex(NULL, 0) == NULL);
     CHECK(tuf_target_info_custom_json(NULL) == NULL);
+
+    /* Checking bytes already at hand: the right ones, one byte changed, one byte short. */
+    {
+        static const char hello[] = "Hello from the libtuf demo repository!\n";
+        char changed[sizeof hello];
+        CHECK(sizeof hello - 1 == 39);
+        memcpy(changed, hello, sizeof hello);
+        changed[0] = 'h';
+        CHECK_OK(tuf_target_info_verify_bytes(info, (const uint8_t *)hello, 39, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, (const uint8_t *)changed, 39, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, (const uint8_t *)hello, 38, &err));
+        CHECK_CODE(TUF_ERR_LENGTH_OR_HASH_MISMATCH,
+                   tuf_target_info_verify_bytes(info, NULL, 0, &err));
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_target_info_verify_bytes(info, NULL, 39, &err));
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+                   tuf_target_info_verify_bytes(NULL, (const uint8_t *)hello, 39, &err));
+    }
 }
 
 static void test_updater_new(const struct env *env) {
@@ -537,6 +741,17 @@ static void test_updater(const struct env *env) {
     CHECK_CODE(TUF_ERR_DOWNLOAD, tuf_updater_download_target(
                                      u, info, NULL, "file:///nonexistent-libtuf-ctest/", &path, &err));
     CHECK(path == TU_SENTINEL);
+    {
+        /* The structured fields of that error: the status and the URL, no role. */
+        tuf_error *derr = NULL;
+        CHECK(tuf_updater_download_target(u, info, NULL, "file:///nonexistent-libtuf-ctest/",
+                                          &path, &derr) == TUF_ERR_DOWNLOAD);
+        CHECK(tuf_error_http_status(derr) == 404);
+        CHECK(tuf_error_url(derr) != NULL);
+        CHECK(strncmp(tuf_error_url(derr), "file:///nonexistent-libtuf-ctest/", 33) == 0);
+        CHECK(tuf_error_role(derr) == NULL);
+        tuf_error_free(derr);
+    }
     CHECK(tu_count_entries(targets) <= 0);
 
     /* Into the targets directory. */
@@ -617,9 +832,29 @@ static void test_updater(const struct env *env) {
     u = NULL;
     CHECK_OK(tuf_updater_new(cfg, &u, &err));
     CHECK_CODE(TUF_ERR_EXPIRED, tuf_updater_refresh(u, &err));
+    {
+        /* The role that failed the check, and no download fields. */
+        tuf_error *xerr = NULL;
+        CHECK(tuf_updater_refresh(u, &xerr) == TUF_ERR_EXPIRED);
+        CHECK(tuf_error_role(xerr) != NULL);
+        CHECK(tuf_error_http_status(xerr) == 0);
+        CHECK(tuf_error_url(xerr) == NULL);
+        tuf_error_free(xerr);
+    }
     info = TU_SENTINEL;
     CHECK_CODE(TUF_ERR_EXPIRED, tuf_updater_get_target_info(u, "hello.txt", &info, &err));
     CHECK(info == TU_SENTINEL);
+    /* The device learns the right time: set on the live updater, the next refresh works. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_set_reference_time(NULL, NULL, &err));
+    {
+        int64_t bad = INT64_MAX;
+        CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_set_reference_time(u, &bad, &err));
+    }
+    t = INT64_C(1735689600); /* 2025-01-01 */
+    CHECK_OK(tuf_updater_set_reference_time(u, &t, &err));
+    CHECK_OK(tuf_updater_refresh(u, &err));
+    CHECK_OK(tuf_updater_set_reference_time(u, NULL, &err)); /* the system clock */
+    CHECK_OK(tuf_updater_refresh(u, &err));
     tuf_updater_free(u);
     tuf_updater_config_free(cfg);
 
@@ -694,6 +929,12 @@ static int failing_loader(void *userdata, const char *role, uint64_t max_length,
     (void)max_length;
     (void)sink;
     return -1;
+}
+
+static int failing_versioned_loader(void *userdata, const char *role, uint64_t version,
+                                    uint64_t max_length, tuf_sink *sink) {
+    (void)version;
+    return failing_loader(userdata, role, max_length, sink);
 }
 
 static unsigned char *read_meta(const struct env *env, const char *name, size_t *len) {
@@ -789,6 +1030,22 @@ static void test_verifier_api(const struct env *env) {
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
                tuf_verifier_find_target(v, BAD_UTF8, 0, failing_loader, NULL, &info, &err));
     CHECK(info == TU_SENTINEL);
+    /* tuf_verifier_find_target_versioned: the same checks, and a failing loader. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(NULL, "hello.txt", 0, failing_versioned_loader,
+                                                  NULL, &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, NULL, 0, failing_versioned_loader, NULL,
+                                                  &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, "hello.txt", 0, NULL, NULL, &info, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_verifier_find_target_versioned(v, "hello.txt", 0, failing_versioned_loader,
+                                                  NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_DOWNLOAD,
+               tuf_verifier_find_target_versioned(v, "apps/app-1.1.tar.gz", 0,
+                                                  failing_versioned_loader, NULL, &info, &err));
+    CHECK(info == TU_SENTINEL);
 
     /* tuf_sink_write's argument checks, from inside a loader. */
     memset(&probe, 0, sizeof probe);
@@ -813,6 +1070,140 @@ static void test_verifier_api(const struct env *env) {
     free(apps);
 }
 
+/* ---- multiple repositories (TAP 4): every function's argument checks (the behaviour is in
+ * test_multirepo.c) ------------------------------------------------------------------------ */
+
+static void test_multirepo_api(const struct env *env) {
+    char *map = tu_format("{\"repositories\": {\"demo\": [\"file://%s\"]}, \"mapping\":"
+                          " [{\"paths\": [\"*\"], \"repositories\": [\"demo\"],"
+                          " \"threshold\": 1, \"terminating\": true}]}",
+                          env->repo);
+    const uint8_t *m = (const uint8_t *)map;
+    size_t n = strlen(map);
+    char *parent = tu_format("%s/multirepo", env->tmp);
+    char *map_path = tu_format("%s/map.json", env->tmp);
+    tuf_multirepo_config *cfg = TU_SENTINEL;
+    tuf_multirepo *multi = TU_SENTINEL;
+    tuf_multirepo_target *t = TU_SENTINEL;
+    tuf_updater_config *settings = NULL;
+    char *out_path = TU_SENTINEL;
+
+    tuf_multirepo_config_free(NULL);
+    tuf_multirepo_free(NULL);
+    tuf_multirepo_target_free(NULL);
+
+    /* Configuration: NULL and invalid UTF-8 arguments; *out untouched on failure. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(NULL, m, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, NULL, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, m, n, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(BAD_UTF8, m, n, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_new(parent, m, 0, &cfg, &err));
+    CHECK(tu_write_file(map_path, map, n) == 0);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(NULL, map_path, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, NULL, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, BAD_UTF8, &cfg, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_new_from_file(parent, map_path, NULL, &err));
+    CHECK(cfg == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_config_new_from_file(parent, map_path, &cfg, &err));
+    tuf_multirepo_config_free(cfg);
+    CHECK_OK(tuf_multirepo_config_new(parent, m, n, &cfg, &err));
+
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(NULL, "demo", env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, NULL, env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, BAD_UTF8, env->root, env->root_len,
+                                                     &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, "demo", NULL, env->root_len, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_trusted_root(cfg, "other", env->root, env->root_len,
+                                                     &err));
+    CHECK_OK(tuf_multirepo_config_set_trusted_root(cfg, "demo", env->root, env->root_len,
+                                                   &err));
+    CHECK_OK(tuf_updater_config_new(env->tmp, "file:///unused", &settings, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_updater_settings(NULL, settings, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_updater_settings(cfg, NULL, &err));
+    CHECK_OK(tuf_multirepo_config_set_updater_settings(cfg, settings, &err));
+    tuf_updater_config_free(settings);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_set_layout(NULL, NULL, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_layout(cfg, BAD_UTF8, NULL, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_layout(cfg, NULL, "a/../b", &err));
+    CHECK_OK(tuf_multirepo_config_set_layout(cfg, "metadata", "targets", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_config_set_targets_dir(NULL, "/x", &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_config_set_targets_dir(cfg, BAD_UTF8, &err));
+    CHECK_OK(tuf_multirepo_config_set_targets_dir(cfg, env->tmp, &err));
+
+    /* The client. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_new(NULL, &multi, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_new(cfg, NULL, &err));
+    CHECK(multi == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_new(cfg, &multi, &err));
+    tuf_multirepo_config_free(cfg);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_refresh(NULL, &err));
+    CHECK_OK(tuf_multirepo_refresh(multi, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_get_target_info(NULL, "hello.txt", &t,
+                                                                       &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_multirepo_get_target_info(multi, NULL, &t, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_get_target_info(multi, BAD_UTF8, &t, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_get_target_info(multi, "hello.txt", NULL, &err));
+    CHECK_CODE(TUF_ERR_TARGET_NOT_FOUND,
+               tuf_multirepo_get_target_info(multi, "missing.txt", &t, &err));
+    CHECK(t == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_get_target_info(multi, "hello.txt", &t, &err));
+    CHECK_STR(tuf_target_info_hash_hex(tuf_multirepo_target_info(t), 0), HELLO_SHA256);
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(NULL, t, NULL, &out_path, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(multi, NULL, NULL, &out_path, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_multirepo_download_target(multi, t, BAD_UTF8, &out_path, &err));
+    CHECK(out_path == TU_SENTINEL);
+    CHECK_OK(tuf_multirepo_download_target(multi, t, NULL, &out_path, &err));
+    CHECK(tu_exists(out_path));
+    tuf_string_free(out_path);
+
+    /* The target's getters: NULL target and out-of-range indices. */
+    CHECK(tuf_multirepo_target_info(NULL) == NULL);
+    CHECK(tuf_multirepo_target_mapping(NULL) == 0);
+    CHECK(tuf_multirepo_target_mapping(t) == 0);
+    CHECK(tuf_multirepo_target_agreed_count(NULL) == 0);
+    CHECK(tuf_multirepo_target_agreed_count(t) == 1);
+    CHECK(tuf_multirepo_target_repository_count(NULL) == 0);
+    CHECK(tuf_multirepo_target_repository_count(t) == 1);
+    CHECK(tuf_multirepo_target_repository_name(NULL, 0) == NULL);
+    CHECK_STR(tuf_multirepo_target_repository_name(t, 0), "demo");
+    CHECK(tuf_multirepo_target_repository_name(t, 1) == NULL);
+    CHECK(!tuf_multirepo_target_repository_agreed(NULL, 0));
+    CHECK(tuf_multirepo_target_repository_agreed(t, 0));
+    CHECK(!tuf_multirepo_target_repository_agreed(t, 1));
+    CHECK(tuf_multirepo_target_repository_info(NULL, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_info(t, 0) != NULL);
+    CHECK(tuf_multirepo_target_repository_info(t, 1) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(NULL, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(t, 0) == NULL);
+    CHECK(tuf_multirepo_target_repository_error(t, 1) == NULL);
+    tuf_multirepo_target_free(t);
+    tuf_multirepo_free(multi);
+    free(map);
+    free(parent);
+    free(map_path);
+}
+
 int main(int argc, char **argv) {
     struct env env;
     const char *demo = tu_demo_repo(argc, argv);
@@ -834,10 +1225,12 @@ int main(int argc, char **argv) {
     test_errors();
     test_free_null();
     test_config(&env);
+    test_transport_config(&env);
     test_updater_new(&env);
     test_timeouts(&env);
     test_updater(&env);
     test_verifier_api(&env);
+    test_multirepo_api(&env);
 
     tu_rmtree(env.tmp);
     free(env.tmp);

@@ -3,7 +3,9 @@
  * (its files in a table keyed by URL, 404 for anything else) drives a full refresh and
  * downloads; hostile fetchers (too many bytes, wrong bytes, HTTP 500 and other failures,
  * tampered metadata) make the operations fail with the right code and leave no file behind;
- * userdata comes back unchanged.
+ * userdata comes back unchanged. The return values: 0 and any 2xx are success,
+ * TUF_FETCH_NOT_FOUND is 404; with retries, transient failures are tried again and nothing
+ * else is.
  *
  *   test_fetcher DEMO_REPO_DIR
  */
@@ -38,6 +40,8 @@ enum mode {
     TAMPER,         /* the file with its first "2099" made "2098" (signed part changed) */
     EMPTY,          /* nothing, return 0 */
     SUBSTITUTE,     /* the contents of the URL `substitute` instead */
+    FAIL_TIMES,     /* return `status` for the first `fail_times` requests, then serve */
+    PARTIAL_FAIL,   /* write the first half, then return `status` */
 };
 
 struct file {
@@ -62,6 +66,9 @@ struct server {
     const char *victim;
     const char *substitute;
     int status;
+    unsigned fail_times;
+    int ok_code;      /* returned after serving a file (0 by default) */
+    int missing_code; /* returned for a URL without a file (404 by default) */
     unsigned bad_userdata;
     tuf_result overlong_first_error; /* sink result of the write that passed the limit */
     tuf_result overlong_next_error;  /* sink result of a write after that */
@@ -96,6 +103,9 @@ static void server_reset(struct server *s, enum mode mode, const char *victim) {
     s->victim = victim;
     s->substitute = NULL;
     s->status = 0;
+    s->fail_times = 0;
+    s->ok_code = 0;
+    s->missing_code = 404;
     s->overlong_first_error = TUF_OK;
     s->overlong_next_error = TUF_OK;
 }
@@ -117,6 +127,16 @@ static const struct file *lookup(const struct server *s, const char *url) {
         }
     }
     return NULL;
+}
+
+/* How many requests were made for `url`. */
+static unsigned requests_for(const struct server *s, const char *url) {
+    size_t i;
+    unsigned n = 0;
+    for (i = 0; i < s->n_requests; i++) {
+        n += strcmp(s->requests[i].url, url) == 0;
+    }
+    return n;
 }
 
 static const struct request *requested(const struct server *s, const char *url) {
@@ -163,8 +183,16 @@ static int fetch(void *userdata, const char *url, uint64_t max_length, tuf_sink 
         s->n_requests++;
     }
     f = lookup(s, url);
-    if (s->mode == SERVE || s->victim == NULL || strcmp(url, s->victim) != 0) {
-        return f != NULL ? write_chunks(sink, f->data, f->len) : 404;
+    if (s->mode == FAIL_TIMES && s->victim != NULL && strcmp(url, s->victim) == 0 &&
+        requests_for(s, url) <= s->fail_times) {
+        return s->status;
+    }
+    if (s->mode == SERVE || s->mode == FAIL_TIMES || s->victim == NULL ||
+        strcmp(url, s->victim) != 0) {
+        if (f == NULL) {
+            return s->missing_code;
+        }
+        return write_chunks(sink, f->data, f->len) == 0 ? s->ok_code : 1;
     }
     switch (s->mode) {
     case OVERLONG: {
@@ -185,6 +213,9 @@ static int fetch(void *userdata, const char *url, uint64_t max_length, tuf_sink 
     }
     case STATUS:
         return s->status;
+    case PARTIAL_FAIL:
+        CHECK(f != NULL);
+        return write_chunks(sink, f->data, f->len / 2) == 0 ? s->status : 1;
     case EMPTY:
         return 0;
     case SUBSTITUTE: {
@@ -221,6 +252,7 @@ struct ctx {
     struct server server;
     unsigned case_no;
     char *targets_dir; /* of the latest updater */
+    uint32_t retries;  /* for the next updaters (backoff 0) */
 };
 
 /* A new updater with its own metadata and targets directories, fetching through the
@@ -237,6 +269,7 @@ static tuf_updater *new_updater(struct ctx *c) {
     CHECK_OK(tuf_updater_config_set_targets_base_url(cfg, TARGETS_URL, &err));
     CHECK_OK(tuf_updater_config_set_bootstrap_root(cfg, c->root, c->root_len, &err));
     CHECK_OK(tuf_updater_config_set_fetcher(cfg, fetch, &c->server, &err));
+    CHECK_OK(tuf_updater_config_set_retries(cfg, c->retries, 0, &err));
     CHECK_OK(tuf_updater_new(cfg, &u, &err));
     tuf_updater_config_free(cfg);
     free(meta);
@@ -421,6 +454,140 @@ static void test_failures(struct ctx *c) {
     }
 }
 
+/* The HTTP status of the error of `tuf_updater_refresh(u)` (which must fail with `code`), or of
+ * downloading `info` when not NULL. */
+static uint32_t failed_status(tuf_updater *u, tuf_target_info *info, tuf_result code) {
+    tuf_error *e = NULL;
+    tuf_result r = info == NULL ? tuf_updater_refresh(u, &e)
+                                : tuf_updater_download_target(u, info, NULL, NULL, NULL, &e);
+    uint32_t status = tuf_error_http_status(e);
+    CHECK(r == code);
+    CHECK(e != NULL && tuf_error_code(e) == code);
+    tuf_error_free(e);
+    return status;
+}
+
+/* Success is 0 or any 2xx; TUF_FETCH_NOT_FOUND is 404: it ends the root update normally and
+ * fails a target download with TUF_ERR_DOWNLOAD and HTTP status 404. */
+static void test_return_values(struct ctx *c) {
+    static const int ok_codes[] = {200, 204, 299};
+    struct server *s = &c->server;
+    tuf_updater *u;
+    tuf_target_info *hello;
+    size_t i;
+
+    CHECK(TUF_FETCH_NOT_FOUND < 0 && TUF_FETCH_NOT_FOUND != -1);
+    for (i = 0; i < sizeof ok_codes / sizeof ok_codes[0]; i++) {
+        char *path = NULL;
+        server_reset(s, SERVE, NULL);
+        s->ok_code = ok_codes[i];
+        s->missing_code = TUF_FETCH_NOT_FOUND;
+        u = new_updater(c);
+        CHECK_OK(tuf_updater_refresh(u, &err));
+        CHECK(requested(s, METADATA_URL "/2.root.json") != NULL);
+        hello = target_info(u, "hello.txt");
+        CHECK_OK(tuf_updater_download_target(u, hello, NULL, NULL, &path, &err));
+        CHECK(file_has(path, lookup(s, HELLO_URL)));
+        tuf_string_free(path);
+        tuf_target_info_free(hello);
+        tuf_updater_free(u);
+    }
+    /* A 3xx or 1xx status is not success. */
+    server_reset(s, STATUS, METADATA_URL "/timestamp.json");
+    s->status = 302;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 302);
+    tuf_updater_free(u);
+
+    server_reset(s, STATUS, HELLO_URL);
+    s->status = TUF_FETCH_NOT_FOUND;
+    u = new_updater(c);
+    hello = target_info(u, "hello.txt");
+    CHECK(failed_status(u, hello, TUF_ERR_DOWNLOAD) == 404);
+    CHECK(tu_count_entries(c->targets_dir) == 0);
+    tuf_target_info_free(hello);
+    tuf_updater_free(u);
+    /* -1 is a failure without a status. */
+    server_reset(s, STATUS, METADATA_URL "/timestamp.json");
+    s->status = -1;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 0);
+    tuf_updater_free(u);
+}
+
+/* With retries, 429, 5xx and failures without a status are tried again; other statuses and
+ * verification failures are not. */
+static void test_retries(struct ctx *c) {
+    static const int transient[] = {503, 429, 500, -1};
+    const char *ts = METADATA_URL "/timestamp.json";
+    struct server *s = &c->server;
+    tuf_updater *u;
+    tuf_target_info *hello;
+    size_t i;
+
+    c->retries = 3;
+    for (i = 0; i < sizeof transient / sizeof transient[0]; i++) {
+        server_reset(s, FAIL_TIMES, ts);
+        s->status = transient[i];
+        s->fail_times = 2;
+        u = new_updater(c);
+        CHECK_OK(tuf_updater_refresh(u, &err));
+        CHECK(requests_for(s, ts) == 3);
+        tuf_updater_free(u);
+    }
+    /* A target too. */
+    server_reset(s, FAIL_TIMES, HELLO_URL);
+    s->status = 503;
+    s->fail_times = 3;
+    u = new_updater(c);
+    hello = target_info(u, "hello.txt");
+    CHECK_OK(tuf_updater_download_target(u, hello, NULL, NULL, NULL, &err));
+    CHECK(requests_for(s, HELLO_URL) == 4);
+    tuf_target_info_free(hello);
+    tuf_updater_free(u);
+
+    /* Retries run out: the last status. */
+    server_reset(s, FAIL_TIMES, ts);
+    s->status = 502;
+    s->fail_times = 100;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 502);
+    CHECK(requests_for(s, ts) == 4);
+    tuf_updater_free(u);
+
+    /* Not transient: tried once. */
+    server_reset(s, STATUS, ts);
+    s->status = 404;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 404);
+    CHECK(requests_for(s, ts) == 1);
+    tuf_updater_free(u);
+    server_reset(s, STATUS, ts);
+    s->status = TUF_FETCH_NOT_FOUND;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 404);
+    CHECK(requests_for(s, ts) == 1);
+    tuf_updater_free(u);
+    server_reset(s, TAMPER, ts);
+    u = new_updater(c);
+    CHECK_CODE(TUF_ERR_BAD_SIGNATURE, tuf_updater_refresh(u, &err));
+    CHECK(requests_for(s, ts) == 1);
+    tuf_updater_free(u);
+    server_reset(s, OVERLONG, ts);
+    u = new_updater(c);
+    CHECK_CODE(TUF_ERR_LENGTH_EXCEEDED, tuf_updater_refresh(u, &err));
+    CHECK(requests_for(s, ts) == 1);
+    tuf_updater_free(u);
+    /* Bytes delivered before a failure: not retried. */
+    server_reset(s, PARTIAL_FAIL, ts);
+    s->status = 503;
+    u = new_updater(c);
+    CHECK(failed_status(u, NULL, TUF_ERR_DOWNLOAD) == 503);
+    CHECK(requests_for(s, ts) == 1);
+    tuf_updater_free(u);
+    c->retries = 0;
+}
+
 /* Tampered metadata is rejected, whatever the transport says. */
 static void test_tampered(struct ctx *c) {
     struct server *s = &c->server;
@@ -510,6 +677,8 @@ int main(int argc, char **argv) {
     test_bad_target(&c);
     test_failures(&c);
     test_tampered(&c);
+    test_return_values(&c);
+    test_retries(&c);
     test_userdata(&c);
 
     server_free(&c.server);

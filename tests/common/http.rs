@@ -1,9 +1,11 @@
-//! A small std-only HTTP/1.1 test server.
+//! A small HTTP/1.1 test server (std only, and OpenSSL for HTTPS).
 //!
 //! It serves an in-memory map of request paths to bytes that tests can change at run time,
-//! counts requests per path and accepted connections, and can be told to misbehave on a path
-//! (status codes, endless or lying bodies, slow drip, redirects). Connections are kept alive
-//! unless the client or a behaviour closes them. The server stops when dropped.
+//! counts requests per path and accepted connections, records the headers of every request,
+//! and can be told to misbehave on a path (status codes, endless or lying bodies, slow drip,
+//! redirects, failing a few times). Connections are kept alive unless the client or a
+//! behaviour closes them. The server stops when dropped. [`TestServer::start_tls`] serves
+//! HTTPS with the certificates of `tests/data/tls`, optionally requiring a client certificate.
 //!
 //! Paths are the raw request targets, without decoding: `/metadata/a%2Fb.json` is served from
 //! the key `"/metadata/a%2Fb.json"`. A query string is part of the path.
@@ -11,10 +13,13 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+use openssl::ssl::{HandshakeError, SslAcceptor, SslFiletype, SslMethod, SslStream, SslVerifyMode};
 
 /// How long hostile behaviours (endless body, slow drip) go on at most, so tests always end.
 pub const HOSTILE_MAX_DURATION: Duration = Duration::from_secs(4);
@@ -52,6 +57,8 @@ pub enum Behavior {
     RedirectEndless(String),
     /// Accept the request but never answer (for at most [`HOSTILE_MAX_DURATION`]).
     Silent,
+    /// Answer the first `times` requests for the path with `status`, then serve normally.
+    FailTimes { status: u16, times: usize },
 }
 
 #[derive(Default)]
@@ -63,11 +70,17 @@ struct State {
     sent: HashMap<String, u64>,
     /// Request paths in order of arrival.
     log: Vec<String>,
+    /// The header lines (name, value) of every request, in order of arrival, with its path.
+    headers: Vec<(String, Vec<(String, String)>)>,
+    /// Subjects of the client certificates presented, one per TLS connection that had one.
+    client_certificates: Vec<String>,
 }
 
 struct Shared {
     state: Mutex<State>,
     connections: AtomicUsize,
+    /// TLS handshakes that failed.
+    tls_failures: AtomicUsize,
     stop: AtomicBool,
 }
 
@@ -84,16 +97,81 @@ pub struct TestServer {
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
     workers: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    https: bool,
+}
+
+/// The directory of the TLS test certificates (`tests/data/tls`, see its `make.sh`).
+pub fn tls_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls")
+}
+
+/// A file of `tests/data/tls`.
+pub fn tls_file(name: &str) -> PathBuf {
+    tls_dir().join(name)
+}
+
+/// The HTTPS side of [`TestServer::start_tls`]: `server.pem` and `server.key`, and, when
+/// `require_client_certificate`, client certificates issued by `ca.pem` required.
+fn acceptor(require_client_certificate: bool) -> SslAcceptor {
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).expect("TLS acceptor");
+    b.set_private_key_file(tls_file("server.key"), SslFiletype::PEM)
+        .expect("server key");
+    b.set_certificate_chain_file(tls_file("server.pem"))
+        .expect("server certificate");
+    if require_client_certificate {
+        b.set_ca_file(tls_file("ca.pem")).expect("client CA");
+        b.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    }
+    b.build()
+}
+
+/// Completes a TLS handshake on `stream`, waiting through the read timeouts.
+fn tls_accept(
+    acceptor: &SslAcceptor,
+    stream: TcpStream,
+    shared: &Shared,
+) -> Option<SslStream<TcpStream>> {
+    let mut attempt = acceptor.accept(stream);
+    let start = Instant::now();
+    loop {
+        match attempt {
+            Ok(s) => return Some(s),
+            Err(HandshakeError::WouldBlock(mid))
+                if !shared.stop.load(Ordering::SeqCst)
+                    && start.elapsed() < HOSTILE_MAX_DURATION =>
+            {
+                attempt = mid.handshake();
+            }
+            Err(_) => {
+                shared.tls_failures.fetch_add(1, Ordering::SeqCst);
+                return None;
+            }
+        }
+    }
 }
 
 impl TestServer {
     /// Starts a server with no files.
     pub fn start() -> TestServer {
+        TestServer::start_with(None)
+    }
+
+    /// Starts an HTTPS server with no files, whose certificate (`server.pem`: localhost,
+    /// 127.0.0.1, ::1) is issued by `ca.pem` of [`tls_dir`]. With
+    /// `require_client_certificate`, a handshake without a client certificate issued by
+    /// `ca.pem` fails.
+    pub fn start_tls(require_client_certificate: bool) -> TestServer {
+        TestServer::start_with(Some(Arc::new(acceptor(require_client_certificate))))
+    }
+
+    fn start_with(tls: Option<Arc<SslAcceptor>>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind test server");
         let addr = listener.local_addr().expect("local addr");
+        let https = tls.is_some();
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             connections: AtomicUsize::new(0),
+            tls_failures: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
         let workers: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
@@ -108,8 +186,9 @@ impl TestServer {
                     let Ok(stream) = stream else { continue };
                     shared.connections.fetch_add(1, Ordering::SeqCst);
                     let shared = shared.clone();
+                    let tls = tls.clone();
                     let handle = thread::spawn(move || {
-                        let _ = serve_connection(stream, &shared);
+                        let _ = serve_tcp(stream, tls.as_deref(), &shared);
                     });
                     workers
                         .lock()
@@ -123,6 +202,7 @@ impl TestServer {
             shared,
             accept: Some(accept),
             workers,
+            https,
         }
     }
 
@@ -131,9 +211,44 @@ impl TestServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` followed by `path` (which should start with `/`).
+    /// `http://127.0.0.1:PORT` (`https://` for [`start_tls`](Self::start_tls)) followed by
+    /// `path` (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}{}", self.addr, path)
+    }
+
+    /// As [`url`](Self::url) with the host name `localhost`: another origin than `url`'s.
+    pub fn localhost_url(&self, path: &str) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://localhost:{}{}", self.addr.port(), path)
+    }
+
+    /// The value of header `name` (case-insensitive) in each request for `path`, in order:
+    /// `None` for a request without it.
+    pub fn header_values(&self, path: &str, name: &str) -> Vec<Option<String>> {
+        self.shared
+            .lock()
+            .headers
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, headers)| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            })
+            .collect()
+    }
+
+    /// The subjects of the client certificates presented, one per TLS connection with one.
+    pub fn client_certificates(&self) -> Vec<String> {
+        self.shared.lock().client_certificates.clone()
+    }
+
+    /// How many TLS handshakes failed.
+    pub fn tls_failures(&self) -> usize {
+        self.shared.tls_failures.load(Ordering::SeqCst)
     }
 
     /// Stores `bytes` at `path` (replacing what was there).
@@ -184,6 +299,7 @@ impl TestServer {
         let mut state = self.shared.lock();
         state.requests.clear();
         state.log.clear();
+        state.headers.clear();
         state.sent.clear();
     }
 
@@ -217,11 +333,15 @@ impl Drop for TestServer {
 struct Request {
     path: String,
     keep_alive: bool,
+    headers: Vec<(String, String)>,
 }
 
 /// Reads one request head. `Ok(None)` when the client closed the connection or the server is
 /// stopping.
-fn read_request(reader: &mut BufReader<TcpStream>, shared: &Shared) -> io::Result<Option<Request>> {
+fn read_request<S: Read>(
+    reader: &mut BufReader<S>,
+    shared: &Shared,
+) -> io::Result<Option<Request>> {
     let mut lines = Vec::new();
     let mut line = String::new();
     loop {
@@ -265,11 +385,13 @@ fn read_request(reader: &mut BufReader<TcpStream>, shared: &Shared) -> io::Resul
     let version = parts.next().unwrap_or("HTTP/1.0");
     let mut keep_alive = version == "HTTP/1.1";
     let mut body_len = 0usize;
+    let mut headers = Vec::new();
     for header in &lines[1..] {
         let Some((name, value)) = header.split_once(':') else {
             continue;
         };
         let value = value.trim();
+        headers.push((name.to_string(), value.to_string()));
         if name.eq_ignore_ascii_case("connection") {
             if value.eq_ignore_ascii_case("close") {
                 keep_alive = false;
@@ -284,36 +406,68 @@ fn read_request(reader: &mut BufReader<TcpStream>, shared: &Shared) -> io::Resul
         let mut discard = vec![0u8; body_len.min(1 << 20)];
         reader.read_exact(&mut discard)?;
     }
-    Ok(Some(Request { path, keep_alive }))
+    Ok(Some(Request {
+        path,
+        keep_alive,
+        headers,
+    }))
 }
 
-fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
+/// Serves one accepted connection, over TLS when `tls` is given, then closes it.
+fn serve_tcp(stream: TcpStream, tls: Option<&SslAcceptor>, shared: &Shared) -> io::Result<()> {
     // Short read timeouts let the thread notice that the server stopped.
     stream.set_read_timeout(Some(Duration::from_millis(100)))?;
     stream.set_write_timeout(Some(Duration::from_secs(2)))?;
     stream.set_nodelay(true)?;
-    let mut writer = stream.try_clone()?;
+    let raw = stream.try_clone()?;
+    let result = match tls {
+        None => serve_connection(stream, shared),
+        Some(acceptor) => match tls_accept(acceptor, stream, shared) {
+            Some(tls_stream) => {
+                if let Some(cert) = tls_stream.ssl().peer_certificate() {
+                    let subject = cert
+                        .subject_name()
+                        .entries()
+                        .filter_map(|e| e.data().to_string().ok())
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    shared.lock().client_certificates.push(subject);
+                }
+                serve_connection(tls_stream, shared)
+            }
+            None => Ok(()),
+        },
+    };
+    let _ = raw.shutdown(Shutdown::Both);
+    result
+}
+
+fn serve_connection<S: Read + Write>(stream: S, shared: &Shared) -> io::Result<()> {
     let mut reader = BufReader::new(stream);
     while let Some(request) = read_request(&mut reader, shared)? {
         let (file, behavior) = {
             let mut state = shared.lock();
-            *state.requests.entry(request.path.clone()).or_insert(0) += 1;
+            let count = state.requests.entry(request.path.clone()).or_insert(0);
+            *count += 1;
+            let count = *count;
             state.log.push(request.path.clone());
-            (
-                state.files.get(&request.path).cloned(),
-                state
-                    .behaviors
-                    .get(&request.path)
-                    .cloned()
-                    .unwrap_or(Behavior::Normal),
-            )
+            state
+                .headers
+                .push((request.path.clone(), request.headers.clone()));
+            let behavior = match state.behaviors.get(&request.path).cloned() {
+                Some(Behavior::FailTimes { status, times }) if count <= times => {
+                    Behavior::Status(status)
+                }
+                Some(Behavior::FailTimes { .. }) | None => Behavior::Normal,
+                Some(b) => b,
+            };
+            (state.files.get(&request.path).cloned(), behavior)
         };
-        let keep = respond(&mut writer, shared, &request, file, behavior)?;
+        let keep = respond(reader.get_mut(), shared, &request, file, behavior)?;
         if !keep || !request.keep_alive {
             break;
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
     Ok(())
 }
 
@@ -326,13 +480,15 @@ fn reason(code: u16) -> &'static str {
         200 => "OK",
         302 => "Found",
         403 => "Forbidden",
+        429 => "Too Many Requests",
+        503 => "Service Unavailable",
         404 => "Not Found",
         500 => "Internal Server Error",
         _ => "Status",
     }
 }
 
-fn simple(w: &mut TcpStream, code: u16, extra: &str, body: &[u8], keep: bool) -> io::Result<()> {
+fn simple(w: &mut impl Write, code: u16, extra: &str, body: &[u8], keep: bool) -> io::Result<()> {
     let head = format!(
         "HTTP/1.1 {code} {}\r\nContent-Length: {}\r\n{extra}{}\r\n",
         reason(code),
@@ -358,7 +514,7 @@ fn nap(shared: &Shared, d: Duration) -> bool {
 
 /// Writes one response. Returns whether the connection may be kept alive.
 fn respond(
-    w: &mut TcpStream,
+    w: &mut impl Write,
     shared: &Shared,
     request: &Request,
     file: Option<Vec<u8>>,
@@ -481,5 +637,7 @@ fn respond(
             while alive(shared) && nap(shared, Duration::from_millis(100)) {}
             Ok(false)
         }
+        // Resolved to Status or Normal in `serve_connection`.
+        Behavior::FailTimes { .. } => Ok(false),
     }
 }

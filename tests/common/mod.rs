@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod proxy;
 pub mod python;
 pub mod sim;
 pub mod sim_fetcher;

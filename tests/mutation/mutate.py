@@ -8,6 +8,10 @@ Run from anywhere inside the repository:
 
     tests/mutation/mutate.py            # every mutant
     tests/mutation/mutate.py T5 S2      # only these ids
+    tests/mutation/mutate.py --check    # only check that every snippet is found exactly once
+
+The mutants are built in their own target directory (target/mutation, without debug info, so
+that each rebuild is quick) and leave target/debug alone.
 
 Refuses to start when src/ has uncommitted changes; always restores the mutated file (also on
 Ctrl-C) and checks with git that it is unchanged. Prints a Markdown table: mutant, file:line,
@@ -24,7 +28,8 @@ import sys
 REPO = subprocess.check_output(
     ["git", "rev-parse", "--show-toplevel"], cwd=os.path.dirname(os.path.abspath(__file__))
 ).decode().strip()
-TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search"]
+TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
+         "fetcher"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -33,17 +38,20 @@ SEARCH = "src/verify/search.rs"
 DELEG = "src/metadata/delegations.rs"
 COMMON = "src/metadata/signed.rs"
 META = "src/metadata/meta_file.rs"
+ROOT = "src/metadata/root.rs"
+NEWER = "src/verify/newer_role.rs"
+FETCH = "src/fetch/mod.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
     ("T1", "5.2 initial root signed by its own threshold", TS,
-     "        verify_role(&root.signed, RoleType::Root, &root)?;\n", "\n"),
+     "        verify_role(&root.signed, RoleType::Root, &signed, &root.signatures)?;\n", "\n"),
     ("T2", "strict keyids: initial root", TS,
      "            check_keyids(\"signed.keys\", &root.signed.keys)?;\n", "\n"),
     ("T3", "order: no root update after timestamp", TS,
      "        if self.timestamp.is_some() {", "        if false {"),
     ("T4", "5.3.4 new root signed by the old root's threshold", TS,
-     "        verify_role(&self.root.signed, RoleType::Root, &new)?;\n", "\n"),
+     "        verify_role(&self.root.signed, RoleType::Root, &signed, &new.signatures)?;\n", "\n"),
     ("T5", "5.3.5 root version is exactly N+1", TS,
      "        if Some(new.signed.version) != expected {", "        if false {"),
     ("T6", "5.3.5 root version: greater than N+1 rejected", TS,
@@ -52,13 +60,19 @@ MUTANTS = [
     ("T7", "strict keyids: new root", TS,
      "            check_keyids(\"signed.keys\", &new.signed.keys)?;\n", "\n"),
     ("T8", "5.3.4 new root signed by its own threshold", TS,
-     "        verify_role(&new.signed, RoleType::Root, &new)?;\n", "\n"),
+     "        verify_role(&new.signed, RoleType::Root, &signed, &new.signatures)?;\n", "\n"),
     ("T9", "5.3.10 final root not expired", TS,
      "        check_expiry(&self.root.signed, self.reference_time, \"root\")?;\n", "\n"),
     ("T10", "order: no timestamp update after snapshot", TS,
      "        if self.snapshot.is_some() {", "        if false {"),
     ("T11", "5.4.2 timestamp threshold", TS,
-     "        verify_role(&self.root.signed, RoleType::Timestamp, &new)?;\n", "\n"),
+     """        verify_role(
+            &self.root.signed,
+            RoleType::Timestamp,
+            &new.signed_bytes_with_capacity(bytes.len()),
+            &new.signatures,
+        )?;
+""", "\n"),
     ("T12", "5.4.3.1 timestamp version rollback", TS,
      "            if new.signed.version < old.signed.version {", "            if false {"),
     ("T13", "5.4.3.1 equal timestamp version keeps the trusted one", TS,
@@ -74,7 +88,13 @@ MUTANTS = [
     ("T18", "5.5.2 cached (trusted) snapshot not re-hashed", TS,
      "        if !trusted {", "        if true {"),
     ("T19", "5.5.3 snapshot threshold", TS,
-     "        verify_role(&self.root.signed, RoleType::Snapshot, &new)?;\n", "\n"),
+     """        verify_role(
+            &self.root.signed,
+            RoleType::Snapshot,
+            &new.signed_bytes_with_capacity(bytes.len()),
+            &new.signatures,
+        )?;
+""", "\n"),
     ("T20", "5.5.5 snapshot entries not removed", TS,
      """                let new_meta = new.signed.meta.get(name).ok_or_else(|| {
                     Error::Repository(format!("new snapshot does not list {name}"))
@@ -97,11 +117,18 @@ MUTANTS = [
     ("T25", "5.6.2 targets length/hashes", TS,
      "        meta.verify_length_and_hashes(role, bytes)?;\n", "\n"),
     ("T26", "root delegates only to targets", TS,
-     "            if role != \"targets\" {", "            if false {"),
+     "        if role != \"targets\" {", "        if false {"),
     ("T27", "5.6.3 targets threshold (root's targets keys)", TS,
-     "            verify_role(&self.root.signed, RoleType::Targets, &new)?;\n", "\n"),
+     """        verify_role(
+            &self.root.signed,
+            RoleType::Targets,
+            &md.signed_bytes_with_capacity(size_hint),
+            &md.signatures,
+        )
+""", "        Ok(())\n"),
     ("T28", "5.6.3 delegated role threshold (delegator's keys)", TS,
-     "            self.verify_delegated(role, delegator, &new)?;\n", "\n"),
+     "            return self.verify_delegated(role, delegator, md, size_hint);\n",
+     "            return Ok(());\n"),
     ("T29", "5.6.4 targets version == snapshot meta", TS,
      "        if new.signed.version != expected_version {", "        if false {"),
     ("T30", "5.6.5 targets expiry", TS,
@@ -123,17 +150,17 @@ MUTANTS = [
             req.keyids,""",
      """            &self.root.signed.keys,
             req.keyids,"""),
-    ("T35", "5.3.11 rotation detected by a threshold change", TS,
+    ("T35", "5.3.11 rotation detected by a threshold change", ROOT,
      "                    a.threshold != b.threshold\n                        || ka != kb",
      "                    ka != kb"),
-    ("T36", "5.3.11 rotation detected by a keyid change", TS,
+    ("T36", "5.3.11 rotation detected by a keyid change", ROOT,
      "                    a.threshold != b.threshold\n                        || ka != kb",
      "                    a.threshold != b.threshold"),
-    ("T37", "5.3.11 rotation detected by a key change under the same keyid", TS,
-     """                        || ka.iter().any(|id| {
-                            self.initial_root.keys.get(*id) != self.root.signed.keys.get(*id)
-                        })""", ""),
-    ("T38", "5.3.11 a role missing from a root counts as rotated", TS,
+    ("T37", "5.3.11 rotation detected by a key change under the same keyid", ROOT,
+     """                        || ka
+                            .iter()
+                            .any(|id| self.keys.get(*id) != other.keys.get(*id))""", ""),
+    ("T38", "5.3.11 a role missing from a root counts as rotated", ROOT,
      "                _ => true,", "                _ => false,"),
     ("C1", "6.38 _type must match the expected role", COMMON,
      "                if got != role.as_str() {", "                if false {"),
@@ -177,12 +204,45 @@ MUTANTS = [
     ("D7", "6.27 delegations searched in order (first match wins)", SEARCH,
      "            stack.extend(children.into_iter().rev());", "            stack.extend(children);"),
     ("D8", "6.29 only delegations covering the target are followed", DELEG,
-     "                    .filter(move |r| r.covers(target))\n", ""),
+     "                        .filter(move |r| r.covers_with(target, &hash_hex))\n",
+     "                        .filter(move |r| r.covers_with(target, &hash_hex) || true)\n"),
     ("D9", "4.3 succinct bins are terminating", DELEG,
      """                Cow::Owned(s.bins.bin_for_target(target)),
                 true,""",
      """                Cow::Owned(s.bins.bin_for_target(target)),
                 false,"""),
+    ("N1", "shared cache: the cached snapshot is signed by the trusted snapshot keys", NEWER,
+     "        if verify_role(self.root(), RoleType::Snapshot, &signed, &other.signatures).is_err()\n"
+     "            || check_expiry",
+     "        if false\n            || check_expiry"),
+    ("N2", "shared cache: the cached snapshot is not expired", NEWER,
+     "            || check_expiry(&other.signed, self.reference_time(), \"snapshot\").is_err()\n",
+     "\n"),
+    ("N3", "shared cache: the cached snapshot is not older than the trusted one", NEWER,
+     "            || other.signed.version < trusted.version\n", "\n"),
+    ("N4", "shared cache: the cached snapshot keeps every trusted entry (5.5.5)", NEWER,
+     "        if !keeps_every_entry {", "        if false {"),
+    ("N5", "shared cache: the cached role must be newer than the trusted snapshot's", NEWER,
+     "        if meta.version <= trusted_meta.version\n            ||",
+     "        if false\n            ||"),
+    ("N6", "shared cache: the cached role matches the cached snapshot's length and hashes", NEWER,
+     "            || meta.verify_length_and_hashes(role, role_bytes).is_err()\n", "\n"),
+    ("N7", "shared cache: the cached role has the version the cached snapshot lists", NEWER,
+     "        md.signed.version == meta.version\n            && check_expiry",
+     "        true\n            && check_expiry"),
+    ("N8", "shared cache: the cached role is not expired", NEWER,
+     "            && check_expiry(&md.signed, self.reference_time(), role).is_ok()\n", "\n"),
+    ("N9", "shared cache: the cached role is signed by its delegator's keys", NEWER,
+     """            && self
+                .verify_targets_signatures(role, delegator, &md, role_bytes.len())
+                .is_ok()""", ""),
+    ("F1", "endless data: the byte limit of every download", FETCH,
+     "        if total > max_length {", "        if false {"),
+    ("F2", "endless data: the limit holds even when a fetcher ignores the sink's error", FETCH,
+     """    if exceeded {
+        return Err(length_exceeded(url, max_length));
+    }
+    if let Some(e) = consume_error {""", """    if let Some(e) = consume_error {"""),
 ]
 
 
@@ -203,11 +263,13 @@ def line_of(text, snippet):
 
 def run_tests():
     tests = [t for t in TESTS if os.path.exists(os.path.join(REPO, "tests", t + ".rs"))]
-    cmd = ["cargo", "test", "--no-fail-fast"]
+    cmd = ["cargo", "test", "--no-fail-fast", "--target-dir",
+           os.path.join(REPO, "target", "mutation")]
     for t in tests:
         cmd += ["--test", t]
+    env = dict(os.environ, CARGO_PROFILE_DEV_DEBUG="0", CARGO_PROFILE_TEST_DEBUG="0")
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
     try:
         out, _ = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -231,7 +293,26 @@ def run_tests():
     return failed
 
 
+def check_snippets():
+    bad = []
+    for mid, _check, path, old, _new in MUTANTS:
+        with open(os.path.join(REPO, path), encoding="utf-8") as f:
+            if f.read().count(old) != 1:
+                bad.append(f"{mid} ({path})")
+    if bad:
+        sys.exit("snippets not found exactly once: " + ", ".join(bad))
+    print(f"{len(MUTANTS)} passed, 0 failed: every snippet is found exactly once")
+
+
 def main():
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the mutated file is restored.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        return
+    if "--check" in sys.argv[1:]:
+        check_snippets()
+        return
     if run(["git", "diff", "--quiet", "--", "src"]).returncode != 0:
         sys.exit("src/ has uncommitted changes; commit or stash them first")
     wanted = set(sys.argv[1:])
