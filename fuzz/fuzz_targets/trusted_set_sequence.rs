@@ -19,6 +19,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use tuf::metadata::{Root, Snapshot, Targets, Timestamp};
@@ -71,6 +72,25 @@ fn root_and_targets(set: &TrustedSet) -> String {
         set.targets(),
         set.get_targets("apps")
     )
+}
+
+/// With FUZZ_TRACE set, prints what each operation left in the set (to read a reproducer).
+fn trace(op: &Op<'_>, set: &TrustedSet, note: &str) {
+    static ON: OnceLock<bool> = OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some()) {
+        eprintln!(
+            "op {} (code {:#04x} param {:#04x}, {} bytes): root v{}, timestamp {:?}, snapshot {:?}, targets {:?}, apps {:?} {note}",
+            op.op(),
+            op.code,
+            op.param,
+            op.payload.len(),
+            set.root().version,
+            set.timestamp().map(|t| t.version),
+            set.snapshot().map(|s| s.version),
+            set.targets().map(|t| t.version),
+            set.get_targets("apps").map(|t| t.version),
+        );
+    }
 }
 
 fn run(data: &[u8]) {
@@ -149,7 +169,8 @@ fn run(data: &[u8]) {
                     set.update_delegated_targets(bytes, role, delegator)
                         .map(|_| ())
                 };
-                if let Ok(Some(m)) = set.find_target(&path, max, &mut load) {
+                let found = set.find_target(&path, max, &mut load);
+                if let Ok(Some(m)) = &found {
                     let listed = set.get_targets(&m.role).and_then(|t| t.targets.get(&*path));
                     assert_eq!(
                         listed,
@@ -158,6 +179,13 @@ fn run(data: &[u8]) {
                         m.role
                     );
                 }
+                let note = match &found {
+                    Ok(Some(m)) => format!("found {path:?} in {}", m.role),
+                    Ok(None) => format!("{path:?} not found"),
+                    Err(e) => format!("search for {path:?} failed: {e}"),
+                };
+                trace(&op, &set, &note);
+                continue;
             }
             _ => {
                 // Read-only queries.
@@ -173,6 +201,7 @@ fn run(data: &[u8]) {
                 assert_eq!(state(&set), before, "a query changed the set");
             }
         }
+        trace(&op, &set, "");
     }
 }
 
