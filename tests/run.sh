@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
-# the Python interoperability harness (python-tuf 7.0.1 in a private venv) and the C tests
-# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan).
+# the Python interoperability harness (python-tuf 7.0.1 in a private venv), the C tests
+# (ctest over two CMake builds: Debug with valgrind, and ASan/UBSan), and the fuzz targets for a
+# few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -123,6 +124,16 @@ run_c_tests() {
 }
 # ---------------------------------------------------------------------------------------------
 
+# The fuzz crate (fuzz/, its own workspace, so the steps above skip it): formatting, lints, and
+# the unit tests of its reference implementations (checked against CPython's fnmatch), built in
+# the main target directory to reuse libtuf's dependencies.
+run_fuzz_crate_checks() {
+    (cd "$REPO/fuzz" &&
+        cargo fmt -- --check &&
+        CARGO_TARGET_DIR="$REPO/target" cargo clippy "${CARGO_LOCKED[@]}" --all-targets -- -D warnings &&
+        CARGO_TARGET_DIR="$REPO/target" cargo test "${CARGO_LOCKED[@]}" --lib)
+}
+
 CARGO_LOCKED=()
 if [[ "${CI:-}" == "true" && -f "$REPO/Cargo.lock" ]]; then
     CARGO_LOCKED=(--locked)
@@ -142,6 +153,10 @@ step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tes
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
+step "fuzz crate (fmt, clippy, reference implementations)" run_fuzz_crate_checks
+# Builds the fuzz targets (ASan, libFuzzer) and runs each for 5 s: they build, start from their
+# seed corpora and find nothing quickly. Long runs: fuzz/README.md.
+step "fuzz targets (fuzz/run.sh 5)" env FUZZ_ARGS=-verbosity=0 "$REPO/fuzz/run.sh" 5
 
 section "summary"
 if ((${#FAILED[@]})); then
