@@ -170,7 +170,16 @@ fn check(rc: tuf_result, err: *mut tuf_error, err_requested: bool, call: &str) {
         message(err)
     );
     assert!(rc <= 15, "{call}: unknown result code {rc}");
-    c_str(unsafe { tuf_result_str(rc) }, "tuf_result_str");
+    // SAFETY: takes any code and returns a static string.
+    let name = c_str(unsafe { tuf_result_str(rc) }, "tuf_result_str");
+    if tuf_fuzz::tracing() {
+        let detail = if err_requested && !err.is_null() {
+            message(err)
+        } else {
+            String::new()
+        };
+        eprintln!("{call}: {rc} ({name}) {detail}");
+    }
     if !err_requested {
         return;
     }
@@ -297,6 +306,7 @@ fn resign(op: &Op<'_>, kind: u8, role: &[u8]) -> Vec<u8> {
         ROOT => demo::resign::<Root>(p, demo::key(KeyRole::Root)),
         TIMESTAMP => demo::resign::<Timestamp>(p, demo::key(KeyRole::Timestamp)),
         SNAPSHOT => demo::resign::<Snapshot>(p, demo::key(KeyRole::Snapshot)),
+        TARGETS => demo::resign::<Targets>(p, demo::key(KeyRole::Targets)),
         _ if role == b"targets" => demo::resign::<Targets>(p, demo::key(KeyRole::Targets)),
         _ => demo::resign::<Targets>(p, demo::key(KeyRole::Apps)),
     };

@@ -19,7 +19,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use tuf::metadata::{Root, Snapshot, Targets, Timestamp};
@@ -76,8 +75,7 @@ fn root_and_targets(set: &TrustedSet) -> String {
 
 /// With FUZZ_TRACE set, prints what each operation left in the set (to read a reproducer).
 fn trace(op: &Op<'_>, set: &TrustedSet, note: &str) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some()) {
+    if tuf_fuzz::tracing() {
         eprintln!(
             "op {} (code {:#04x} param {:#04x}, {} bytes): root v{}, timestamp {:?}, snapshot {:?}, targets {:?}, apps {:?} {note}",
             op.op(),
