@@ -160,6 +160,32 @@ def sequences():
         records([0], (OP_TS | 32, 0, TIMESTAMP), (OP_SNAP | 64, 0, SNAPSHOT),
                 (OP_TARGETS | 128, 0, TARGETS), (OP_QUERY | 128, 0, b"")),
         records([32] + list(ROOT), *full),
+    ] + chain_sequences()
+
+
+CHAIN_SEP = b"\n%#\n"
+
+
+def chain_sequences():
+    """trusted_set_sequence's chain records (a query op with the re-sign bit): whole
+    repositories that the harness makes consistent (hashes, lengths, versions) and signs."""
+    chain = OP_QUERY | RESIGN
+    demo_repo = CHAIN_SEP.join([TIMESTAMP, SNAPSHOT, TARGETS, APPS])
+    targets_v2 = bump_version(TARGETS, 2)
+    apps_v3 = bump_version(APPS, 3)
+    wide = TARGETS.replace(b'"apps/*"', b'"*"')
+    expired = TARGETS.replace(b'"expires": "2099-01-01T00:00:00Z"', b'"expires": "2029-12-31T23:59:59Z"')
+    assert targets_v2 != TARGETS and apps_v3 != APPS and wide != TARGETS and expired != TARGETS
+    find = [(OP_FIND, 32, b"apps/app-1.0.tar.gz"), (OP_FIND, 32, b"hello.txt")]
+    return [
+        records([0], (chain, 0, demo_repo), *find),
+        records([0], (chain, 0, b""), *find),
+        records([0], (chain, 0, CHAIN_SEP.join([b"", b"", targets_v2, apps_v3])), *find),
+        records([0], (chain, 0, CHAIN_SEP.join([bump_version(TIMESTAMP, 2), bump_version(SNAPSHOT, 2)])),
+                (chain, 0, b""), *find),
+        records([0], (chain, 0, CHAIN_SEP.join([b"", b"", wide])), *find),
+        records([0], (chain, 0, CHAIN_SEP.join([b"", b"", expired])), *find),
+        records([0], (chain, 7, demo_repo), *find),
     ]
 
 

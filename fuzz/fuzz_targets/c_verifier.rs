@@ -16,6 +16,9 @@
 //!   the search fails with it); a loader failure is `TUF_ERR_DOWNLOAD`;
 //! - every object is freed (LeakSanitizer checks that libtuf frees what it owns).
 //!
+//! A query record with the re-sign bit feeds a whole repository made consistent and signed
+//! (`demo::consistent_repository`), so that mutations reach the checks between files.
+//!
 //! The functions are declared here from `include/tuf.h` rather than imported from the
 //! crate's `ffi` modules: symbol names and signatures are the stable C contract, the Rust
 //! module layout is not.
@@ -489,6 +492,42 @@ fn run(data: &[u8]) {
                     }
                     tuf_target_info_free(info);
                     (rc, "find_target")
+                }
+                _ if op.flag(RESIGN) => {
+                    // A whole repository made consistent and signed, fed in order; targets
+                    // and apps staged for the loader.
+                    let [ts, snap, targets, apps] =
+                        demo::consistent_repository(op.payload, op.param);
+                    let mut e: *mut tuf_error = ptr::null_mut();
+                    let rc = tuf_verifier_update_timestamp(
+                        verifier,
+                        ts.as_ptr(),
+                        ts.len(),
+                        ptr::null_mut(),
+                        &mut e,
+                    );
+                    check(rc, e, true, "update_timestamp (repository)");
+                    let rc = tuf_verifier_update_snapshot(
+                        verifier,
+                        snap.as_ptr(),
+                        snap.len(),
+                        false,
+                        &mut e,
+                    );
+                    check(rc, e, true, "update_snapshot (repository)");
+                    let rc = tuf_verifier_update_targets(
+                        verifier,
+                        targets.as_ptr(),
+                        targets.len(),
+                        &mut e,
+                    );
+                    check(rc, e, true, "update_targets (repository)");
+                    for (role, bytes) in [(&b"targets"[..], targets), (b"apps", apps)] {
+                        loader
+                            .staged
+                            .insert(role.to_vec(), Staged { bytes, mode: 0 });
+                    }
+                    continue;
                 }
                 _ => {
                     let _ = tuf_verifier_root_version(v);

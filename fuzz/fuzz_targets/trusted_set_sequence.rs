@@ -14,6 +14,10 @@
 //! - an accepted update is visible: root version + 1, the new timestamp, snapshot, targets
 //!   (with the delegator it was verified through);
 //! - a target found by the search is listed by the role that the search names.
+//!
+//! A query record with the re-sign bit is a whole repository instead
+//! (`demo::consistent_repository`): timestamp, snapshot and targets made consistent with each
+//! other and signed, then fed in order, and targets and apps staged for the search.
 #![no_main]
 
 use std::borrow::Cow;
@@ -91,6 +95,53 @@ fn trace(op: &Op<'_>, set: &TrustedSet, note: &str) {
     }
 }
 
+fn update_root(set: &mut TrustedSet, bytes: &[u8]) {
+    let before = state(set);
+    let old = set.root().version;
+    match set.update_root(bytes) {
+        Ok(r) => assert_eq!(Some(r.version), old.checked_add(1)),
+        Err(_) => assert_eq!(state(set), before, "failed root update changed the set"),
+    }
+}
+
+fn update_timestamp(set: &mut TrustedSet, bytes: &[u8]) {
+    let before = state(set);
+    let fixed = root_and_targets(set);
+    let old = set.timestamp().cloned();
+    match set.update_timestamp(bytes) {
+        Ok(TimestampUpdate::Updated) => {
+            let new = set.timestamp().expect("timestamp trusted");
+            assert!(old.is_none_or(|o| o.version < new.version));
+        }
+        Ok(TimestampUpdate::Unchanged) => assert_eq!(state(set), before),
+        Err(e) if e.kind() == ErrorKind::Expired => assert_eq!(root_and_targets(set), fixed),
+        Err(e) => assert_eq!(state(set), before, "failed timestamp update: {e}"),
+    }
+}
+
+fn update_snapshot(set: &mut TrustedSet, bytes: &[u8], trusted: bool) {
+    let before = state(set);
+    let fixed = root_and_targets(set);
+    match set.update_snapshot(bytes, trusted) {
+        Ok(s) => {
+            let v = s.version;
+            assert_eq!(Some(v), set.timestamp().map(|t| t.snapshot_meta.version));
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::Expired | ErrorKind::BadVersion) => {
+            assert_eq!(root_and_targets(set), fixed)
+        }
+        Err(e) => assert_eq!(state(set), before, "failed snapshot update: {e}"),
+    }
+}
+
+fn update_targets(set: &mut TrustedSet, bytes: &[u8], role: &str, delegator: &str) {
+    let before = state(set);
+    match set.update_delegated_targets(bytes, role, delegator) {
+        Ok(_) => assert_eq!(set.delegator_of(role), Some(delegator)),
+        Err(e) => assert_eq!(state(set), before, "failed {role} update: {e}"),
+    }
+}
+
 fn run(data: &[u8]) {
     let recs = records::split(data);
     let header = recs[0].first().copied().unwrap_or(0);
@@ -105,53 +156,14 @@ fn run(data: &[u8]) {
 
     for rec in &recs[1..] {
         let Some(op) = Op::parse(rec) else { continue };
-        let before = state(&set);
         match op.op() {
-            ROOT => {
-                let old = set.root().version;
-                match set.update_root(&payload(&op, "root")) {
-                    Ok(r) => assert_eq!(Some(r.version), old.checked_add(1)),
-                    Err(_) => assert_eq!(state(&set), before, "failed root update changed the set"),
-                }
-            }
-            TIMESTAMP => {
-                let fixed = root_and_targets(&set);
-                let old = set.timestamp().cloned();
-                match set.update_timestamp(&payload(&op, "timestamp")) {
-                    Ok(TimestampUpdate::Updated) => {
-                        let new = set.timestamp().expect("timestamp trusted");
-                        assert!(old.is_none_or(|o| o.version < new.version));
-                    }
-                    Ok(TimestampUpdate::Unchanged) => assert_eq!(state(&set), before),
-                    Err(e) if e.kind() == ErrorKind::Expired => {
-                        assert_eq!(root_and_targets(&set), fixed)
-                    }
-                    Err(e) => assert_eq!(state(&set), before, "failed timestamp update: {e}"),
-                }
-            }
-            SNAPSHOT => {
-                let fixed = root_and_targets(&set);
-                match set.update_snapshot(&payload(&op, "snapshot"), op.flag(TRUSTED)) {
-                    Ok(s) => {
-                        let v = s.version;
-                        assert_eq!(Some(v), set.timestamp().map(|t| t.snapshot_meta.version));
-                    }
-                    Err(e) if matches!(e.kind(), ErrorKind::Expired | ErrorKind::BadVersion) => {
-                        assert_eq!(root_and_targets(&set), fixed)
-                    }
-                    Err(e) => assert_eq!(state(&set), before, "failed snapshot update: {e}"),
-                }
-            }
-            TARGETS => match set.update_targets(&payload(&op, "targets")) {
-                Ok(_) => assert_eq!(set.delegator_of("targets"), Some("root")),
-                Err(e) => assert_eq!(state(&set), before, "failed targets update: {e}"),
-            },
+            ROOT => update_root(&mut set, &payload(&op, "root")),
+            TIMESTAMP => update_timestamp(&mut set, &payload(&op, "timestamp")),
+            SNAPSHOT => update_snapshot(&mut set, &payload(&op, "snapshot"), op.flag(TRUSTED)),
+            TARGETS => update_targets(&mut set, &payload(&op, "targets"), "targets", "root"),
             DELEGATED => {
                 let (role, delegator) = (records::role(op.param, 0), records::role(op.param, 3));
-                match set.update_delegated_targets(&payload(&op, role), role, delegator) {
-                    Ok(_) => assert_eq!(set.delegator_of(role), Some(delegator)),
-                    Err(e) => assert_eq!(state(&set), before, "failed {role} update: {e}"),
-                }
+                update_targets(&mut set, &payload(&op, role), role, delegator);
             }
             STAGE => {
                 let role = records::role(op.param, 0);
@@ -185,8 +197,20 @@ fn run(data: &[u8]) {
                 trace(&op, &set, &note);
                 continue;
             }
+            _ if op.flag(RESIGN) => {
+                // A consistent repository: timestamp, snapshot and targets in order; apps
+                // staged for the search.
+                let [timestamp, snapshot, targets, apps] =
+                    demo::consistent_repository(op.payload, op.param);
+                update_timestamp(&mut set, &timestamp);
+                update_snapshot(&mut set, &snapshot, false);
+                update_targets(&mut set, &targets, "targets", "root");
+                staged.insert("targets".into(), targets);
+                staged.insert("apps".into(), apps);
+            }
             _ => {
                 // Read-only queries.
+                let before = state(&set);
                 let (role, delegator) = (records::role(op.param, 0), records::role(op.param, 3));
                 let _ = set.check_delegation(role, delegator);
                 let _ = set.timestamp_snapshot_keys_rotated();
