@@ -56,6 +56,14 @@ type Config struct {
 	MinSpeed *MinSpeed
 	// MaxRedirects is the most HTTP redirects followed for one download; nil: 5.
 	MaxRedirects *uint32
+	// Timeout is the deadline of every transfer, connection included; nil: one hour; a
+	// pointer to 0: none. A transfer still running then fails with ErrSlowRetrieval; it also
+	// applies to a Fetcher, whose writes then fail (a Fetcher must bound its own waits).
+	Timeout *time.Duration
+	// LockTimeout is the longest wait for the metadata directory's lock (held by other
+	// updaters and processes only while they read and write its files); nil: 60 s; a
+	// pointer to 0: fail at once. When it runs out, the call fails with ErrIO.
+	LockTimeout *time.Duration
 	// CAFile or CAPEM replace the system's trust store with these CA certificates (PEM).
 	CAFile string
 	CAPEM  []byte
@@ -109,6 +117,13 @@ func durationMillis(d time.Duration) C.uint32_t {
 		return 0xffffffff
 	}
 	return C.uint32_t(ms)
+}
+
+func durationMillis64(d time.Duration) C.uint64_t {
+	if d < 0 {
+		return 0
+	}
+	return C.uint64_t(d.Milliseconds())
 }
 
 // newCConfig makes a tuf_updater_config from cfg for metadataDir and metadataURL, with the
@@ -250,6 +265,16 @@ func applyConfig(c *C.tuf_updater_config, cfg *Config, ud unsafe.Pointer) error 
 	if cfg.MaxRedirects != nil {
 		s.do(func(e **C.tuf_error) C.tuf_result {
 			return C.tuf_updater_config_set_max_redirects(c, C.uint32_t(*cfg.MaxRedirects), e)
+		})
+	}
+	if cfg.Timeout != nil {
+		s.do(func(e **C.tuf_error) C.tuf_result {
+			return C.tuf_updater_config_set_timeout_ms(c, durationMillis64(*cfg.Timeout), e)
+		})
+	}
+	if cfg.LockTimeout != nil {
+		s.do(func(e **C.tuf_error) C.tuf_result {
+			return C.tuf_updater_config_set_lock_timeout_ms(c, durationMillis64(*cfg.LockTimeout), e)
 		})
 	}
 	applyTransport(s, cfg)

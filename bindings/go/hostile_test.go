@@ -156,6 +156,34 @@ func TestCancelStalledTransfer(t *testing.T) {
 	}
 }
 
+// A server that sends a byte now and then, fast enough for the minimum speed: the transfer
+// deadline (Config.Timeout) ends it with ErrSlowRetrieval.
+func TestTransferDeadline(t *testing.T) {
+	srv := serveRepo(t, demoRepo(t))
+	srv.handle("/metadata/timestamp.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		for i := 0; i < 1000; i++ {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+	cfg := demoConfig(t, srv)
+	deadline := 500 * time.Millisecond
+	cfg.Timeout = &deadline
+	cfg.MinSpeed = &tuf.MinSpeed{} // no minimum speed: only the deadline stops it
+	u := newUpdater(t, cfg)
+	if err := u.Refresh(context.Background()); !errors.Is(err, tuf.ErrSlowRetrieval) {
+		t.Fatalf("dripping timestamp: %v", err)
+	}
+}
+
 // A Go fetcher that waits for its context: the call ends with the context's error.
 func TestCancelCustomFetcher(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))

@@ -164,6 +164,9 @@ func TestEveryConfigSetting(t *testing.T) {
 	cfg.ConnectTimeout = 5 * time.Second
 	cfg.MinSpeed = &tuf.MinSpeed{BytesPerSecond: 1, Duration: 10 * time.Second}
 	cfg.MaxRedirects = &redirects
+	timeout, lockTimeout := time.Minute, 5*time.Second
+	cfg.Timeout = &timeout
+	cfg.LockTimeout = &lockTimeout
 	cfg.Proxy = &proxy
 	cfg.Headers = []tuf.Header{{Name: "X-Test", Value: "1"}, {Name: "X-Test", Value: "2"}}
 	cfg.Retries = 2
