@@ -1,6 +1,6 @@
 package tuf
 
-// #include <tuf.h>
+// #include "gotuf.h"
 import "C"
 
 import (
@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"unsafe"
 )
 
 // CallbackPanicError is the error a panic in a Go callback (a Fetcher, a logger's handler,
@@ -38,7 +39,14 @@ type callbacks struct {
 	logger     *slog.Logger
 	onTransfer func(url string, received, total uint64)
 
+	// ud is the C userdata (struct gotuf_userdata) whose cancel flag the running call's
+	// context sets; stop ends that context's watch (the calls are serialised, so only the
+	// calling goroutine touches stop).
+	ud   unsafe.Pointer
+	stop func() bool
+
 	mu       sync.Mutex
+	gen      uint64 // counts begin and end, so that a late context watch changes nothing
 	onTarget func(received, total uint64)
 	ctx      context.Context
 	// cause: the error that made a progress callback cancel (the context's, or a panic),
@@ -50,21 +58,48 @@ type callbacks struct {
 	fetchURL string
 }
 
-// begin starts a call: the callbacks see ctx until end.
+// begin starts a call: the callbacks see ctx until end, and when ctx is done the cancel
+// flag of the C transfer progress callback (gotuf.c) is set, which stops the transfer.
 func (c *callbacks) begin(ctx context.Context) {
 	c.mu.Lock()
+	c.gen++
+	gen := c.gen
 	c.ctx = ctx
 	c.cause, c.fetchErr, c.fetchURL = nil, nil, ""
+	if c.ud != nil {
+		C.gotuf_set_cancel(c.ud, 0)
+	}
 	c.mu.Unlock()
+	if c.ud != nil && ctx.Done() != nil {
+		c.stop = context.AfterFunc(ctx, func() {
+			c.mu.Lock()
+			if c.gen == gen {
+				C.gotuf_set_cancel(c.ud, 1)
+			}
+			c.mu.Unlock()
+		})
+	}
 }
 
 // end finishes a call and turns its result into the error to return: the C error with the
 // Go error behind it, if a callback produced one.
 func (c *callbacks) end(r C.tuf_result, cerr *C.tuf_error) error {
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
 	c.mu.Lock()
-	cause, fetchErr, fetchURL := c.cause, c.fetchErr, c.fetchURL
+	c.gen++
+	if c.ud != nil {
+		C.gotuf_set_cancel(c.ud, 0)
+	}
+	ctx, cause, fetchErr, fetchURL := c.ctx, c.cause, c.fetchErr, c.fetchURL
 	c.ctx, c.cause, c.fetchErr, c.fetchURL = nil, nil, nil, ""
 	c.mu.Unlock()
+	if r == C.TUF_ERR_CANCELLED && cause == nil && ctx != nil && ctx.Err() != nil {
+		// Cancelled by the flag the context set.
+		cause = ctx.Err()
+	}
 	if r == C.TUF_OK {
 		if cause != nil {
 			// A callback that cannot fail the call (log, target progress) panicked.

@@ -91,9 +91,19 @@ type userdata struct {
 
 func newUserdata(v any) *userdata {
 	h := cgo.NewHandle(v)
-	p := C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
-	*(*C.uintptr_t)(p) = C.uintptr_t(h)
+	p := C.calloc(1, C.size_t(unsafe.Sizeof(C.struct_gotuf_userdata{})))
+	(*C.struct_gotuf_userdata)(p).handle = C.uintptr_t(h)
 	return &userdata{h: h, p: p}
+}
+
+// newCallbacksUserdata is the userdata of an Updater's or a MultiRepo's callbacks.
+func newCallbacksUserdata(cb *callbacks) *userdata {
+	ud := newUserdata(cb)
+	cb.ud = ud.p
+	if cb.onTransfer != nil {
+		(*C.struct_gotuf_userdata)(ud.p).forward_progress = 1
+	}
+	return ud
 }
 
 // delete releases the handle and its memory; libtuf must no longer hold p.

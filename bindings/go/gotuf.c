@@ -1,3 +1,25 @@
+/* C helpers of the Go binding (see gotuf.h). */
+#include "gotuf.h"
+
+/*
+ * The transfer progress callback of every updater and multirepo: libtuf calls it for every
+ * transfer, as bytes arrive and about once a second while a transfer stalls. It cancels the
+ * transfer when the cancel flag is set (by a goroutine watching the running call's context,
+ * callbacks.begin in callbacks.go), and calls Go only when the program asked to be told of
+ * the progress: a call whose context cannot be cancelled costs no Go callback.
+ */
+int gotuf_transfer_progress(void *userdata, const char *url, uint64_t received, uint64_t total) {
+	struct gotuf_userdata *u = userdata;
+	if (u->forward_progress && gotufTransferProgress(userdata, (char *)url, received, total) != 0) {
+		return 1;
+	}
+	return __atomic_load_n(&u->cancel, __ATOMIC_ACQUIRE);
+}
+
+void gotuf_set_cancel(void *userdata, int value) {
+	__atomic_store_n(&((struct gotuf_userdata *)userdata)->cancel, value, __ATOMIC_RELEASE);
+}
+
 /*
  * How deep the calling thread is in Go callbacks of libtuf (the trampolines of
  * trampolines.go enter and leave): a goroutine running a callback is locked to the thread
@@ -5,8 +27,6 @@
  * re-entrant call from inside that object's callback (refused, as libtuf refuses it) from a
  * call of another goroutine (which waits).
  */
-#include "gotuf.h"
-
 static _Thread_local int gotuf_callback_depth;
 
 void gotuf_callback_enter(void) { gotuf_callback_depth++; }

@@ -19,6 +19,18 @@ extern int gotufLoad(void *userdata, char *role, uint64_t max_length, tuf_sink *
 extern int gotufLoadVersioned(void *userdata, char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
 extern int gotufSign(void *userdata, uint8_t *data, size_t len, tuf_sink *signature);
 
+// A callback's userdata (userdata in cgo_helpers.go): the cgo.Handle of its Go state first,
+// then what the transfer progress callback of gotuf.c reads without calling Go.
+struct gotuf_userdata {
+	uintptr_t handle;
+	int cancel;           // set, atomically, while the running call's context is done
+	int forward_progress; // call gotufTransferProgress (Config.OnTransferProgress is set)
+};
+
+// gotuf.c: the transfer progress callback, and its cancel flag.
+int gotuf_transfer_progress(void *userdata, const char *url, uint64_t received, uint64_t total);
+void gotuf_set_cancel(void *userdata, int value);
+
 // gotuf.c: whether this thread is inside a Go callback of libtuf.
 void gotuf_callback_enter(void);
 void gotuf_callback_leave(void);
@@ -27,7 +39,7 @@ int gotuf_in_callback(void);
 static inline tuf_fetch_callback gotuf_fetch_cb(void) { return (tuf_fetch_callback)gotufFetch; }
 static inline tuf_log_callback gotuf_log_cb(void) { return (tuf_log_callback)gotufLog; }
 static inline tuf_transfer_progress_callback gotuf_transfer_progress_cb(void) {
-	return (tuf_transfer_progress_callback)gotufTransferProgress;
+	return gotuf_transfer_progress;
 }
 static inline tuf_progress_callback gotuf_target_progress_cb(void) {
 	return (tuf_progress_callback)gotufTargetProgress;

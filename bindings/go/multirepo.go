@@ -53,7 +53,7 @@ type MultiRepo struct {
 // which loads and verifies its trusted root. It makes no network request.
 func NewMultiRepo(cfg MultiRepoConfig) (*MultiRepo, error) {
 	cb := &callbacks{fetcher: cfg.Settings.Fetcher, logger: cfg.Settings.Logger, onTransfer: cfg.Settings.OnTransferProgress}
-	ud := newUserdata(cb)
+	ud := newCallbacksUserdata(cb)
 	mc, err := newMultiRepoCConfig(&cfg, ud)
 	if err != nil {
 		ud.delete()

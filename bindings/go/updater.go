@@ -32,7 +32,7 @@ type Updater struct {
 // request.
 func NewUpdater(cfg Config) (*Updater, error) {
 	cb := &callbacks{fetcher: cfg.Fetcher, logger: cfg.Logger, onTransfer: cfg.OnTransferProgress}
-	ud := newUserdata(cb)
+	ud := newCallbacksUserdata(cb)
 	ccfg, err := newCConfig(&cfg, cfg.MetadataDir, cfg.MetadataURL, ud)
 	if err != nil {
 		ud.delete()
