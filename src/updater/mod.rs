@@ -275,7 +275,11 @@ impl Updater {
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
     /// downloaded), else the remote one.
     fn load_snapshot(&mut self) -> Result<()> {
-        if let Some(data) = self.cache.read("snapshot", self.config.snapshot_max_length) {
+        let cached = self
+            .cache
+            .read("snapshot", self.config.snapshot_max_length)
+            .filter(|data| !self.is_newer_than_trusted_timestamp_lists(data));
+        if let Some(data) = cached {
             match self.set.update_snapshot(&data, true) {
                 Ok(s) => {
                     let v = s.version;
@@ -305,6 +309,18 @@ impl Updater {
         self.config
             .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
         self.persist_unless_newer::<Snapshot>(&data, v)
+    }
+
+    /// Whether `snapshot` (cached bytes) has a higher version than the trusted timestamp
+    /// lists. The cache is read without the lock held across the whole refresh, so another
+    /// updater sharing it may have stored a newer snapshot after this one read its timestamp:
+    /// that snapshot belongs to a later cycle and must not become this cycle's rollback
+    /// baseline (5.5.5 would then refuse the snapshot this cycle's timestamp lists).
+    fn is_newer_than_trusted_timestamp_lists(&self, snapshot: &[u8]) -> bool {
+        let Some(listed) = self.set.timestamp().map(|t| t.snapshot_meta.version) else {
+            return false;
+        };
+        Metadata::<Snapshot>::from_bytes(snapshot).is_ok_and(|m| m.signed.version > listed)
     }
 
     /// Persists `data`, the timestamp or snapshot of version `version` this updater just
