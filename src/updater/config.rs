@@ -12,10 +12,40 @@ use crate::fetch::{
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
+use super::MetadataStore;
+
 /// The default [`UpdaterConfig::lock_timeout`]. The lock is held for file operations only
 /// (milliseconds; seconds at most when a slow disk flushes), so a minute is far beyond any
 /// fair wait and still bounds a process that holds it forever.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where the updater keeps its metadata cache ([`UpdaterConfig::storage`]).
+#[derive(Clone, Default)]
+pub enum MetadataStorage {
+    /// Files in [`UpdaterConfig::metadata_dir`] (the default), which several updaters and
+    /// processes may share.
+    #[default]
+    Files,
+    /// Memory only: nothing is written anywhere (go-tuf's `DisableLocalCache`). Each updater
+    /// has its own store, which lives as long as the updater: what one refresh verified is
+    /// the cache of the next. The trusted root comes from the bootstrap root, which is then
+    /// required.
+    InMemory,
+    /// The application's store, for devices whose storage is not a POSIX file system (flash
+    /// key-value stores). Updaters created from clones of the configuration share it; its
+    /// lock must then exclude them from each other (see [`MetadataStore::lock`]).
+    Custom(Arc<dyn MetadataStore>),
+}
+
+impl fmt::Debug for MetadataStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MetadataStorage::Files => "Files",
+            MetadataStorage::InMemory => "InMemory",
+            MetadataStorage::Custom(_) => "Custom",
+        })
+    }
+}
 
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,8 +75,12 @@ impl fmt::Debug for Logger {
 /// [`UpdaterConfig::new`], then set fields.
 #[derive(Clone, Debug)]
 pub struct UpdaterConfig {
-    /// Local metadata cache directory (created if missing).
+    /// Local metadata cache directory (created if missing), used when
+    /// [`storage`](Self::storage) is [`MetadataStorage::Files`] (the default).
     pub metadata_dir: PathBuf,
+    /// Where the metadata cache is kept: files in `metadata_dir` (the default), memory only,
+    /// or the application's store ([`MetadataStorage`]).
+    pub storage: MetadataStorage,
     /// Base URL of the repository's metadata (`http://`, `https://` or `file://`).
     pub metadata_base_url: String,
     /// Local directory for downloaded targets, used when no file name is given.
@@ -130,7 +164,9 @@ impl UpdaterConfig {
 
     /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
     /// `*_max_length`) at least 1, the fetcher settings valid ([`FetcherConfig::validate`])
-    /// and the retry policy within its bounds ([`RetryPolicy::validate`]). [`Updater::new`](super::Updater::new) and
+    /// and the retry policy within its bounds ([`RetryPolicy::validate`]). (That in-memory
+    /// storage needs a bootstrap root is checked when the updater is created, so that the two
+    /// can be set in any order.) [`Updater::new`](super::Updater::new) and
     /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
     /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
     pub fn validate(&self) -> Result<()> {
@@ -155,6 +191,7 @@ impl UpdaterConfig {
     pub fn new(metadata_dir: impl Into<PathBuf>, metadata_base_url: impl Into<String>) -> Self {
         UpdaterConfig {
             metadata_dir: metadata_dir.into(),
+            storage: MetadataStorage::Files,
             metadata_base_url: metadata_base_url.into(),
             targets_dir: None,
             targets_base_url: None,

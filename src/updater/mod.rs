@@ -3,7 +3,8 @@
 //!
 //! - [`crate::fetch`]: the transport layer below it, with byte limits and slow-retrieval
 //!   protection.
-//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time.
+//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time, where the cache is
+//!   kept ([`MetadataStorage`]: files, memory, or a [`MetadataStore`] of the application's).
 //! - [`Updater`]: refresh, target lookup, target download.
 //!
 //! The updater never decides trust itself: every byte it fetches or reads from its cache goes
@@ -17,17 +18,24 @@
 //! or the new file and nothing is ever half written, and each write to the metadata directory
 //! (with the decision it rests on) happens under an exclusive advisory lock on it (`.lock`),
 //! held for file operations only, never while waiting on the network, and waited for at most
-//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`).
+//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`). A store of the application's own
+//! ([`MetadataStorage::Custom`]) gives these guarantees if its lock and writes do
+//! ([`MetadataStore`]).
 
 mod cache;
 mod config;
 mod fs;
 mod reentry;
+mod store;
+mod store_fs;
+mod store_memory;
 mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use config::{LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use store::{MetadataStore, StoreLock};
+pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
@@ -85,9 +93,15 @@ impl Updater {
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
     /// root history), else the cached `root.json`, or when that is missing or does not verify,
     /// the newest root of the cached root history that does. It must be signed by a threshold
-    /// of its own root keys (5.2).
+    /// of its own root keys (5.2). In-memory storage needs a bootstrap root
+    /// ([`Error::InvalidArgument`] otherwise).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
+        if matches!(config.storage, MetadataStorage::InMemory) && config.bootstrap_root.is_none() {
+            return Err(Error::InvalidArgument(
+                "in-memory storage needs a bootstrap root: nothing is cached to start from".into(),
+            ));
+        }
         // The deadline bounds each attempt; retries and progress reports go around it.
         let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
         let fetcher = config.with_retries(fetcher);
@@ -108,7 +122,8 @@ impl Updater {
             // least as new as it.
             let _lock = cache.lock()?;
             let v = set.root().version;
-            if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
+            let cached = cache.read_root(v, config.root_max_length).unwrap_or(None);
+            if cached.as_deref() != Some(&root_bytes) {
                 cache.write_root(v, &root_bytes)?;
             }
             cache.write_root_json(&root_bytes, false)?;
@@ -182,7 +197,8 @@ impl Updater {
         let result = (|| {
             for _ in 0..self.config.max_root_rotations {
                 let next = self.set.root().version + 1;
-                if let Some(data) = self.cache.read_root(next, max) {
+                let what = format!("root v{next}");
+                if let Some(data) = usable(&self.config, self.cache.read_root(next, max), &what) {
                     match self.set.update_root(&data) {
                         Ok(_) => {
                             self.config
@@ -241,10 +257,8 @@ impl Updater {
     /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
     /// remote one, which is persisted unless its version equals the cached one.
     fn load_timestamp(&mut self) -> Result<()> {
-        if let Some(data) = self
-            .cache
-            .read("timestamp", self.config.timestamp_max_length)
-        {
+        let max = self.config.timestamp_max_length;
+        if let Some(data) = usable(&self.config, self.cache.read("timestamp", max), "timestamp") {
             if let Err(e) = self.set.update_timestamp(&data) {
                 self.config.log(LogLevel::Debug, || {
                     format!("cached timestamp not valid as final: {e}")
@@ -275,7 +289,8 @@ impl Updater {
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
     /// downloaded), else the remote one.
     fn load_snapshot(&mut self) -> Result<()> {
-        if let Some(data) = self.cache.read("snapshot", self.config.snapshot_max_length) {
+        let max = self.config.snapshot_max_length;
+        if let Some(data) = usable(&self.config, self.cache.read("snapshot", max), "snapshot") {
             match self.set.update_snapshot(&data, true) {
                 Ok(s) => {
                     let v = s.version;
@@ -321,7 +336,8 @@ impl Updater {
             _ => self.config.snapshot_max_length,
         };
         let lock = self.cache.lock()?;
-        if let Some(cached) = self.cache.read(role, max) {
+        // A store that cannot be read is written: ours is verified.
+        if let Ok(Some(cached)) = self.cache.read(role, max) {
             if signed_and_newer::<T>(self.set.root(), &cached, version) {
                 drop(lock); // no callback runs under the lock
                 self.config.log(LogLevel::Debug, || {
@@ -401,7 +417,7 @@ fn load_targets(
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
     // another length may be another version (see below); verification checks the length.
     let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
-    let cached = cache.read(role, cache_limit);
+    let cached = usable(config, cache.read(role, cache_limit), role);
     if let Some(data) = &cached {
         match set.update_delegated_targets(data, role, delegator) {
             Ok(t) => {
@@ -431,8 +447,11 @@ fn load_targets(
     // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
     // read again under the lock: the fetch above ran without it.
     let lock = cache.lock()?;
-    if let Some(cached) = cache.read(role, cache_limit) {
-        let snapshot = cache.read("snapshot", config.snapshot_max_length);
+    // A store that cannot be read is written: ours is verified.
+    if let Ok(Some(cached)) = cache.read(role, cache_limit) {
+        let snapshot = cache
+            .read("snapshot", config.snapshot_max_length)
+            .unwrap_or(None);
         if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
         {
             drop(lock); // no callback runs under the lock
@@ -443,6 +462,17 @@ fn load_targets(
         }
     }
     cache.write(role, &data)
+}
+
+/// A read of the cached `what`, as the workflow uses it: a store that failed counts as
+/// nothing cached (logged; the file is fetched again).
+fn usable(config: &UpdaterConfig, read: Result<Option<Vec<u8>>>, what: &str) -> Option<Vec<u8>> {
+    read.unwrap_or_else(|e| {
+        config.log(LogLevel::Warn, || {
+            format!("cached {what} not used, the store failed: {e}")
+        });
+        None
+    })
 }
 
 /// Whether `cached` is metadata of role `T` of a version above `version`, signed by a
