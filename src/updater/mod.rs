@@ -55,6 +55,8 @@ pub struct Updater {
     set: TrustedSet,
     /// The bytes of the newest trusted root, to start the next refresh from.
     root_bytes: Vec<u8>,
+    /// Whether `set` holds what a refresh verified completely: the last refresh succeeded,
+    /// or it failed and `set` is what the one before it verified.
     refreshed: bool,
     /// Whether stale temporary files were looked for in the targets directory.
     targets_dir_cleaned: bool,
@@ -164,10 +166,37 @@ impl Updater {
     /// Updates the top-level metadata: root (5.3), timestamp (5.4), snapshot (5.5) and
     /// targets (5.6.1-5.6.6). Each call starts a new update cycle from the newest trusted
     /// root, with a new reference time (unless the configuration fixes one).
+    ///
+    /// A refresh that fails leaves the updater with what the last successful refresh
+    /// verified: lookups go on answering from it (checked against that refresh's reference
+    /// time), and the next refresh starts again. Unless the failed refresh had moved to a new
+    /// root: what was verified with the old root's keys is then dropped, and the next lookup
+    /// refreshes first.
     pub fn refresh(&mut self) -> Result<()> {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
-        self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
-        self.refreshed = false;
+        let fresh = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
+        let previous = std::mem::replace(&mut self.set, fresh);
+        let was_refreshed = std::mem::replace(&mut self.refreshed, false);
+        match self.update_cycle() {
+            Ok(()) => {
+                self.refreshed = true;
+                Ok(())
+            }
+            Err(e) => {
+                if was_refreshed && previous.root().version == self.set.root().version {
+                    self.set = previous;
+                    self.refreshed = true;
+                    self.config.log(LogLevel::Info, || {
+                        format!("refresh failed, keeping what the previous refresh verified: {e}")
+                    });
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// One update cycle: 5.3 to 5.6.6 into `self.set`.
+    fn update_cycle(&mut self) -> Result<()> {
         self.cache.reopen()?;
         {
             let _lock = self.cache.lock()?;
@@ -176,9 +205,7 @@ impl Updater {
         self.load_root()?;
         self.load_timestamp()?;
         self.load_snapshot()?;
-        self.load_targets("targets", "root")?;
-        self.refreshed = true;
-        Ok(())
+        self.load_targets("targets", "root")
     }
 
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
