@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::sim::Sim;
-use common::sim_fetcher::Client;
+use common::sim_fetcher::{Client, SimFetcher};
 use tuf::metadata::{PathSpec, RoleType};
 use tuf::updater::{
     LogLevel, Logger, MemoryStore, MetadataStorage, MetadataStore, StoreLock, Updater,
@@ -293,6 +293,12 @@ fn a_failing_custom_store() {
             .any(|m| m.contains("snapshot") && m.contains("the store failed")),
         "{warnings:?}"
     );
+    // Offline, the store's failure is the error.
+    let mut offline = config.clone();
+    offline.offline = true;
+    let err = c.updater_with(offline).refresh().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.to_string().contains("the store failed"), "{err}");
     store.fail_reads.store(false, Ordering::SeqCst);
 
     // Writes that fail make the refresh fail, and leave the lock released.
@@ -301,6 +307,31 @@ fn a_failing_custom_store() {
     let err = c.updater_with(config).refresh().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(!store.locked.load(Ordering::SeqCst));
+}
+
+#[test]
+fn offline_from_a_custom_store() {
+    let c = Client::new("offline-custom", sim());
+    let store = Arc::new(MapStore::default());
+    let config = config(&c, custom(&store));
+    let mut u = c.updater_with(config.clone());
+    u.refresh().unwrap();
+    u.get_target_info("dir/file.txt").unwrap().unwrap();
+    let mut offline = config;
+    offline.offline = true;
+    let mut u = Updater::with_fetcher(offline, Box::new(SimFetcher::new(Sim::new()))).unwrap();
+    store.ops.lock().unwrap().clear();
+    u.refresh().unwrap();
+    assert_eq!(
+        u.get_target_info("dir/file.txt").unwrap().unwrap().role,
+        "a/b"
+    );
+    // Reads only.
+    assert!(
+        store.ops().iter().all(|op| op.starts_with("read ")),
+        "{:?}",
+        store.ops()
+    );
 }
 
 #[test]

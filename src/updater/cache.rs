@@ -182,6 +182,11 @@ impl MetadataCache {
         format!("root_history/{version}.root.json")
     }
 
+    /// Describes the cached metadata of `role` (a file's path), for messages.
+    pub fn describe(&self, role: &str) -> String {
+        self.store().describe(&Self::role_name(role))
+    }
+
     /// The cached metadata of `role`, if stored with at most `max` bytes.
     pub fn read(&self, role: &str, max: u64) -> Result<Option<Vec<u8>>> {
         self.store().read(&Self::role_name(role), max)

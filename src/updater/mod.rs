@@ -3,8 +3,9 @@
 //!
 //! - [`crate::fetch`]: the transport layer below it, with byte limits and slow-retrieval
 //!   protection.
-//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time, where the cache is
-//!   kept ([`MetadataStorage`]: files, memory, or a [`MetadataStore`] of the application's).
+//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time, offline mode,
+//!   where the cache is kept ([`MetadataStorage`]: files, memory, or a [`MetadataStore`] of
+//!   the application's).
 //! - [`Updater`]: refresh, target lookup, target download.
 //!
 //! The updater never decides trust itself: every byte it fetches or reads from its cache goes
@@ -25,6 +26,7 @@
 mod cache;
 mod config;
 mod fs;
+mod offline;
 mod reentry;
 mod store;
 mod store_fs;
@@ -34,6 +36,7 @@ mod target_files;
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+use offline::{not_cached, required, usable, warn_if_expired, OfflineFetcher};
 pub use store::{MetadataStore, StoreLock};
 pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;
@@ -81,8 +84,12 @@ fn ensure_slash(url: &str) -> String {
 }
 
 impl Updater {
-    /// An updater with the default libcurl fetcher.
+    /// An updater with the default libcurl fetcher (none when offline: the transport
+    /// settings are then not used).
     pub fn new(config: UpdaterConfig) -> Result<Updater> {
+        if config.offline {
+            return Updater::with_fetcher(config, Box::new(OfflineFetcher));
+        }
         let fetcher = CurlFetcher::new(config.fetcher.clone())?;
         Updater::with_fetcher(config, Box::new(fetcher))
     }
@@ -93,10 +100,12 @@ impl Updater {
     /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
-    /// root history), else the cached `root.json`, or when that is missing or does not verify,
-    /// the newest root of the cached root history that does. It must be signed by a threshold
-    /// of its own root keys (5.2). In-memory storage needs a bootstrap root
-    /// ([`Error::InvalidArgument`] otherwise).
+    /// root history, unless offline), else the cached `root.json`, or when that is missing or
+    /// does not verify, the newest root of the cached root history that does. It must be
+    /// signed by a threshold of its own root keys (5.2). In-memory storage needs a bootstrap
+    /// root ([`Error::InvalidArgument`] otherwise).
+    ///
+    /// An offline updater ([`UpdaterConfig::offline`]) never calls `fetcher`.
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
         if matches!(config.storage, MetadataStorage::InMemory) && config.bootstrap_root.is_none() {
@@ -104,12 +113,16 @@ impl Updater {
                 "in-memory storage needs a bootstrap root: nothing is cached to start from".into(),
             ));
         }
-        // The deadline bounds each attempt; retries and progress reports go around it.
-        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
-        let fetcher = config.with_retries(fetcher);
-        let fetcher: Box<dyn Fetcher> = match &config.progress {
-            Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
-            None => fetcher,
+        let fetcher: Box<dyn Fetcher> = if config.offline {
+            Box::new(OfflineFetcher)
+        } else {
+            // The deadline bounds each attempt; retries and progress reports go around it.
+            let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
+            let fetcher = config.with_retries(fetcher);
+            match &config.progress {
+                Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
+                None => fetcher,
+            }
         };
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
@@ -119,7 +132,7 @@ impl Updater {
             Some(b) => (TrustedSet::new(&b, now, config.policy.clone())?, b),
             None => cache.trusted_root(&config, now)?,
         };
-        {
+        if !config.offline {
             // Persist the trusted root in the history, and keep the cached root.json at
             // least as new as it.
             let _lock = cache.lock()?;
@@ -165,7 +178,8 @@ impl Updater {
 
     /// Updates the top-level metadata: root (5.3), timestamp (5.4), snapshot (5.5) and
     /// targets (5.6.1-5.6.6). Each call starts a new update cycle from the newest trusted
-    /// root, with a new reference time (unless the configuration fixes one).
+    /// root, with a new reference time (unless the configuration fixes one). Offline, from
+    /// the cache only ([`UpdaterConfig::offline`]).
     ///
     /// A refresh that fails leaves the updater with what the last successful refresh
     /// verified: lookups go on answering from it (checked against that refresh's reference
@@ -174,12 +188,15 @@ impl Updater {
     /// refreshes first.
     pub fn refresh(&mut self) -> Result<()> {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
-        let fresh = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
+        let fresh = TrustedSet::new(&self.root_bytes, now, self.config.trust_policy())?;
         let previous = std::mem::replace(&mut self.set, fresh);
         let was_refreshed = std::mem::replace(&mut self.refreshed, false);
         match self.update_cycle() {
             Ok(()) => {
                 self.refreshed = true;
+                if self.config.trust_policy().accept_expired_unsafe {
+                    self.warn_expired_top_level();
+                }
                 Ok(())
             }
             Err(e) => {
@@ -198,7 +215,7 @@ impl Updater {
     /// One update cycle: 5.3 to 5.6.6 into `self.set`.
     fn update_cycle(&mut self) -> Result<()> {
         self.cache.reopen()?;
-        {
+        if !self.config.offline {
             let _lock = self.cache.lock()?;
             self.cache.remove_stale_temp_files();
         }
@@ -208,8 +225,27 @@ impl Updater {
         self.load_targets("targets", "root")
     }
 
+    /// Warns of every top-level role accepted although expired (only
+    /// [`UpdaterConfig::offline_accept_expired_unsafe`] allows it).
+    fn warn_expired_top_level(&self) {
+        let (set, config) = (&self.set, &self.config);
+        let now = set.reference_time();
+        warn_if_expired(config, now, set.root(), "root");
+        if let Some(t) = set.timestamp() {
+            warn_if_expired(config, now, t, "timestamp");
+        }
+        if let Some(s) = set.snapshot() {
+            warn_if_expired(config, now, s, "snapshot");
+        }
+        if let Some(t) = set.targets() {
+            warn_if_expired(config, now, t, "targets");
+        }
+    }
+
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    /// Offline, from the root history only, until one is missing; one that does not verify
+    /// is then an error (online, it is fetched again).
     ///
     /// 5.3.11 (fast-forward attack recovery): when a root fetched from the repository changes
     /// the keys or threshold of the timestamp or snapshot role, the cached timestamp and
@@ -221,11 +257,12 @@ impl Updater {
     fn load_root(&mut self) -> Result<()> {
         let start = self.set.root().version;
         let max = self.config.root_max_length;
+        let offline = self.config.offline;
         let result = (|| {
             for _ in 0..self.config.max_root_rotations {
                 let next = self.set.root().version + 1;
                 let what = format!("root v{next}");
-                if let Some(data) = usable(&self.config, self.cache.read_root(next, max), &what) {
+                if let Some(data) = usable(&self.config, self.cache.read_root(next, max), &what)? {
                     match self.set.update_root(&data) {
                         Ok(_) => {
                             self.config
@@ -233,10 +270,14 @@ impl Updater {
                             self.root_bytes = data;
                             continue;
                         }
+                        Err(e) if offline => return Err(e),
                         Err(e) => self.config.log(LogLevel::Info, || {
                             format!("cached root v{next} rejected: {e}")
                         }),
                     }
+                }
+                if offline {
+                    break;
                 }
                 let url = self.metadata_url("root", Some(next));
                 let data = match fetch_bytes(self.fetcher.as_mut(), &url, max) {
@@ -273,7 +314,7 @@ impl Updater {
             }
             Ok(())
         })();
-        if self.set.root().version != start {
+        if self.set.root().version != start && !offline {
             // Durable: a power cut must not bring back a root the new one replaced.
             let _lock = self.cache.lock()?;
             self.cache.write_root_json(&self.root_bytes, true)?;
@@ -282,10 +323,21 @@ impl Updater {
     }
 
     /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
-    /// remote one, which is persisted unless its version equals the cached one.
+    /// remote one, which is persisted unless its version equals the cached one. Offline, the
+    /// cached one is the final one.
     fn load_timestamp(&mut self) -> Result<()> {
         let max = self.config.timestamp_max_length;
-        if let Some(data) = usable(&self.config, self.cache.read("timestamp", max), "timestamp") {
+        let cached = usable(&self.config, self.cache.read("timestamp", max), "timestamp")?;
+        if self.config.offline {
+            let data = required(&self.cache, "timestamp", cached)?;
+            self.set.update_timestamp(&data)?;
+            let version = self.set.timestamp().map_or(0, |t| t.version);
+            self.config.log(LogLevel::Debug, || {
+                format!("timestamp v{version}: from the cache (offline)")
+            });
+            return Ok(());
+        }
+        if let Some(data) = cached {
             if let Err(e) = self.set.update_timestamp(&data) {
                 self.config.log(LogLevel::Debug, || {
                     format!("cached timestamp not valid as final: {e}")
@@ -314,10 +366,15 @@ impl Updater {
     }
 
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
-    /// downloaded), else the remote one.
+    /// downloaded), else the remote one. Offline, the cached one or an error.
     fn load_snapshot(&mut self) -> Result<()> {
         let max = self.config.snapshot_max_length;
-        if let Some(data) = usable(&self.config, self.cache.read("snapshot", max), "snapshot") {
+        let cached = usable(&self.config, self.cache.read("snapshot", max), "snapshot")?;
+        let cached = match self.config.offline {
+            true => Some(required(&self.cache, "snapshot", cached)?),
+            false => cached,
+        };
+        if let Some(data) = cached {
             match self.set.update_snapshot(&data, true) {
                 Ok(s) => {
                     let v = s.version;
@@ -325,6 +382,7 @@ impl Updater {
                         .log(LogLevel::Debug, || format!("snapshot v{v}: from the cache"));
                     return Ok(());
                 }
+                Err(e) if self.config.offline => return Err(e),
                 Err(e) => self.config.log(LogLevel::Debug, || {
                     format!("cached snapshot not valid as final: {e}")
                 }),
@@ -420,7 +478,8 @@ fn metadata_url(base: &str, role: &str, version: Option<u64>) -> String {
 
 /// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
 /// remote one (with the length from snapshot meta, or the configured maximum), persisted once
-/// accepted. Roles already trusted are not loaded again.
+/// accepted. Roles already trusted are not loaded again. Offline, the cached file or an
+/// error.
 fn load_targets(
     set: &mut TrustedSet,
     cache: &MetadataCache,
@@ -444,16 +503,24 @@ fn load_targets(
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
     // another length may be another version (see below); verification checks the length.
     let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
-    let cached = usable(config, cache.read(role, cache_limit), role);
+    let cached = usable(config, cache.read(role, cache_limit), role)?;
+    let now = set.reference_time();
     if let Some(data) = &cached {
         match set.update_delegated_targets(data, role, delegator) {
             Ok(t) => {
                 let v = t.version;
                 config.log(LogLevel::Debug, || format!("{role} v{v}: from the cache"));
+                if role != "targets" && config.trust_policy().accept_expired_unsafe {
+                    warn_if_expired(config, now, t, role);
+                }
                 return Ok(());
             }
+            Err(e) if config.offline => return Err(e),
             Err(e) => config.log(LogLevel::Debug, || format!("cached {role} not valid: {e}")),
         }
+    }
+    if config.offline {
+        return Err(not_cached(cache, role));
     }
     let url = metadata_url(&config.metadata_base_url, role, version);
     let data = fetch_targets_metadata(
@@ -489,17 +556,6 @@ fn load_targets(
         }
     }
     cache.write(role, &data)
-}
-
-/// A read of the cached `what`, as the workflow uses it: a store that failed counts as
-/// nothing cached (logged; the file is fetched again).
-fn usable(config: &UpdaterConfig, read: Result<Option<Vec<u8>>>, what: &str) -> Option<Vec<u8>> {
-    read.unwrap_or_else(|e| {
-        config.log(LogLevel::Warn, || {
-            format!("cached {what} not used, the store failed: {e}")
-        });
-        None
-    })
 }
 
 /// Whether `cached` is metadata of role `T` of a version above `version`, signed by a
