@@ -155,12 +155,14 @@ impl MetadataCache {
         }
     }
 
-    /// Removes temporary files left by processes that died while writing to a directory.
-    /// Call with the lock held.
-    pub fn remove_stale_temp_files(&self) {
+    /// Removes temporary files left in a directory by processes that died while writing,
+    /// under the lock. Nothing to do (and no lock taken) for other stores.
+    pub fn remove_stale_temp_files(&self) -> Result<()> {
         if let Store::Files(f) = &self.store {
+            let _lock = f.lock()?;
             f.remove_stale_temp_files();
         }
+        Ok(())
     }
 
     /// Takes the store's exclusive lock (see the module docs).

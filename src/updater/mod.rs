@@ -216,8 +216,7 @@ impl Updater {
     fn update_cycle(&mut self) -> Result<()> {
         self.cache.reopen()?;
         if !self.config.offline {
-            let _lock = self.cache.lock()?;
-            self.cache.remove_stale_temp_files();
+            self.cache.remove_stale_temp_files()?;
         }
         self.load_root()?;
         self.load_timestamp()?;
