@@ -37,6 +37,7 @@ use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
 pub use config::{LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
 use offline::{not_cached, required, usable, warn_if_expired, OfflineFetcher};
+pub(crate) use reentry::{enter as enter_store, HeldByThisThread, StoreId};
 pub use store::{MetadataStore, StoreLock};
 pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;

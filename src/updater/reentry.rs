@@ -21,12 +21,16 @@ use crate::error::{Error, Result};
 pub(crate) enum StoreId {
     /// A metadata directory, by its canonical path.
     Dir(PathBuf),
+    /// An application's store, by the address of its state (for C callbacks: their
+    /// `userdata` and lock function).
+    Custom(usize, usize),
 }
 
 impl fmt::Display for StoreId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreId::Dir(path) => write!(f, "the metadata cache {}", path.display()),
+            StoreId::Custom(..) => f.write_str("the metadata store"),
         }
     }
 }
@@ -83,6 +87,12 @@ mod tests {
         let first = enter(&a).unwrap();
         assert!(matches!(enter(&a), Err(Error::State(_))));
         let other = enter(&dir("/cache/b")).unwrap();
+        let custom = enter(&StoreId::Custom(1, 2)).unwrap();
+        assert!(matches!(
+            enter(&StoreId::Custom(1, 2)),
+            Err(Error::State(_))
+        ));
+        drop(enter(&StoreId::Custom(1, 3)).unwrap());
         // Another thread is not affected.
         std::thread::spawn(|| drop(enter(&dir("/cache/a")).unwrap()))
             .join()
@@ -90,5 +100,6 @@ mod tests {
         drop(first);
         drop(enter(&a).unwrap());
         drop(other);
+        drop(custom);
     }
 }
