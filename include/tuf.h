@@ -754,8 +754,8 @@ tuf_result tuf_updater_config_set_lock_timeout_ms(tuf_updater_config *config, ui
  * `tuf_updater_get_target_info` the delegated roles too, with every check of the online
  * workflow: signatures, thresholds, versions, and expiry against the reference time
  * (`tuf_updater_config_set_reference_time`). No network request is made at all: neither the
- * built-in fetcher nor a fetch callback is ever used. An offline updater writes nothing to
- * the cache.
+ * built-in fetcher nor a fetch callback is ever used. An offline updater writes no
+ * metadata to the cache (a missing metadata directory is still created, as always).
  *
  * Errors of an offline updater: when the cache lacks what a refresh or lookup needs (the
  * cache was never filled online, or a key rotation removed the cached timestamp and

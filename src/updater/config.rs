@@ -86,7 +86,8 @@ pub struct UpdaterConfig {
     /// request at all. A refresh or lookup that needs metadata the cache lacks fails with
     /// [`Error::Offline`] naming it; so does every target download (finding a target already
     /// downloaded, [`Updater::find_cached_target`](super::Updater::find_cached_target), still
-    /// works). An offline updater writes nothing to the cache. Not with
+    /// works). An offline updater writes no metadata to the cache (a missing metadata
+    /// directory is still created, as always). Not with
     /// [`MetadataStorage::InMemory`], which has no cache to start from. Default false.
     pub offline: bool,
     /// **Unsafe**, offline mode only: accept expired metadata (skip the expiry checks 5.3.10,
