@@ -8,7 +8,10 @@
  *
  * Transport options, before the command (see --help): --ca-file, --client-cert,
  * --client-key, --client-key-password, --proxy, --header (repeatable), --retries,
- * --retry-backoff-ms.
+ * --retry-backoff-ms. Cache options: --offline (refresh and download from the metadata
+ * cache only, no network request), --offline-accept-expired-unsafe (with --offline: accept
+ * expired metadata, giving up freeze-attack protection), --in-memory (write nothing to the
+ * metadata directory: the trusted root is read from DIR/root.json, put there by init).
  *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on bad usage. With -v it
  * reports each verification step on stderr and each target on stdout. Like the other
@@ -45,6 +48,10 @@ struct args {
     size_t n_headers;
     const char *retries;
     const char *retry_backoff_ms;
+    /* Cache options. */
+    int offline;
+    int offline_accept_expired_unsafe;
+    int in_memory;
 };
 
 static void usage(FILE *out) {
@@ -55,6 +62,7 @@ static void usage(FILE *out) {
             "  tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL --target-name NAME "
             "[--target-name NAME ...]\n"
             "             --target-base-url URL --target-dir DIR download\n"
+            "  (with --offline, --metadata-url and --target-base-url are not needed)\n"
             "  tuf-client --help\n");
 }
 
@@ -92,6 +100,29 @@ static void help(void) {
            "                          before each next one, at most 30000 (0-30000, default "
            "1000)\n"
            "\n"
+           "Cache options (refresh and download):\n"
+           "  --offline               use only the metadata cache in --metadata-dir, with "
+           "every\n"
+           "                          check (signatures, versions, expiry), and make no "
+           "network\n"
+           "                          request at all; fails, naming the file, when the cache "
+           "lacks\n"
+           "                          metadata (refresh online first); download only finds "
+           "targets\n"
+           "                          already in --target-dir\n"
+           "  --offline-accept-expired-unsafe\n"
+           "                          with --offline, accept expired metadata. UNSAFE: this "
+           "gives\n"
+           "                          up the protection against freeze attacks (old, validly "
+           "signed\n"
+           "                          metadata, replayed or just never refreshed, keeps the "
+           "client\n"
+           "                          on old targets indefinitely)\n"
+           "  --in-memory             keep the metadata cache in memory: nothing is written to "
+           "the\n"
+           "                          metadata directory; the trusted root is read from its\n"
+           "                          root.json (run init first); not with --offline\n"
+           "\n"
            "Other options:\n"
            "  -v, --verbose           report each verification step on stderr and each "
            "target on\n"
@@ -113,6 +144,15 @@ static int parse_args(int argc, char **argv, struct args *a) {
         } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
             a->help = 1;
             return 0;
+        } else if (strcmp(s, "--offline") == 0) {
+            a->offline = 1;
+            continue;
+        } else if (strcmp(s, "--offline-accept-expired-unsafe") == 0) {
+            a->offline_accept_expired_unsafe = 1;
+            continue;
+        } else if (strcmp(s, "--in-memory") == 0) {
+            a->in_memory = 1;
+            continue;
         } else if (strcmp(s, "--ca-file") == 0) {
             slot = &a->ca_file;
         } else if (strcmp(s, "--client-cert") == 0) {
@@ -168,6 +208,14 @@ static int parse_args(int argc, char **argv, struct args *a) {
     }
     if (a->command == NULL || a->metadata_dir == NULL) {
         fprintf(stderr, "tuf-client: a command and --metadata-dir are required\n");
+        return -1;
+    }
+    if (a->offline_accept_expired_unsafe && !a->offline) {
+        fprintf(stderr, "tuf-client: --offline-accept-expired-unsafe needs --offline\n");
+        return -1;
+    }
+    if (a->in_memory && a->offline) {
+        fprintf(stderr, "tuf-client: --in-memory has no cache to use --offline with\n");
         return -1;
     }
     return 0;
@@ -312,9 +360,45 @@ static int init(const struct args *a) {
     return 0;
 }
 
+/* Applies the cache options to `config`. */
+static tuf_result set_cache(const struct args *a, tuf_updater_config *config, tuf_error **err) {
+    tuf_result r = TUF_OK;
+    if (a->offline) r = tuf_updater_config_set_offline(config, true, err);
+    if (r == TUF_OK && a->offline_accept_expired_unsafe) {
+        fprintf(stderr, "tuf-client: warning: accepting expired metadata "
+                        "(--offline-accept-expired-unsafe): no protection against freeze "
+                        "attacks\n");
+        r = tuf_updater_config_set_offline_accept_expired_unsafe(config, true, err);
+    }
+    if (r == TUF_OK && a->in_memory) {
+        /* The trusted root init stored; nothing is written back. */
+        char *path = malloc(strlen(a->metadata_dir) + sizeof "/root.json");
+        unsigned char *root;
+        size_t len = 0;
+        if (path == NULL) {
+            return TUF_ERR_IO;
+        }
+        strcpy(path, a->metadata_dir);
+        strcat(path, "/root.json");
+        root = read_file(path, &len);
+        if (root == NULL) {
+            perror(path);
+            free(path);
+            return TUF_ERR_INVALID_ARGUMENT;
+        }
+        free(path);
+        r = tuf_updater_config_set_bootstrap_root(config, root, len, err);
+        free(root);
+        if (r == TUF_OK) r = tuf_updater_config_set_in_memory(config, true, err);
+    }
+    return r;
+}
+
 static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_error **err) {
     tuf_updater_config *config = NULL;
-    tuf_result r = tuf_updater_config_new(a->metadata_dir, a->metadata_url, &config, err);
+    /* Offline, the URL is never used. */
+    const char *url = a->metadata_url != NULL ? a->metadata_url : "file:///offline/";
+    tuf_result r = tuf_updater_config_new(a->metadata_dir, url, &config, err);
     const uint64_t big = (uint64_t)1 << 30;
     if (r == TUF_OK) r = tuf_updater_config_set_max_delegations(config, 1024, err);
     if (r == TUF_OK) r = tuf_updater_config_set_root_max_length(config, big, err);
@@ -323,11 +407,13 @@ static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_erro
     if (r == TUF_OK) r = tuf_updater_config_set_targets_max_length(config, big, err);
     if (r == TUF_OK && a->target_dir != NULL)
         r = tuf_updater_config_set_targets_dir(config, a->target_dir, err);
-    if (r == TUF_OK && a->target_base_url != NULL)
-        r = tuf_updater_config_set_targets_base_url(config, a->target_base_url, err);
+    if (r == TUF_OK && (a->target_base_url != NULL || a->offline))
+        r = tuf_updater_config_set_targets_base_url(
+            config, a->target_base_url != NULL ? a->target_base_url : "file:///offline/", err);
     if (r == TUF_OK && a->verbose)
         r = tuf_updater_config_set_log_callback(config, log_to_stderr, NULL, err);
     if (r == TUF_OK) r = set_transport(a, config, err);
+    if (r == TUF_OK) r = set_cache(a, config, err);
     if (r == TUF_OK) r = tuf_updater_new(config, out, err);
     tuf_updater_config_free(config);
     return r;
@@ -389,14 +475,15 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (a.metadata_url == NULL) {
-        fprintf(stderr, "tuf-client: --metadata-url is required\n");
+    if (a.metadata_url == NULL && !a.offline) {
+        fprintf(stderr, "tuf-client: --metadata-url is required (unless --offline)\n");
         return 2;
     }
     if (strcmp(a.command, "download") == 0 &&
-        (a.n_targets == 0 || a.target_base_url == NULL || a.target_dir == NULL)) {
-        fprintf(stderr, "tuf-client: download needs --target-name, --target-base-url and "
-                        "--target-dir\n");
+        (a.n_targets == 0 || (a.target_base_url == NULL && !a.offline) ||
+         a.target_dir == NULL)) {
+        fprintf(stderr, "tuf-client: download needs --target-name, --target-base-url (unless "
+                        "--offline) and --target-dir\n");
         return 2;
     }
     r = make_updater(&a, &updater, &err);

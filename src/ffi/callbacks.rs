@@ -1,6 +1,7 @@
 //! Callbacks: a custom fetcher (and the verifier's metadata loader) pushing bytes into a
 //! `tuf_sink`, a log callback, and a download progress callback. Each comes with a
-//! `void *userdata` that libtuf passes back unchanged.
+//! `void *userdata` that libtuf passes back unchanged. (The metadata storage callbacks,
+//! `tuf_storage`, are in `storage.rs`, with the same contract.)
 
 use std::ffi::{c_char, c_int, c_void, CString};
 
@@ -9,8 +10,8 @@ use super::error::{tuf_error, tuf_result, TUF_OK};
 use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 
-/// Where a fetch or load callback writes the bytes it received, and a sign callback the
-/// signature it made, with `tuf_sink_write`. Valid only during the callback that received
+/// Where a fetch or load callback writes the bytes it received, a storage read callback the
+/// value it read, and a sign callback the signature it made, with `tuf_sink_write`. Valid only during the callback that received
 /// it, on that callback's thread. libtuf enforces the length limit here: once more than the
 /// callback's `max_length` bytes were written, `tuf_sink_write` fails with
 /// `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and

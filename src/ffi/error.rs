@@ -37,7 +37,9 @@ pub const TUF_ERR_SLOW_RETRIEVAL: tuf_result = 10;
 pub const TUF_ERR_IO: tuf_result = 11;
 /// No trusted metadata describes the target.
 pub const TUF_ERR_TARGET_NOT_FOUND: tuf_result = 12;
-/// Functions were called in an order the workflow does not allow.
+/// Functions were called in an order the workflow does not allow, a handle was used while in
+/// a call, or an offline updater was asked for what only the network has (metadata its cache
+/// lacks, a download; see `tuf_updater_config_set_offline`).
 pub const TUF_ERR_STATE: tuf_result = 13;
 /// A cryptographic operation failed.
 pub const TUF_ERR_CRYPTO: tuf_result = 14;

@@ -41,6 +41,7 @@ fn with_updater<R>(
 /// Creates an updater from `config` (which is copied: it may be freed or reused after this
 /// call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
 /// makes no network request. On success `*out` owns the new updater.
+/// `TUF_ERR_INVALID_ARGUMENT` for in-memory storage without a bootstrap root.
 #[no_mangle]
 pub extern "C" fn tuf_updater_new(
     config: *const tuf_updater_config,
@@ -78,7 +79,16 @@ pub extern "C" fn tuf_updater_free(updater: *mut tuf_updater) {
 }
 
 /// Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).
-/// May be called again later for a new update cycle.
+/// May be called again later for a new update cycle. Offline (`tuf_updater_config_set_offline`),
+/// from the metadata cache only.
+///
+/// A refresh that fails leaves the updater usable with what it had verified before: the
+/// metadata of the last successful refresh, from which `tuf_updater_get_target_info` goes on
+/// answering (checked against that refresh's reference time) without refreshing again; the
+/// error says why nothing newer was trusted. Two exceptions: when no refresh had succeeded
+/// yet, the next lookup refreshes first; and when the failed refresh had already moved to a
+/// new root (a key rotation), what was verified with the old root's keys is dropped, and the
+/// next lookup refreshes first too.
 #[no_mangle]
 pub extern "C" fn tuf_updater_refresh(
     updater: *mut tuf_updater,
