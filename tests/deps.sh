@@ -5,7 +5,8 @@
 #
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv
+#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, abigail-tools (abidw
+#                            and abidiff, for the ABI check tests/abi/check.sh)
 set -euo pipefail
 
 want=()
@@ -22,6 +23,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     have g++ || want+=(g++)
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
+    { have abidw && have abidiff; } || want+=(abigail-tools)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
 fi

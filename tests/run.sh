@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
-# of the verifier (tests/mutation/mutate.py) and the C tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan).
+# of the verifier (tests/mutation/mutate.py), the C tests (ctest over two CMake builds: Debug
+# with valgrind, and ASan/UBSan) and the ABI check (tests/abi/check.sh: the release build
+# against the baseline in abi/, docs/ABI.md).
 #
 #   tests/run.sh
 #
@@ -143,6 +144,8 @@ step "mutation check (every check of the verifier has a test that fails without 
     python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
+    "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 
