@@ -60,4 +60,10 @@ impl Fetcher for WithDeadline {
         }
         result
     }
+
+    /// The wrapped fetcher's own judgement (the libcurl fetcher tells transient failures
+    /// without a status apart).
+    fn is_transient(&self, error: &Error) -> bool {
+        self.inner.is_transient(error)
+    }
 }
