@@ -4,7 +4,8 @@
 //! - [`crate::fetch`]: the transport layer below it, with byte limits and slow-retrieval
 //!   protection.
 //! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time.
-//! - [`Updater`]: refresh, target lookup, target download.
+//! - [`Updater`]: refresh, target lookup, target download (one at a time, resumable, or many
+//!   at once: [`Updater::download_targets`]).
 //!
 //! The updater never decides trust itself: every byte it fetches or reads from its cache goes
 //! through the [`TrustedSet`], and only what it accepted is persisted.
@@ -21,13 +22,17 @@
 
 mod cache;
 mod config;
+mod download;
 mod fs;
 mod reentry;
 mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use config::{
+    LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    MAX_CONNECTIONS,
+};
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
@@ -50,6 +55,9 @@ pub struct Updater {
     refreshed: bool,
     /// Whether stale temporary files were looked for in the targets directory.
     targets_dir_cleaned: bool,
+    /// Whether `fetcher` is the built-in libcurl fetcher, so that several targets can be
+    /// downloaded at once with libcurl's multi interface.
+    builtin_fetcher: bool,
 }
 
 impl std::fmt::Debug for Updater {
@@ -74,7 +82,9 @@ impl Updater {
     /// An updater with the default libcurl fetcher.
     pub fn new(config: UpdaterConfig) -> Result<Updater> {
         let fetcher = CurlFetcher::new(config.fetcher.clone())?;
-        Updater::with_fetcher(config, Box::new(fetcher))
+        let mut updater = Updater::with_fetcher(config, Box::new(fetcher))?;
+        updater.builtin_fetcher = true;
+        Ok(updater)
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
@@ -121,6 +131,7 @@ impl Updater {
             root_bytes,
             refreshed: false,
             targets_dir_cleaned: false,
+            builtin_fetcher: false,
         })
     }
 
