@@ -145,15 +145,17 @@ impl Writer {
         let io = |e| Error::io(what, e);
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut len: u64 = 0;
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut reader = (&file).take(target.length.saturating_add(1));
-        while existing {
-            let n = reader.read(&mut buf).map_err(io)?;
-            if n == 0 {
-                break;
+        if existing {
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut reader = (&file).take(target.length.saturating_add(1));
+            loop {
+                let n = reader.read(&mut buf).map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                len += n as u64;
+                verifier.update(&buf[..n]);
             }
-            len += n as u64;
-            verifier.update(&buf[..n]);
         }
         if len > target.length {
             file.set_len(0).map_err(io)?;
