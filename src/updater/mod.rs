@@ -24,6 +24,7 @@ mod cache;
 mod config;
 mod download;
 mod fs;
+mod parallel;
 mod reentry;
 mod target_files;
 
