@@ -230,8 +230,14 @@ impl MultiFetcher {
                     Ok(handle) => active.push((i, handle)),
                     Err(e) => slots[i].result = Some(Err(e)),
                 }
+                // Told when a transfer starts, as a single download's progress is.
+                cancelled |= report(progress, &mut slots[i], false);
             }
-            if active.is_empty() {
+            if active.is_empty() && !cancelled {
+                break;
+            }
+            if cancelled {
+                cancel(&multi, &mut slots, &mut active, &mut queue);
                 break;
             }
             if let Err(e) = multi.perform() {
@@ -255,6 +261,8 @@ impl MultiFetcher {
                     continue;
                 };
                 let (_, handle) = active.swap_remove(at);
+                // The last bytes of a finished transfer are reported too.
+                cancelled |= report(progress, &mut slots[i], false);
                 let Ok(easy) = multi.remove(handle) else {
                     slots[i].result = Some(Err(Error::State(
                         "libcurl could not detach a finished transfer".into(),
@@ -267,34 +275,15 @@ impl MultiFetcher {
                 // The connection stays in the multi handle's pool; the handle is reused.
                 self.idle.push(easy);
             }
-            if let Some(p) = progress {
-                let beat = heartbeat.elapsed() >= Duration::from_secs(1);
-                if beat {
-                    heartbeat = Instant::now();
-                }
-                for (i, _) in &active {
-                    let slot = &mut slots[*i];
-                    let position = lock(&slot.shared).response.position();
-                    if slot.reported != Some(position) || beat {
-                        slot.reported = Some(position);
-                        if (p.0)(&slot.url, position, slot.max_length).is_break() {
-                            cancelled = true;
-                        }
-                    }
-                }
+            let beat = heartbeat.elapsed() >= Duration::from_secs(1);
+            if beat {
+                heartbeat = Instant::now();
+            }
+            for (i, _) in &active {
+                cancelled |= report(progress, &mut slots[*i], beat);
             }
             if cancelled {
-                for (i, handle) in active.drain(..) {
-                    let _ = multi.remove(handle);
-                    slots[i].result = Some(Err(Error::Cancelled {
-                        url: slots[i].url.clone(),
-                    }));
-                }
-                for i in queue.drain(..) {
-                    slots[i].result = Some(Err(Error::Cancelled {
-                        url: slots[i].url.clone(),
-                    }));
-                }
+                cancel(&multi, &mut slots, &mut active, &mut queue);
                 break;
             }
             let _ = multi.wait(&mut [], Duration::from_millis(100));
@@ -347,6 +336,43 @@ impl MultiFetcher {
         }
         slot.current = next;
         true
+    }
+}
+
+/// Tells `progress` where `slot` stands if that changed since the last report (or `always`);
+/// returns whether it asked to cancel.
+fn report(progress: Option<&Progress>, slot: &mut Slot, always: bool) -> bool {
+    let Some(p) = progress else {
+        return false;
+    };
+    if slot.result.is_some() {
+        return false;
+    }
+    let position = lock(&slot.shared).response.position();
+    if slot.reported == Some(position) && !always {
+        return false;
+    }
+    slot.reported = Some(position);
+    (p.0)(&slot.url, position, slot.max_length).is_break()
+}
+
+/// Stops every transfer running or waiting: each fails with [`Error::Cancelled`].
+fn cancel(
+    multi: &Multi,
+    slots: &mut [Slot],
+    active: &mut Vec<(usize, EasyHandle)>,
+    queue: &mut VecDeque<usize>,
+) {
+    for (i, handle) in active.drain(..) {
+        let _ = multi.remove(handle);
+        slots[i].result = Some(Err(Error::Cancelled {
+            url: slots[i].url.clone(),
+        }));
+    }
+    for i in queue.drain(..) {
+        slots[i].result = Some(Err(Error::Cancelled {
+            url: slots[i].url.clone(),
+        }));
     }
 }
 
