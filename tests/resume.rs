@@ -214,8 +214,11 @@ fn a_partial_file_of_another_version_is_not_continued() {
     assert_ne!(u.partial_path(&new, None).unwrap(), old_partial);
     let path = u.download_target(&new, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
-    // The new version's file was asked for whole.
+    // The new version's file was asked for whole, and the old version's partial file went
+    // once the new one was saved.
     assert_eq!(s.ranges(), [None]);
+    assert!(!old_partial.exists());
+    assert_eq!(s.files(), ["big.bin"]);
 }
 
 #[test]

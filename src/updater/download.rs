@@ -46,6 +46,48 @@ pub(crate) fn partial_name(dest: &OsStr, target: &TargetFile) -> OsString {
     OsString::from_vec(name)
 }
 
+/// The destination name and the ID of a partial file name `.NAME.ID.partial`, if `name` is
+/// one (NAME as kept in it: at most 100 bytes).
+fn parse_partial_name(name: &OsStr) -> Option<(&[u8], &[u8])> {
+    let rest = name
+        .as_bytes()
+        .strip_prefix(b".")?
+        .strip_suffix(b".partial")?;
+    let dot = rest.iter().rposition(|&b| b == b'.')?;
+    let (stem, id) = (&rest[..dot], &rest[dot + 1..]);
+    let hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    (!stem.is_empty() && id.len() == 16 && id.iter().all(hex)).then_some((stem, id))
+}
+
+/// Removes the partial files in `dir` of other versions of the targets just saved there:
+/// for each `(dest, kept)`, the files `.DEST.ID.partial` but `kept`, unless a download is
+/// writing one. Best effort. Destination names longer than a partial name keeps are skipped
+/// (two of them could share a partial name's stem).
+pub(super) fn remove_other_partials(dir: &Dir, saved: &[(&OsStr, OsString)]) {
+    let saved: Vec<(&[u8], &OsStr)> = saved
+        .iter()
+        .filter(|(dest, _)| dest.len() <= PARTIAL_STEM_MAX)
+        .map(|(dest, kept)| (dest.as_bytes(), kept.as_os_str()))
+        .collect();
+    if saved.is_empty() {
+        return;
+    }
+    let mut stale = Vec::new();
+    let _ = dir.for_each_entry(|name| {
+        if let Some((stem, _)) = parse_partial_name(name) {
+            if saved
+                .iter()
+                .any(|(dest, kept)| *dest == stem && *kept != name)
+            {
+                stale.push(name.to_os_string());
+            }
+        }
+    });
+    for name in stale {
+        let _ = dir.remove_unlocked(&name);
+    }
+}
+
 /// Where a download is written.
 pub(super) enum Store<'d> {
     /// The target's partial file, locked.
@@ -283,9 +325,14 @@ pub(super) fn download_verified(
         let result = fetched.and_then(|()| writer.verify());
         match result {
             Ok(()) => {
-                return store
+                store
                     .persist(job.dir, job.name, config.sync_all_writes)
-                    .map_err(|e| Error::io(&dest, e))
+                    .map_err(|e| Error::io(&dest, e))?;
+                if config.resume_downloads {
+                    let kept = partial_name(job.name, job.target);
+                    remove_other_partials(job.dir, &[(job.name, kept)]);
+                }
+                return Ok(());
             }
             Err(e) if spoils_partial(&e) => {
                 store.discard();
@@ -305,6 +352,40 @@ pub(super) fn download_verified(
                 }
                 return Err(e);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_names_name_the_destination_and_the_version() {
+        let a = TargetFile::from_data(b"a");
+        let b = TargetFile::from_data(b"b");
+        let name = partial_name(OsStr::new("file.bin"), &a);
+        let s = name.to_str().unwrap();
+        assert!(
+            s.starts_with(".file.bin.") && s.ends_with(".partial"),
+            "{s}"
+        );
+        assert_ne!(name, partial_name(OsStr::new("file.bin"), &b));
+        let (stem, id) = parse_partial_name(&name).unwrap();
+        assert_eq!(stem, b"file.bin");
+        assert_eq!(id.len(), 16);
+        let long = "x".repeat(300);
+        let name = partial_name(OsStr::new(&long), &a);
+        assert!(name.len() < 140);
+        assert_eq!(parse_partial_name(&name).unwrap().0.len(), PARTIAL_STEM_MAX);
+        for other in [
+            ".file.bin.0123456789abcdef.tmp",
+            "file.bin.0123456789abcdef.partial",
+            ".file.bin.0123456789ABCDEF.partial",
+            ".file.bin.0123456789abcde.partial",
+            "..0123456789abcdef.partial",
+        ] {
+            assert_eq!(parse_partial_name(OsStr::new(other)), None, "{other}");
         }
     }
 }

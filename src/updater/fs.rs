@@ -433,6 +433,35 @@ impl Dir {
         Err(kept_changing())
     }
 
+    /// Removes the regular file `name` unless a download holds its lock
+    /// ([`open_partial`](Self::open_partial)); a link or anything else is left alone.
+    /// Returns whether it was removed.
+    pub fn remove_unlocked(&self, name: &OsStr) -> io::Result<bool> {
+        check_name(name)?;
+        let fd = match rustix::fs::openat(&self.fd, name, READ_FLAGS, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT | Errno::LOOP | Errno::NXIO) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let stat = rustix::fs::fstat(&fd)?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return Ok(false);
+        }
+        match rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(Errno::WOULDBLOCK) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
+                self.remove(name)?;
+                Ok(true)
+            }
+            Ok(_) | Err(Errno::NOENT) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Renames `from` to `to` in this directory, replacing what is there
     /// ([`rename_replacing`]), flushing the directory when `durable`.
     pub fn rename(&self, from: &OsStr, to: &OsStr, durable: bool) -> io::Result<()> {

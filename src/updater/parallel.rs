@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::download::{spoils_partial, Store, Writer};
+use super::download::{partial_name, remove_other_partials, spoils_partial, Store, Writer};
 use super::fs::Dir;
 use super::target_files::{local_name, Destination};
 use super::{LogLevel, TargetInfo, Updater};
@@ -228,6 +228,7 @@ impl Updater {
                 // Left to the single downloads, which report it.
                 Err(_) => return,
             };
+        let mut saved = Vec::new();
         for o in open {
             let p = &planned[o.planned];
             let info = &infos[p.index];
@@ -241,8 +242,19 @@ impl Updater {
                 None => Ok(()),
             };
             if let After::Done(r) = self.conclude(p, info, o.store, o.dir, writer, result) {
+                if r.is_ok() && config.resume_downloads {
+                    saved.push((o.dir, p.dest.name.as_os_str(), &info.target));
+                }
                 results[p.index] = Some(r);
             }
+        }
+        for (_, dir) in &dirs {
+            let names: Vec<_> = saved
+                .iter()
+                .filter(|(d, _, _)| std::ptr::eq(*d, dir))
+                .map(|(_, name, target)| (*name, partial_name(name, target)))
+                .collect();
+            remove_other_partials(dir, &names);
         }
     }
 
