@@ -236,8 +236,9 @@ typedef uint32_t tuf_result;
  *
  * Contract (the same for every libtuf callback):
  * - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
- *   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
- *   never fetches), during that call only. Updaters used from several threads at once call
+ *   `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+ *   `tuf_updater_download_targets`, and `tuf_updater_new` never fetches), during that call
+ *   only. Updaters used from several threads at once call
  *   it from each, concurrently: `userdata` must then be usable from all of them.
  * - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
  *   directory is held only while libtuf reads and writes the directory's files, never while
@@ -271,9 +272,12 @@ typedef void (*tuf_log_callback)(void *userdata, int level, const char *message)
  * fetcher waits for bytes (so that a stalled transfer can be cancelled).
  *
  * Returns 0 to continue; any other value cancels: the transfer stops, and the running call
- * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
- * fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
- * nothing unverified is kept, and a cancelled target download leaves no file behind.
+ * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+ * `tuf_updater_download_targets`: every transfer of the call) fails with
+ * `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays, nothing
+ * unverified is used, and a cancelled target download leaves nothing at its destination
+ * (what arrived stays in its partial file for the next download to resume, unless
+ * `tuf_updater_config_set_resume` turned resuming off).
  *
  * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
  * `userdata` until the configuration and every updater created from it are freed, no
@@ -815,6 +819,81 @@ tuf_result tuf_updater_config_set_log_callback(tuf_updater_config *config, tuf_l
  * default). It is called with `userdata` on the thread that drives the updater.
  */
 tuf_result tuf_updater_config_set_progress_callback(tuf_updater_config *config, tuf_transfer_progress_callback callback, void *userdata, tuf_error **err);
+
+/**
+ * Sets the most connections `tuf_updater_download_targets` opens at once (default 6; 1 to
+ * 64; `TUF_ERR_INVALID_ARGUMENT` otherwise, and the setting is unchanged). Over HTTP/2
+ * (HTTPS servers that offer it) the transfers share connections. Applies to updaters created
+ * from this configuration afterwards.
+ */
+tuf_result tuf_updater_config_set_max_connections(tuf_updater_config *config, uint32_t value, tuf_error **err);
+
+/**
+ * Sets whether interrupted target downloads are resumed (default true). When true, a
+ * target download that stops before its end (a broken connection, a cancellation by the
+ * progress callback, the deadline) keeps what arrived in a partial file beside the
+ * destination, named `.NAME.ID.partial` (`NAME` the destination's file name, `ID` 16 hex
+ * digits naming the target's length and hashes, so a partial file of another version of the
+ * target is never continued). The next download of the same target, by any updater of any
+ * process, hashes what the file holds, asks the server only for the rest (an HTTP `Range`
+ * request; a fetch callback is simply called for the whole file) and verifies the length and
+ * every hash over the whole file before it is renamed into place: nothing unverified is ever
+ * at the destination. A server that sends the whole file instead, or another range, makes
+ * the download start over; a partial file that is longer than the target, or whose bytes do
+ * not verify, is removed. A partial file is used only if it is a regular file of the user
+ * running the process (a link in its place is removed, never followed), and only by one
+ * download at a time (a second one meanwhile writes a temporary file of its own). When
+ * false, a failed download leaves nothing behind and every download starts from the
+ * beginning.
+ */
+tuf_result tuf_updater_config_set_resume(tuf_updater_config *config, bool value, tuf_error **err);
+
+/**
+ * Downloads the `count` targets of `infos` at once (spec 5.7), each into `target_dir` (NULL:
+ * the configured targets directory) under its local name (the percent-encoded target path,
+ * as `tuf_updater_download_target` with a NULL `filepath`), from `target_base_url` (NULL:
+ * the configured one).
+ *
+ * - Targets whose file is already in the directory with the right length and hashes are not
+ *   downloaded again (`tuf_updater_find_cached_target`): they succeed at once.
+ * - The others are downloaded in parallel over at most `tuf_updater_config_set_max_connections`
+ *   connections (default 6), sharing connections over HTTP/2 where the server offers it. Each
+ *   transfer has every protection of `tuf_updater_download_target`: the length limit while
+ *   receiving, every hash verified over the whole file before it is renamed into place,
+ *   redirects only to http and https with custom headers kept off other origins, the CA,
+ *   client certificate and proxy settings, the minimum speed and the deadline of every
+ *   transfer. Interrupted downloads are resumed as `tuf_updater_config_set_resume` says.
+ *   A target whose transfer failed for a transient reason while retries are configured
+ *   (`tuf_updater_config_set_retries`) is then downloaded again on its own.
+ * - With a fetch callback (`tuf_updater_config_set_fetcher`), the targets are downloaded one
+ *   after the other through it.
+ * - Progress: the configuration's transfer progress callback
+ *   (`tuf_updater_config_set_progress_callback`) is told of every transfer with its URL, the
+ *   position counted in the whole file (a resumed download starts where its partial file
+ *   ends); a non-zero return cancels every transfer still running or waiting, which then
+ *   fail with `TUF_ERR_CANCELLED` (their partial files are kept for the next download).
+ *   The updater's `tuf_updater_set_progress_callback` is not called.
+ *
+ * `infos`: an array of `count` non-NULL target infos, read during the call only (may be NULL
+ * when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of `count`
+ * entries that the caller owns, written for every target in order once the downloads ran:
+ * - `results[i]`: `TUF_OK` or the error code of target `i`;
+ * - `errors[i]`: NULL, or a new `tuf_error` for a failed target (free each with
+ *   `tuf_error_free`); entries are overwritten without being read;
+ * - `paths[i]`: the path of target `i`'s verified file as an owned string (free with
+ *   `tuf_string_free`), or NULL when it failed.
+ *
+ * Returns `TUF_OK` when every target is in place; otherwise the code of the first target (in
+ * the order of `infos`) that failed, with `*err` naming it and the number of failures (the
+ * output arrays are written all the same). When the call fails before downloading
+ * (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL `infos` with a non-zero `count`, a
+ * NULL entry or a string that is not UTF-8; `TUF_ERR_STATE` when the updater is in a call),
+ * nothing is written to the arrays. One failure stops no other download.
+ *
+ * Thread and callbacks: as `tuf_updater_download_target`; every callback runs on the calling
+ * thread, never while a libcurl transfer callback runs.
+ */
+tuf_result tuf_updater_download_targets(tuf_updater *updater, const tuf_target_info *const *infos, size_t count, const char *target_dir, const char *target_base_url, tuf_result *results, tuf_error **errors, char **paths, tuf_error **err);
 
 /**
  * The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
@@ -2109,7 +2188,9 @@ tuf_result tuf_updater_find_cached_target(const tuf_updater *updater, const tuf_
 /**
  * Downloads the target to `filepath` (NULL: into the configured targets directory) from
  * `target_base_url` (NULL: the configured one), verifying length and hashes while it
- * streams to a temporary file that is renamed into place only when it verified. If
+ * streams to a partial file (or, with resuming off, a temporary file) beside the destination
+ * that is renamed into place only when it verified. An interrupted download is resumed by
+ * the next one (see `tuf_updater_config_set_resume`). If
  * `out_path` is not NULL, on success `*out_path` is the owned path written (free with
  * `tuf_string_free`).
  */

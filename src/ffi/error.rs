@@ -51,6 +51,7 @@ pub const TUF_ERR_CANCELLED: tuf_result = 16;
 
 /// An error: its code and a human-readable message. Created by libtuf, freed with
 /// `tuf_error_free`. Immutable: may be read from any thread.
+#[derive(Clone)]
 pub struct tuf_error {
     code: tuf_result,
     message: CString,
@@ -68,6 +69,16 @@ impl tuf_error {
             url: None,
             role: None,
         }
+    }
+
+    /// Its code.
+    pub(crate) fn code(&self) -> tuf_result {
+        self.code
+    }
+
+    /// Its message.
+    pub(crate) fn message(&self) -> String {
+        self.message.to_string_lossy().into_owned()
     }
 
     /// The same error with another message (e.g. one naming several failures).

@@ -23,13 +23,13 @@ pub struct tuf_updater {
     state: Mutex<UpdaterState>,
 }
 
-struct UpdaterState {
-    inner: Updater,
+pub(super) struct UpdaterState {
+    pub(super) inner: Updater,
     progress: Option<(unsafe extern "C" fn(*mut c_void, u64, u64), UserData)>,
 }
 
 /// Runs `f` on the updater's state, locked for the call ([`lock_state`]).
-fn with_updater<R>(
+pub(super) fn with_updater<R>(
     updater: *const tuf_updater,
     f: impl FnOnce(&mut UpdaterState) -> Result<R, tuf_error>,
 ) -> Result<R, tuf_error> {
@@ -154,7 +154,9 @@ pub extern "C" fn tuf_updater_find_cached_target(
 
 /// Downloads the target to `filepath` (NULL: into the configured targets directory) from
 /// `target_base_url` (NULL: the configured one), verifying length and hashes while it
-/// streams to a temporary file that is renamed into place only when it verified. If
+/// streams to a partial file (or, with resuming off, a temporary file) beside the destination
+/// that is renamed into place only when it verified. An interrupted download is resumed by
+/// the next one (see `tuf_updater_config_set_resume`). If
 /// `out_path` is not NULL, on success `*out_path` is the owned path written (free with
 /// `tuf_string_free`).
 #[no_mangle]

@@ -46,6 +46,11 @@ impl fmt::Debug for MetadataStorage {
         })
     }
 }
+/// The default [`UpdaterConfig::max_connections`]: what browsers open per host.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 6;
+
+/// The most [`UpdaterConfig::max_connections`] accepted.
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -149,6 +154,17 @@ pub struct UpdaterConfig {
     /// How transfers that failed for a transient reason are retried, with the libcurl fetcher
     /// and custom fetchers alike ([`RetryFetcher`](crate::fetch::RetryFetcher); default: never).
     pub retry: RetryPolicy,
+    /// Resume interrupted target downloads (default true): a download that stops before its
+    /// end (a broken connection, a cancellation, a deadline) keeps what arrived in a partial
+    /// file beside the destination (`.NAME.ID.partial`, ID naming the target's length and
+    /// hashes), and the next download of the same target asks only for the rest (an HTTP
+    /// `Range` request) and verifies the whole file. False: a download that fails leaves
+    /// nothing behind and always starts from the beginning.
+    pub resume_downloads: bool,
+    /// The most connections [`Updater::download_targets`](super::Updater::download_targets)
+    /// opens at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to [`MAX_CONNECTIONS`]). Over
+    /// HTTP/2 the transfers share connections.
+    pub max_connections: usize,
 }
 
 impl UpdaterConfig {
@@ -188,11 +204,13 @@ impl UpdaterConfig {
     }
 
     /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
-    /// `*_max_length`) at least 1; `offline_accept_expired_unsafe` only with `offline`, which
-    /// is not with in-memory storage, and `policy.accept_expired_unsafe` never set directly;
-    /// the fetcher settings valid ([`FetcherConfig::validate`]) and the retry policy within
-    /// its bounds ([`RetryPolicy::validate`]). (That in-memory storage needs a bootstrap root
-    /// is checked when the updater is created, so that the two can be set in any order.) [`Updater::new`](super::Updater::new) and
+    /// `*_max_length`) at least 1; `max_connections` 1 to [`MAX_CONNECTIONS`];
+    /// `offline_accept_expired_unsafe` only with `offline`, which is not with in-memory
+    /// storage, and `policy.accept_expired_unsafe` never set directly; the fetcher settings
+    /// valid ([`FetcherConfig::validate`]) and the retry policy within its bounds
+    /// ([`RetryPolicy::validate`]). (That in-memory storage needs a bootstrap root is checked
+    /// when the updater is created, so that the two can be set in any order.)
+    /// [`Updater::new`](super::Updater::new) and
     /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
     /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
     pub fn validate(&self) -> Result<()> {
@@ -208,6 +226,11 @@ impl UpdaterConfig {
             if value == 0 {
                 return Err(Error::InvalidArgument(format!("{name} must be at least 1")));
             }
+        }
+        if !(1..=MAX_CONNECTIONS).contains(&self.max_connections) {
+            return Err(Error::InvalidArgument(format!(
+                "max_connections must be 1 to {MAX_CONNECTIONS}"
+            )));
         }
         if self.offline_accept_expired_unsafe && !self.offline {
             return Err(Error::InvalidArgument(
@@ -256,6 +279,8 @@ impl UpdaterConfig {
             progress: None,
             fetcher: FetcherConfig::default(),
             retry: RetryPolicy::default(),
+            resume_downloads: true,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -269,7 +294,7 @@ mod tests {
         let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
         assert!(ok.validate().is_ok());
         type Change = fn(&mut UpdaterConfig);
-        let cases: [(&str, Change); 9] = [
+        let cases: [(&str, Change); 11] = [
             ("max_root_rotations", |c| c.max_root_rotations = 0),
             ("max_delegations", |c| c.max_delegations = 0),
             ("root_max_length", |c| c.root_max_length = 0),
@@ -283,6 +308,10 @@ mod tests {
                 c.fetcher.headers = vec![("X-A".into(), "a\r\nX: y".into())]
             }),
             ("retries", |c| c.retry.retries = 1000),
+            ("max_connections", |c| c.max_connections = 0),
+            ("max_connections", |c| {
+                c.max_connections = MAX_CONNECTIONS + 1
+            }),
         ];
         for (name, change) in cases {
             let mut c = ok.clone();

@@ -6,7 +6,8 @@
 //! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time, offline mode,
 //!   where the cache is kept ([`MetadataStorage`]: files, memory, or a [`MetadataStore`] of
 //!   the application's).
-//! - [`Updater`]: refresh, target lookup, target download.
+//! - [`Updater`]: refresh, target lookup, target download (one at a time, resumable, or many
+//!   at once: [`Updater::download_targets`]).
 //!
 //! The updater never decides trust itself: every byte it fetches or reads from its cache goes
 //! through the [`TrustedSet`], and only what it accepted is persisted.
@@ -25,8 +26,10 @@
 
 mod cache;
 mod config;
+mod download;
 mod fs;
 mod offline;
+mod parallel;
 mod reentry;
 mod store;
 mod store_fs;
@@ -35,7 +38,10 @@ mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use config::{
+    LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
+};
 use offline::{not_cached, required, usable, warn_if_expired, OfflineFetcher};
 pub(crate) use reentry::{enter as enter_store, HeldByThisThread, StoreId};
 pub use store::{MetadataStore, StoreLock};
@@ -64,6 +70,9 @@ pub struct Updater {
     refreshed: bool,
     /// Whether stale temporary files were looked for in the targets directory.
     targets_dir_cleaned: bool,
+    /// Whether `fetcher` is the built-in libcurl fetcher, so that several targets can be
+    /// downloaded at once with libcurl's multi interface.
+    builtin_fetcher: bool,
 }
 
 impl std::fmt::Debug for Updater {
@@ -92,7 +101,9 @@ impl Updater {
             return Updater::with_fetcher(config, Box::new(OfflineFetcher));
         }
         let fetcher = CurlFetcher::new(config.fetcher.clone())?;
-        Updater::with_fetcher(config, Box::new(fetcher))
+        let mut updater = Updater::with_fetcher(config, Box::new(fetcher))?;
+        updater.builtin_fetcher = true;
+        Ok(updater)
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
@@ -152,6 +163,7 @@ impl Updater {
             root_bytes,
             refreshed: false,
             targets_dir_cleaned: false,
+            builtin_fetcher: false,
         })
     }
 
