@@ -13,11 +13,11 @@ import (
 	"unsafe"
 )
 
-// CallbackPanicError is the error a panic in a Go callback (a Fetcher, a logger's handler,
-// a progress function, a loader, a sign function) becomes: the trampoline that called the
+// CallbackPanicError is the error a panic in a Go callback (a Fetcher, a Storage, a logger's
+// handler, a progress function, a loader, a sign function) becomes: the trampoline that called the
 // callback recovers it, since a panic must not unwind through libtuf's C frames.
 type CallbackPanicError struct {
-	Callback string // "fetch", "log", "progress", "load", "sign"
+	Callback string // "fetch", "storage read" (write, remove, lock, unlock), "log", "progress", "load", "sign"
 	Value    any    // what was passed to panic
 	Stack    []byte // the callback's stack when it panicked
 }
@@ -36,6 +36,7 @@ func panicError(callback string, v any) *CallbackPanicError {
 // It never refers back to its Updater, so that an Updater nobody uses can be collected.
 type callbacks struct {
 	fetcher    Fetcher
+	storage    Storage
 	logger     *slog.Logger
 	onTransfer func(url string, received, total uint64)
 
@@ -56,6 +57,8 @@ type callbacks struct {
 	// its URL, so that it is attached only to the failure of that download.
 	fetchErr error
 	fetchURL string
+	// storageErr: the error of the last storage method that failed, behind a TUF_ERR_IO.
+	storageErr error
 }
 
 // begin starts a call: the callbacks see ctx until end, and when ctx is done the cancel
@@ -65,7 +68,7 @@ func (c *callbacks) begin(ctx context.Context) {
 	c.gen++
 	gen := c.gen
 	c.ctx = ctx
-	c.cause, c.fetchErr, c.fetchURL = nil, nil, ""
+	c.cause, c.fetchErr, c.fetchURL, c.storageErr = nil, nil, "", nil
 	if c.ud != nil {
 		C.gotuf_set_cancel(c.ud, 0)
 	}
@@ -93,8 +96,8 @@ func (c *callbacks) end(r C.tuf_result, cerr *C.tuf_error) error {
 	if c.ud != nil {
 		C.gotuf_set_cancel(c.ud, 0)
 	}
-	ctx, cause, fetchErr, fetchURL := c.ctx, c.cause, c.fetchErr, c.fetchURL
-	c.ctx, c.cause, c.fetchErr, c.fetchURL = nil, nil, nil, ""
+	ctx, cause, fetchErr, fetchURL, storageErr := c.ctx, c.cause, c.fetchErr, c.fetchURL, c.storageErr
+	c.ctx, c.cause, c.fetchErr, c.fetchURL, c.storageErr = nil, nil, nil, "", nil
 	c.mu.Unlock()
 	if r == C.TUF_ERR_CANCELLED && cause == nil && ctx != nil && ctx.Err() != nil {
 		// Cancelled by the flag the context set.
@@ -116,6 +119,9 @@ func (c *callbacks) end(r C.tuf_result, cerr *C.tuf_error) error {
 			cause = fetchErr
 		}
 	}
+	if cause == nil && storageErr != nil && r == C.TUF_ERR_IO {
+		cause = storageErr
+	}
 	return takeError(r, cerr, cause)
 }
 
@@ -135,6 +141,34 @@ func (c *callbacks) setCause(err error) {
 		c.cause = err
 	}
 	c.mu.Unlock()
+}
+
+// storagePanic records a panic of a Storage method as the running call's cause (the call
+// fails with it, even when libtuf went on: a failed read is only "not stored") and sets the
+// cancel flag, so that an online call stops at its next transfer.
+func (c *callbacks) storagePanic(err error) {
+	c.mu.Lock()
+	if c.cause == nil {
+		c.cause = err
+	}
+	if c.ud != nil {
+		C.gotuf_set_cancel(c.ud, 1)
+	}
+	c.mu.Unlock()
+}
+
+func (c *callbacks) setStorageError(err error) {
+	c.mu.Lock()
+	c.storageErr = err
+	c.mu.Unlock()
+}
+
+// peek returns the running call's context and cause (for the per-target errors of
+// DownloadTargets, read before end).
+func (c *callbacks) peek() (context.Context, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ctx, c.cause
 }
 
 func (c *callbacks) setFetchResult(url string, err error) {

@@ -86,6 +86,35 @@ type Config struct {
 	Retries      uint32
 	RetryBackoff time.Duration
 
+	// Offline reads the trusted metadata from the cache only (MetadataDir or Storage), with
+	// every check of the online workflow (signatures, thresholds, versions, expiry against
+	// ReferenceTime), and makes no network request at all, not even through a Fetcher; it
+	// writes no metadata. When the cache lacks what a call needs (it was never filled
+	// online), the call fails with ErrState, naming the missing file; DownloadTarget always
+	// fails with ErrState (FindCachedTarget works). Not with InMemory.
+	Offline bool
+	// OfflineAcceptExpiredUnsafe (UNSAFE; only with Offline) accepts expired metadata: the
+	// expiry checks of spec 5.3.10, 5.4.4, 5.5.6 and 5.6.5 are skipped, and only they; each
+	// expired role accepted is logged as a warning. It gives up the protection against
+	// freeze attacks: old, validly signed metadata in the cache keeps the application on old
+	// targets indefinitely. Use it only where running on stale metadata is better than not
+	// running, with a cache others cannot write.
+	OfflineAcceptExpiredUnsafe bool
+	// InMemory keeps the metadata cache in memory only: nothing is written anywhere
+	// (MetadataDir is not used, not even created). Each Updater has its own cache, kept for
+	// its life; BootstrapRoot is then required. Not with Offline or Storage.
+	InMemory bool
+	// Storage keeps the metadata cache in the application's store (see Storage) in place of
+	// MetadataDir's files (which is then not used); nil: the files. Without BootstrapRoot,
+	// the Updater starts from the storage's root.json. A MultiRepo refuses it.
+	Storage Storage
+	// MaxConnections is the most connections DownloadTargets opens at once (1 to 64; 0: 6).
+	MaxConnections uint32
+	// NoResume turns off resuming interrupted target downloads: by default what arrived
+	// stays in a partial file beside the destination (.NAME.ID.partial), and the next
+	// download of the same target asks only for the rest, then verifies the whole file.
+	NoResume bool
+
 	// Fetcher replaces the built-in libcurl fetcher; nil: libcurl.
 	Fetcher Fetcher
 	// Logger receives libtuf's log messages (debug, info and warn levels); nil: none.
@@ -278,6 +307,7 @@ func applyConfig(c *C.tuf_updater_config, cfg *Config, ud unsafe.Pointer) error 
 		})
 	}
 	applyTransport(s, cfg)
+	applyCache(s, cfg, ud)
 	if cfg.Retries != 0 || cfg.RetryBackoff != 0 {
 		s.do(func(e **C.tuf_error) C.tuf_result {
 			return C.tuf_updater_config_set_retries(c, C.uint32_t(cfg.Retries), durationMillis(cfg.RetryBackoff), e)
@@ -357,5 +387,43 @@ func applyTransport(s *setter, cfg *Config) {
 				return C.tuf_updater_config_add_header(c, name, value, e)
 			})
 		}
+	}
+}
+
+// applyCache sets the metadata storage, offline mode and the download options.
+func applyCache(s *setter, cfg *Config, ud unsafe.Pointer) {
+	c := s.c
+	if cfg.Storage != nil && cfg.InMemory {
+		if s.err == nil {
+			s.err = argError("Config.Storage and Config.InMemory exclude each other")
+		}
+		return
+	}
+	if cfg.Storage != nil {
+		withLock := C.int(0)
+		if _, ok := cfg.Storage.(StorageLocker); ok {
+			withLock = 1
+		}
+		st := C.gotuf_storage_callbacks(withLock)
+		s.do(func(e **C.tuf_error) C.tuf_result { return C.tuf_updater_config_set_storage(c, &st, ud, e) })
+	}
+	if cfg.InMemory {
+		s.do(func(e **C.tuf_error) C.tuf_result { return C.tuf_updater_config_set_in_memory(c, true, e) })
+	}
+	if cfg.Offline {
+		s.do(func(e **C.tuf_error) C.tuf_result { return C.tuf_updater_config_set_offline(c, true, e) })
+	}
+	if cfg.OfflineAcceptExpiredUnsafe {
+		s.do(func(e **C.tuf_error) C.tuf_result {
+			return C.tuf_updater_config_set_offline_accept_expired_unsafe(c, true, e)
+		})
+	}
+	if cfg.MaxConnections != 0 {
+		s.do(func(e **C.tuf_error) C.tuf_result {
+			return C.tuf_updater_config_set_max_connections(c, C.uint32_t(cfg.MaxConnections), e)
+		})
+	}
+	if cfg.NoResume {
+		s.do(func(e **C.tuf_error) C.tuf_result { return C.tuf_updater_config_set_resume(c, false, e) })
 	}
 }

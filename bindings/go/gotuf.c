@@ -32,3 +32,34 @@ static _Thread_local int gotuf_callback_depth;
 void gotuf_callback_enter(void) { gotuf_callback_depth++; }
 void gotuf_callback_leave(void) { gotuf_callback_depth--; }
 int gotuf_in_callback(void) { return gotuf_callback_depth > 0; }
+
+/*
+ * The storage callbacks of a Go Storage (Config.Storage): C functions of libtuf's exact
+ * types (a C bool is not a cgo-exported parameter type), each calling its trampoline of
+ * trampolines.go.
+ */
+static int gotuf_storage_read(void *userdata, const char *name, uint64_t max_length, tuf_sink *sink) {
+	return gotufStorageRead(userdata, (char *)name, max_length, sink);
+}
+
+static int gotuf_storage_write(void *userdata, const char *name, const uint8_t *data, size_t len,
+                               bool durable) {
+	return gotufStorageWrite(userdata, (char *)name, (uint8_t *)data, len, durable ? 1 : 0);
+}
+
+static int gotuf_storage_remove(void *userdata, const char *name) {
+	return gotufStorageRemove(userdata, (char *)name);
+}
+
+static int gotuf_storage_lock(void *userdata) { return gotufStorageLock(userdata); }
+
+static void gotuf_storage_unlock(void *userdata) { gotufStorageUnlock(userdata); }
+
+tuf_storage gotuf_storage_callbacks(int with_lock) {
+	tuf_storage s = {gotuf_storage_read, gotuf_storage_write, gotuf_storage_remove, NULL, NULL};
+	if (with_lock) {
+		s.lock = gotuf_storage_lock;
+		s.unlock = gotuf_storage_unlock;
+	}
+	return s;
+}

@@ -18,6 +18,11 @@ extern void gotufTargetProgress(void *userdata, uint64_t received, uint64_t tota
 extern int gotufLoad(void *userdata, char *role, uint64_t max_length, tuf_sink *sink);
 extern int gotufLoadVersioned(void *userdata, char *role, uint64_t version, uint64_t max_length, tuf_sink *sink);
 extern int gotufSign(void *userdata, uint8_t *data, size_t len, tuf_sink *signature);
+extern int gotufStorageRead(void *userdata, char *name, uint64_t max_length, tuf_sink *sink);
+extern int gotufStorageWrite(void *userdata, char *name, uint8_t *data, size_t len, int durable);
+extern int gotufStorageRemove(void *userdata, char *name);
+extern int gotufStorageLock(void *userdata);
+extern void gotufStorageUnlock(void *userdata);
 
 // A callback's userdata (userdata in cgo_helpers.go): the cgo.Handle of its Go state first,
 // then what the transfer progress callback of gotuf.c reads without calling Go.
@@ -30,6 +35,9 @@ struct gotuf_userdata {
 // gotuf.c: the transfer progress callback, and its cancel flag.
 int gotuf_transfer_progress(void *userdata, const char *url, uint64_t received, uint64_t total);
 void gotuf_set_cancel(void *userdata, int value);
+
+// gotuf.c: the tuf_storage of a Go Storage (storage.go), with or without its lock.
+tuf_storage gotuf_storage_callbacks(int with_lock);
 
 // gotuf.c: whether this thread is inside a Go callback of libtuf.
 void gotuf_callback_enter(void);

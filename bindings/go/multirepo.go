@@ -52,7 +52,7 @@ type MultiRepo struct {
 // NewMultiRepo checks cfg and creates each repository's metadata directory and updater,
 // which loads and verifies its trusted root. It makes no network request.
 func NewMultiRepo(cfg MultiRepoConfig) (*MultiRepo, error) {
-	cb := &callbacks{fetcher: cfg.Settings.Fetcher, logger: cfg.Settings.Logger, onTransfer: cfg.Settings.OnTransferProgress}
+	cb := &callbacks{fetcher: cfg.Settings.Fetcher, storage: cfg.Settings.Storage, logger: cfg.Settings.Logger, onTransfer: cfg.Settings.OnTransferProgress}
 	ud := newCallbacksUserdata(cb)
 	mc, err := newMultiRepoCConfig(&cfg, ud)
 	if err != nil {

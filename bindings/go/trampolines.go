@@ -187,3 +187,88 @@ func gotufSign(userdata unsafe.Pointer, data *C.uint8_t, length C.size_t, signat
 	}
 	return 0
 }
+
+// storageCall runs f, a method of the Storage of the callbacks behind userdata, for the
+// storage callback named op; a panic fails the callback (ret -1), and the running call
+// (see storagePanic).
+func storageCall(userdata unsafe.Pointer, op string, f func(cb *callbacks) C.int) (ret C.int) {
+	cb := handleValue(userdata).(*callbacks)
+	C.gotuf_callback_enter()
+	defer C.gotuf_callback_leave()
+	defer func() {
+		if v := recover(); v != nil {
+			cb.storagePanic(panicError("storage "+op, v))
+			ret = -1
+		}
+	}()
+	return f(cb)
+}
+
+//export gotufStorageRead
+func gotufStorageRead(userdata unsafe.Pointer, name *C.char, maxLength C.uint64_t, sink *C.tuf_sink) C.int {
+	return storageCall(userdata, "read", func(cb *callbacks) C.int {
+		w := &sinkWriter{sink: sink}
+		defer func() { w.sink = nil }()
+		data, err := cb.storage.Read(cb.context(), C.GoString(name), uint64(maxLength))
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return C.TUF_STORAGE_NOT_FOUND
+			}
+			cb.setStorageError(err)
+			return -1
+		}
+		if _, err := w.Write(data); err != nil {
+			// Longer than maxLength: libtuf treats the value as not stored.
+			return -1
+		}
+		return 0
+	})
+}
+
+//export gotufStorageWrite
+func gotufStorageWrite(userdata unsafe.Pointer, name *C.char, data *C.uint8_t, length C.size_t, durable C.int) C.int {
+	return storageCall(userdata, "write", func(cb *callbacks) C.int {
+		var b []byte
+		if length > 0 {
+			b = bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(data)), int(length)))
+		} else {
+			b = []byte{}
+		}
+		if err := cb.storage.Write(cb.context(), C.GoString(name), b, durable != 0); err != nil {
+			cb.setStorageError(err)
+			return -1
+		}
+		return 0
+	})
+}
+
+//export gotufStorageRemove
+func gotufStorageRemove(userdata unsafe.Pointer, name *C.char) C.int {
+	return storageCall(userdata, "remove", func(cb *callbacks) C.int {
+		err := cb.storage.Remove(cb.context(), C.GoString(name))
+		if err == nil || errors.Is(err, ErrNotFound) {
+			return 0
+		}
+		cb.setStorageError(err)
+		return -1
+	})
+}
+
+//export gotufStorageLock
+func gotufStorageLock(userdata unsafe.Pointer) C.int {
+	return storageCall(userdata, "lock", func(cb *callbacks) C.int {
+		if err := cb.storage.(StorageLocker).Lock(cb.context()); err != nil {
+			cb.setStorageError(err)
+			return -1
+		}
+		return 0
+	})
+}
+
+//export gotufStorageUnlock
+func gotufStorageUnlock(userdata unsafe.Pointer) {
+	storageCall(userdata, "unlock", func(cb *callbacks) C.int {
+		cb.storage.(StorageLocker).Unlock()
+		return 0
+	})
+}

@@ -31,7 +31,7 @@ type Updater struct {
 // (cfg.BootstrapRoot, or the cached root.json of cfg.MetadataDir) and makes no network
 // request.
 func NewUpdater(cfg Config) (*Updater, error) {
-	cb := &callbacks{fetcher: cfg.Fetcher, logger: cfg.Logger, onTransfer: cfg.OnTransferProgress}
+	cb := &callbacks{fetcher: cfg.Fetcher, storage: cfg.Storage, logger: cfg.Logger, onTransfer: cfg.OnTransferProgress}
 	ud := newCallbacksUserdata(cb)
 	ccfg, err := newCConfig(&cfg, cfg.MetadataDir, cfg.MetadataURL, ud)
 	if err != nil {
