@@ -27,7 +27,8 @@
 // nothing) and the method returns an *Error with CodeCancelled wrapping ctx.Err(): both
 // errors.Is(err, ErrCancelled) and errors.Is(err, context.Canceled) (or
 // context.DeadlineExceeded) hold. The cache stays valid and a cancelled target download
-// leaves no file behind.
+// leaves nothing at its destination (what arrived stays in a partial file beside it for the
+// next download to resume, unless Config.NoResume).
 //
 // # Callbacks
 //

@@ -201,8 +201,15 @@ func TestCancelCustomFetcher(t *testing.T) {
 	}
 }
 
-// A cancelled target download leaves no file behind.
+// A cancelled target download leaves nothing at its destination: with resuming on, only
+// the partial file of what arrived; with Config.NoResume, nothing at all.
 func TestCancelTargetDownload(t *testing.T) {
+	for _, noResume := range []bool{false, true} {
+		cancelTargetDownload(t, noResume)
+	}
+}
+
+func cancelTargetDownload(t *testing.T, noResume bool) {
 	srv := serveRepo(t, demoRepo(t))
 	srv.handle("/targets/93a92c4b9f80ef6fe400b265c6a9347652a05cb712d439e338d83f43b061811c.hello.txt",
 		func(w http.ResponseWriter, r *http.Request) {
@@ -212,6 +219,7 @@ func TestCancelTargetDownload(t *testing.T) {
 			<-r.Context().Done()
 		})
 	cfg := demoConfig(t, srv)
+	cfg.NoResume = noResume
 	u := newUpdater(t, cfg)
 	info, err := u.GetTargetInfo(context.Background(), "hello.txt")
 	if err != nil {
@@ -223,7 +231,11 @@ func TestCancelTargetDownload(t *testing.T) {
 		t.Fatalf("cancelled download: %v", err)
 	}
 	entries, _ := os.ReadDir(cfg.TargetsDir)
-	if len(entries) != 0 {
-		t.Fatalf("left in the targets directory: %v", entries)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if noResume && len(names) != 0 || !noResume && (len(names) != 1 || !strings.HasPrefix(names[0], ".hello.txt.") || !strings.HasSuffix(names[0], ".partial")) {
+		t.Fatalf("NoResume %v: left in the targets directory: %v", noResume, names)
 	}
 }

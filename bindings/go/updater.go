@@ -161,8 +161,11 @@ func (u *Updater) FindCachedTarget(info *TargetInfo, filePath string) (string, b
 
 // DownloadTarget downloads the target to filePath ("": into the configured targets
 // directory) from the configured targets base URL, verifying its length and hashes while
-// it streams to a temporary file that is renamed into place only when it verified. It
-// returns the path written. Cancellation through ctx leaves no file behind.
+// it streams to a partial file beside the destination that is renamed into place only when
+// it verified. It returns the path written. A download interrupted (by ctx, a broken
+// connection, the deadline) leaves nothing at the destination; what arrived stays in the
+// partial file, and the next download of the target asks only for the rest (see
+// Config.NoResume).
 func (u *Updater) DownloadTarget(ctx context.Context, info *TargetInfo, filePath string) (string, error) {
 	return u.DownloadTargetFrom(ctx, info, filePath, "")
 }
