@@ -8,7 +8,13 @@
 //
 // Transport options, before the command (see --help): --ca-file, --client-cert,
 // --client-key, --client-key-password, --proxy, --header (repeatable), --retries,
-// --retry-backoff-ms.
+// --retry-backoff-ms. Cache options: --offline (refresh and download from the metadata
+// cache only, no network request), --offline-accept-expired-unsafe (with --offline: accept
+// expired metadata, giving up freeze-attack protection), --in-memory (write nothing to the
+// metadata directory: the trusted root is read from DIR/root.json, put there by init).
+// Download options: --max-connections (several --target-name are downloaded in parallel
+// over at most that many connections), --no-resume (interrupted downloads are not
+// continued).
 //
 // Exit status 0 on success, 1 on failure (the reason on stderr), 2 on bad usage (an unknown
 // option or command, or a command without what it needs; the usage is printed on stderr).
@@ -24,6 +30,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +43,7 @@ const usage = `usage:
   tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL refresh
   tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL --target-name NAME [--target-name NAME ...]
              --target-base-url URL --target-dir DIR download
+  (with --offline, --metadata-url and --target-base-url are not needed)
   tuf-client --help
 `
 
@@ -60,6 +68,30 @@ Transport options (refresh and download):
   --retry-backoff-ms MS   wait MS milliseconds before the first retry, twice as long
                           before each next one, at most 30000 (0-30000, default 1000)
 
+Cache options (refresh and download):
+  --offline               use only the metadata cache in --metadata-dir, with every
+                          check (signatures, versions, expiry), and make no network
+                          request at all; fails, naming the file, when the cache lacks
+                          metadata (refresh online first); download only finds targets
+                          already in --target-dir
+  --offline-accept-expired-unsafe
+                          with --offline, accept expired metadata. UNSAFE: this gives
+                          up the protection against freeze attacks (old, validly signed
+                          metadata, replayed or just never refreshed, keeps the client
+                          on old targets indefinitely)
+  --in-memory             keep the metadata cache in memory: nothing is written to the
+                          metadata directory; the trusted root is read from its
+                          root.json (run init first); not with --offline
+
+Download options:
+  --max-connections N     download several --target-name in parallel over at most N
+                          connections (1-64, default 6; HTTP/2 servers share them);
+                          each target is verified and saved as on its own, one failing
+                          target stops no other, and the exit status is 1 if any failed
+  --no-resume             do not keep what an interrupted download received (by default
+                          it stays in TARGET_DIR/.NAME.ID.partial and the next download
+                          asks only for the rest, then verifies the whole file)
+
 Other options:
   -v, --verbose           report each verification step on stderr and each target on
                           stdout
@@ -74,6 +106,9 @@ type args struct {
 	targets                                            []string
 	verbose, help                                      bool
 	set                                                map[string]bool // options given
+
+	offline, offlineAcceptExpiredUnsafe, inMemory, noResume bool
+	maxConnections                                          string
 
 	caFile, clientCert, clientKey, clientKeyPassword, proxy string
 	headers                                                 []string
@@ -93,6 +128,11 @@ func parseArgs(argv []string) (*args, error) {
 		"--ca-file": &a.caFile, "--client-cert": &a.clientCert, "--client-key": &a.clientKey,
 		"--client-key-password": &a.clientKeyPassword, "--proxy": &a.proxy,
 		"--retries": &a.retries, "--retry-backoff-ms": &a.retryBackoffMS,
+		"--max-connections": &a.maxConnections,
+	}
+	flags := map[string]*bool{
+		"--offline": &a.offline, "--offline-accept-expired-unsafe": &a.offlineAcceptExpiredUnsafe,
+		"--in-memory": &a.inMemory, "--no-resume": &a.noResume,
 	}
 	var positional []string
 	for i := 0; i < len(argv); i++ {
@@ -104,6 +144,10 @@ func parseArgs(argv []string) (*args, error) {
 		case s == "-h" || s == "--help":
 			a.help = true
 			return a, nil
+		case flags[s] != nil:
+			*flags[s] = true
+			a.set[s] = true
+			continue
 		case s == "--target-name" || s == "--header" || slots[s] != nil:
 			if i+1 == len(argv) {
 				return nil, usageError(s + " needs a value")
@@ -146,9 +190,15 @@ func parseArgs(argv []string) (*args, error) {
 		if len(positional) > 1 {
 			return nil, usageError("unexpected argument " + positional[1])
 		}
-		required = append(required, "--metadata-url")
+		if !a.offline {
+			required = append(required, "--metadata-url")
+		}
 		if a.command == "download" {
-			required = append(required, "--target-name", "--target-base-url", "--target-dir")
+			required = append(required, "--target-name")
+			if !a.offline {
+				required = append(required, "--target-base-url")
+			}
+			required = append(required, "--target-dir")
 		}
 	default:
 		return nil, usageError("unknown command " + a.command)
@@ -157,6 +207,12 @@ func parseArgs(argv []string) (*args, error) {
 		if !a.set[name] {
 			return nil, usageError(a.command + " needs " + name)
 		}
+	}
+	if a.offlineAcceptExpiredUnsafe && !a.offline {
+		return nil, usageError("--offline-accept-expired-unsafe needs --offline")
+	}
+	if a.inMemory && a.offline {
+		return nil, usageError("--in-memory has no cache to use --offline with")
 	}
 	return a, nil
 }
@@ -216,6 +272,38 @@ func config(a *args) (tuf.Config, error) {
 	if a.verbose {
 		cfg.Logger = slog.New(stderrHandler{})
 	}
+	if a.offline {
+		// Offline, the URLs are never used.
+		cfg.Offline = true
+		if cfg.MetadataURL == "" {
+			cfg.MetadataURL = "file:///offline/"
+		}
+		if cfg.TargetsBaseURL == "" {
+			cfg.TargetsBaseURL = "file:///offline/"
+		}
+	}
+	if a.offlineAcceptExpiredUnsafe {
+		fmt.Fprintln(os.Stderr, "tuf-client: warning: accepting expired metadata "+
+			"(--offline-accept-expired-unsafe): no protection against freeze attacks")
+		cfg.OfflineAcceptExpiredUnsafe = true
+	}
+	if a.inMemory {
+		// The trusted root init stored; nothing is written back.
+		root, err := os.ReadFile(filepath.Join(a.metadataDir, "root.json"))
+		if err != nil {
+			return cfg, err
+		}
+		cfg.BootstrapRoot = root
+		cfg.InMemory = true
+	}
+	if a.set["--max-connections"] {
+		n, ok := number(a.maxConnections, 64)
+		if !ok || n < 1 {
+			return cfg, errors.New("--max-connections takes 1 to 64")
+		}
+		cfg.MaxConnections = uint32(n)
+	}
+	cfg.NoResume = a.noResume
 	if a.set["--proxy"] {
 		cfg.Proxy = &a.proxy
 	}
@@ -293,31 +381,98 @@ func run(a *args) error {
 	if a.command != "download" {
 		return nil
 	}
+	if len(a.targets) == 1 {
+		return downloadOne(ctx, a, u)
+	}
+	return download(ctx, a, u)
+}
+
+// report prints what became of a target (with -v).
+func report(a *args, name string, info *tuf.TargetInfo, cached bool, path string) {
+	if !a.verbose {
+		return
+	}
+	how := "verified and saved to"
+	if cached {
+		how = "already in"
+	}
+	hex := info.Hashes[0].Hex
+	if len(hex) > 16 {
+		hex = hex[:16]
+	}
+	fmt.Printf("%s: %d bytes, %s %s..., listed by %s, %s %s\n", name, info.Length,
+		info.Hashes[0].Algorithm, hex, info.Role, how, path)
+}
+
+// downloadOne looks up one target, then downloads it unless its file is already there.
+func downloadOne(ctx context.Context, a *args, u *tuf.Updater) error {
+	name := a.targets[0]
+	info, err := u.GetTargetInfo(ctx, name)
+	if err != nil {
+		return fmt.Errorf("%s: %s", name, message(err))
+	}
+	defer info.Close()
+	path, cached, err := u.FindCachedTarget(info, "")
+	if err == nil && !cached {
+		path, err = u.DownloadTarget(ctx, info, "")
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s", name, message(err))
+	}
+	report(a, name, info, cached, path)
+	return nil
+}
+
+// errReported: the failures were printed already; exit 1.
+var errReported = errors.New("failures reported")
+
+// download looks up the targets in order, up to the first that is not found, and downloads
+// those found at once (files already there are not downloaded again); one failing download
+// stops no other.
+func download(ctx context.Context, a *args, u *tuf.Updater) error {
+	var infos []*tuf.TargetInfo
+	var cached []bool
+	defer func() {
+		for _, info := range infos {
+			info.Close()
+		}
+	}()
+	var lookupErr error
 	for _, name := range a.targets {
 		info, err := u.GetTargetInfo(ctx, name)
 		if err != nil {
-			return fmt.Errorf("%s: %s", name, message(err))
+			lookupErr = fmt.Errorf("%s: %s", name, message(err))
+			break
 		}
-		path, cached, err := u.FindCachedTarget(info, "")
-		if err == nil && !cached {
-			path, err = u.DownloadTarget(ctx, info, "")
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %s", name, message(err))
-		}
+		infos = append(infos, info)
+		inPlace := false
 		if a.verbose {
-			how := "verified and saved to"
-			if cached {
-				how = "already in"
-			}
-			hex := info.Hashes[0].Hex
-			if len(hex) > 16 {
-				hex = hex[:16]
-			}
-			fmt.Printf("%s: %d bytes, %s %s..., listed by %s, %s %s\n", name, info.Length,
-				info.Hashes[0].Algorithm, hex, info.Role, how, path)
+			_, inPlace, _ = u.FindCachedTarget(info, "")
 		}
-		info.Close()
+		cached = append(cached, inPlace)
+	}
+	if len(infos) == 0 {
+		return lookupErr
+	}
+	results, err := u.DownloadTargets(ctx, infos)
+	if results == nil {
+		// Failed before downloading.
+		return fmt.Errorf("download: %s", message(err))
+	}
+	failed := false
+	for i, res := range results {
+		if res.Err != nil {
+			fmt.Fprintf(os.Stderr, "tuf-client: %s: %s\n", a.targets[i], message(res.Err))
+			failed = true
+			continue
+		}
+		report(a, a.targets[i], infos[i], cached[i], res.Path)
+	}
+	if lookupErr != nil {
+		return lookupErr
+	}
+	if failed {
+		return errReported
 	}
 	return nil
 }
@@ -338,7 +493,9 @@ func mainStatus(argv []string, stderr io.Writer) int {
 		return 2
 	}
 	if err := run(a); err != nil {
-		fmt.Fprintf(stderr, "tuf-client: %s\n", err)
+		if err != errReported {
+			fmt.Fprintf(stderr, "tuf-client: %s\n", err)
+		}
 		return 1
 	}
 	return 0
