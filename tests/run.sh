@@ -131,7 +131,8 @@ run_c_tests() {
 # C tests (target/ctest/debug, built by the step before: no second build of libtuf), or when
 # that build is not there from a Release build of its own in target/go-libtuf; then, against
 # that install: go vet, go test -race, a static link (-tags tuf_static), and the end-to-end
-# tests of tests/client_e2e.rs run against bindings/go/cmd/tuf-client (TUF_CLIENT). Both build
+# tests of tests/client_e2e.rs (TUF_CLIENT) and the cache options' check of
+# tests/c/check_tuf_client_cache.sh run against bindings/go/cmd/tuf-client. Both build
 # directories and the prefix are reused, so a second run rebuilds only what changed. Go's
 # caches live under target/ so that nothing depends on $HOME.
 GO_PREFIX="$REPO/target/go-prefix"
@@ -189,10 +190,15 @@ run_go_tests() {
         else
             failed=1
         fi
-        echo "-- tests/client_e2e.rs against bindings/go/cmd/tuf-client"
-        go_env go build -o "$REPO/target/go-bin/tuf-client" ./cmd/tuf-client &&
+        echo "-- tests/client_e2e.rs and tests/c/check_tuf_client_cache.sh against bindings/go/cmd/tuf-client"
+        if go_env go build -o "$REPO/target/go-bin/tuf-client" ./cmd/tuf-client; then
             go_env TUF_CLIENT="$REPO/target/go-bin/tuf-client" \
                 cargo test "${CARGO_LOCKED[@]}" --test client_e2e || failed=1
+            go_env "$REPO/tests/c/check_tuf_client_cache.sh" "$REPO/target/go-bin/tuf-client" \
+                "$REPO/examples-c/demo-repo" || failed=1
+        else
+            failed=1
+        fi
         exit "$failed"
     )
 }
