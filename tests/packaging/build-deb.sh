@@ -67,10 +67,14 @@ done
 if command -v lintian >/dev/null 2>&1; then
     start=$SECONDS
     changes="$(ls "$work"/*.changes | head -n 1)"
-    lintian --pedantic --info --show-overrides --fail-on error,warning "$changes" >"$work/lintian.log" 2>&1 &&
+    lintian --pedantic --info --fail-on error,warning "$changes" >"$work/lintian.log" 2>&1 &&
         rc=0 || rc=$?
     echo "lintian ($((SECONDS - start))s):"
     grep -E '^[EWIPOX]:' "$work/lintian.log" | sed 's/^/    /' || true
+    # Overridden tags are not shown (with --show-overrides lintian counts them as failures);
+    # each override says why in debian/*.lintian-overrides.
+    echo "    overridden, with their reasons: $(cat "$src"/debian/*.lintian-overrides |
+        grep -c '^[a-z]') tags in debian/*.lintian-overrides"
     if ((rc == 0)); then
         ok "lintian: no errors, no warnings"
     else
