@@ -2,12 +2,12 @@
 # examples-c/tuf-client's time, cancellation and error options over the demo repository
 # (file://, and HTTP from a local Python server that also has a /slow/ tree sending one byte of
 # a file, then nothing): --help documents them; --reference-time far in the future makes
-# refresh fail with an expiry error; --cancel-after-bytes 1 makes download fail with a
-# cancelled message, and a later plain download succeeds from the same cache; SIGINT during a
-# stalled transfer does the same; --timeout-ms ends a stalled transfer; --lock-timeout-ms 0
-# fails at once while another process holds the metadata directory's lock; --progress reports
-# transfers; a missing file on the HTTP server is reported with "HTTP 404" and its URL; bad
-# numbers are usage errors (exit 2).
+# refresh fail with an expiry error; --cancel-after-bytes makes download fail with a cancelled
+# message (in refresh, and in the target's transfer), and a later plain download succeeds from
+# the same cache; SIGINT during a stalled transfer does the same; --timeout-ms ends a stalled
+# transfer; --lock-timeout-ms 0 fails at once while another process holds the metadata
+# directory's lock; --progress reports transfers; a missing file on the HTTP server is reported
+# with "HTTP 404" and its URL; bad numbers are usage errors (exit 2).
 #
 #   check_tuf_client_flags.sh TUF_CLIENT DEMO_DIR
 set -euo pipefail
@@ -83,6 +83,14 @@ check test "$status" -eq 1
 check grep -q "cancelled" <<<"$err"
 check grep -q "cancel-after-bytes 1 reached" <<<"$err"
 check test ! -e "$targets/hello.txt"
+# With the cache warm, refresh fetches timestamp.json (and no new root): one byte more cancels
+# the target's transfer.
+timestamp_length="$(wc -c <"$demo/metadata/timestamp.json")"
+run "${file_urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt \
+    --cancel-after-bytes "$((timestamp_length + 1))" download
+check test "$status" -eq 1
+check grep -q "hello.txt: cancelled" <<<"$err"
+check test ! -e "$targets/hello.txt"
 run "${file_urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt \
     --progress download
 check test "$status" -eq 0
@@ -94,7 +102,7 @@ exec 9>"$md/.lock"
 flock 9
 run "${file_urls[@]}" --metadata-dir "$md" --lock-timeout-ms 0 refresh
 check test "$status" -eq 1
-check grep -qi "lock" <<<"$err"
+check grep -q "lock timeout (0 ms)" <<<"$err"
 flock -u 9
 exec 9>&-
 run "${file_urls[@]}" --metadata-dir "$md" --lock-timeout-ms 0 refresh
@@ -169,6 +177,7 @@ slow=(--metadata-url "$base/metadata/" --target-base-url "$base/slow/targets/"
 run "${slow[@]}" --timeout-ms 1000 download
 check test "$status" -eq 1
 check grep -qF "$base/slow/targets/" <<<"$err"
+check grep -q "deadline of 1000 ms" <<<"$err"
 check test ! -e "$htargets/hello.txt"
 
 # SIGINT during a stalled transfer: cancelled, exit 1; then a plain download succeeds.
