@@ -3,7 +3,8 @@
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
 # of the verifier (tests/mutation/mutate.py), the C tests (ctest over two CMake builds: Debug
 # with valgrind, and ASan/UBSan), the ABI check (tests/abi/check.sh: the release build against
-# the baseline in abi/, docs/ABI.md) and the fuzz targets for a few seconds each (fuzz/run.sh).
+# the baseline in abi/, docs/ABI.md), the end-to-end tests against the C tuf-client of the Debug
+# build, and the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -214,6 +215,10 @@ step "mutation check (every check of the verifier has a test that fails without 
     python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+# The end-to-end tests again, against the C client of the Debug build: both clients behave alike.
+step "end to end with examples-c/tuf-client (tests/client_e2e.rs, TUF_CLIENT)" \
+    env TUF_CLIENT="$REPO/target/ctest/debug/examples-c/tuf-client" \
+    cargo test "${CARGO_LOCKED[@]}" --test client_e2e
 step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
     "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \
