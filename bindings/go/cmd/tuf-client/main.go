@@ -478,19 +478,20 @@ func download(ctx context.Context, a *args, u *tuf.Updater) error {
 }
 
 func main() {
-	os.Exit(mainStatus(os.Args[1:], os.Stderr))
+	os.Exit(mainStatus(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func mainStatus(argv []string, stderr io.Writer) int {
+func mainStatus(argv []string, stdout, stderr io.Writer) int {
 	a, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "tuf-client: %s\n%s", err, usage)
 		return 2
 	}
 	if a.help {
-		// As the other clients of the end-to-end tests: the usage on stderr, status 2.
-		fmt.Fprint(stderr, usage+help)
-		return 2
+		// As the other clients of the end-to-end tests: --help is no error, the usage on
+		// stdout, status 0.
+		fmt.Fprint(stdout, usage+help)
+		return 0
 	}
 	if err := run(a); err != nil {
 		if err != errReported {
