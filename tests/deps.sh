@@ -6,7 +6,8 @@
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
 #   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, abigail-tools (abidw
-#                            and abidiff, for the ABI check tests/abi/check.sh), and for the
+#                            and abidiff, for the ABI check tests/abi/check.sh), Go for
+#                            bindings/go (go.mod asks for Go 1.22 or newer), and for the
 #                            packaging tests (tests/packaging/): Doxygen, man-db, the Debian
 #                            package tools (make, dpkg-dev, debhelper, lintian), the system
 #                            libcurl's development files, xz-utils
@@ -26,6 +27,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     have g++ || want+=(g++)
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
+    { have go || [[ -x /usr/local/go/bin/go ]]; } || want+=(golang-go)
     { have abidw && have abidiff; } || want+=(abigail-tools)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")

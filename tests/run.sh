@@ -2,8 +2,9 @@
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
 # of the verifier (tests/mutation/mutate.py), the C tests (ctest over two CMake builds: Debug
-# with valgrind, and ASan/UBSan), the ABI check (tests/abi/check.sh: the release build against
-# the baseline in abi/, docs/ABI.md), the end-to-end tests against the C tuf-client of the Debug
+# with valgrind, and ASan/UBSan), the Go binding (bindings/go, against libtuf installed into
+# target/go-prefix), the ABI check (tests/abi/check.sh: the release build against the
+# baseline in abi/, docs/ABI.md), the end-to-end tests against the C tuf-client of the Debug
 # build, and the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
@@ -186,6 +187,83 @@ api_docs() {
 }
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# Go binding (bindings/go): libtuf installed into target/go-prefix from the Debug build of the
+# C tests (target/ctest/debug, built by the step before: no second build of libtuf), or when
+# that build is not there from a Release build of its own in target/go-libtuf; then, against
+# that install: go vet, go test -race, a static link (-tags tuf_static), and the end-to-end
+# tests of tests/client_e2e.rs (TUF_CLIENT) and the cache options' check of
+# tests/c/check_tuf_client_cache.sh run against bindings/go/cmd/tuf-client. Both build
+# directories and the prefix are reused, so a second run rebuilds only what changed. Go's
+# caches live under target/ so that nothing depends on $HOME.
+GO_PREFIX="$REPO/target/go-prefix"
+GO_LIBDIR="$GO_PREFIX/lib" # set from where tuf.pc was installed
+go_env() {
+    env GOCACHE="$REPO/target/go-cache" GOPATH="$REPO/target/go-path" GOFLAGS=-mod=mod \
+        GOTOOLCHAIN=local PKG_CONFIG_PATH="$GO_LIBDIR/pkgconfig" \
+        LD_LIBRARY_PATH="$GO_LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"
+}
+run_go_tests() {
+    local dir="$REPO/target/ctest/debug" generator="Unix Makefiles" failed=0
+    if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+        PATH="$PATH:/usr/local/go/bin"
+    fi
+    if ! command -v go >/dev/null 2>&1; then
+        echo "go not found (tests/deps.sh --tests installs golang-go)" >&2
+        return 1
+    fi
+    go version
+    if ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$REPO" "$dir/CMakeCache.txt" 2>/dev/null ||
+        ! cmake --build "$dir" --target tuf_versioned_so; then
+        dir="$REPO/target/go-libtuf"
+        if command -v ninja >/dev/null 2>&1; then
+            generator="Ninja"
+        fi
+        if [[ -f "$dir/CMakeCache.txt" ]] &&
+            ! grep -qx "CMAKE_GENERATOR:INTERNAL=$generator" "$dir/CMakeCache.txt"; then
+            rm -rf "$dir"
+        fi
+        cmake -S "$REPO" -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+            -DTUF_BUILD_EXAMPLES=OFF -DTUF_BUILD_TESTS=OFF \
+            "-DTUF_CARGO_FLAGS=${CARGO_LOCKED[*]}" >/dev/null &&
+            cmake --build "$dir" --parallel "$(nproc)" || return 1
+    fi
+    echo "-- libtuf from $dir installed into $GO_PREFIX"
+    rm -rf "$GO_PREFIX"
+    cmake --install "$dir" --prefix "$GO_PREFIX" >/dev/null || return 1
+    # lib, or lib/<multiarch>: whatever libdir the build directory was configured with.
+    local pc
+    pc="$(find "$GO_PREFIX" -name tuf.pc -print -quit)"
+    [[ -n "$pc" ]] || { echo "no tuf.pc installed under $GO_PREFIX" >&2; return 1; }
+    GO_LIBDIR="$(dirname "$(dirname "$pc")")"
+    (
+        cd "$REPO/bindings/go" || exit 1
+        echo "-- go vet ./..."
+        go_env go vet ./... || failed=1
+        echo "-- go test -race ./..."
+        go_env go test -race -count=1 ./... || failed=1
+        echo "-- go build -tags tuf_static (libtuf.a linked in, no libtuf.so needed)"
+        if go_env go build -tags tuf_static -o "$REPO/target/go-bin/tuf-client-static" ./cmd/tuf-client; then
+            if readelf -d "$REPO/target/go-bin/tuf-client-static" | grep -q 'NEEDED.*libtuf'; then
+                echo "the tuf_static build still needs libtuf.so" >&2
+                failed=1
+            fi
+        else
+            failed=1
+        fi
+        echo "-- tests/client_e2e.rs and tests/c/check_tuf_client_cache.sh against bindings/go/cmd/tuf-client"
+        if go_env go build -o "$REPO/target/go-bin/tuf-client" ./cmd/tuf-client; then
+            go_env TUF_CLIENT="$REPO/target/go-bin/tuf-client" \
+                cargo test "${CARGO_LOCKED[@]}" --test client_e2e || failed=1
+            go_env "$REPO/tests/c/check_tuf_client_cache.sh" "$REPO/target/go-bin/tuf-client" \
+                "$REPO/examples-c/demo-repo" || failed=1
+        else
+            failed=1
+        fi
+        exit "$failed"
+    )
+}
+# ---------------------------------------------------------------------------------------------
 # The fuzz crate (fuzz/, its own workspace, so the steps above skip it): formatting, lints, and
 # the unit tests of its reference implementations (checked against CPython's fnmatch), built in
 # the main target directory to reuse libtuf's dependencies.
@@ -219,6 +297,8 @@ step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "end to end with examples-c/tuf-client (tests/client_e2e.rs, TUF_CLIENT)" \
     env TUF_CLIENT="$REPO/target/ctest/debug/examples-c/tuf-client" \
     cargo test "${CARGO_LOCKED[@]}" --test client_e2e
+step "Go binding (go vet, go test -race, static link, end-to-end tests of its tuf-client)" \
+    run_go_tests
 step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
     "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# examples-c/tuf-client's cache options over the demo repository (file://): --help documents
+# tuf-client's cache options (examples-c/tuf-client, or a binding's client with the same CLI)
+# over the demo repository (file://): --help documents
 # them; --offline refreshes and downloads from the cache without a metadata URL, finds a target
 # already downloaded, refuses one that is not, and names what an empty cache lacks;
 # --offline-accept-expired-unsafe needs --offline; --in-memory writes nothing to the metadata

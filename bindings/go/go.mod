@@ -1,0 +1,3 @@
+module github.com/libtuf/libtuf/bindings/go
+
+go 1.22
