@@ -147,6 +147,8 @@ fn run(data: &[u8]) {
     let header = recs[0].first().copied().unwrap_or(0);
     let policy = Policy {
         strict_keyids: header & 4 != 0,
+        // The unsafe offline reading (no freeze checks) must keep every other invariant.
+        accept_expired_unsafe: header & 8 != 0,
     };
     let mut set = TrustedSet::new(demo::ROOT, demo::reference_time(header), policy)
         .expect("the demo root is valid");
