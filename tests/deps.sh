@@ -5,7 +5,8 @@
 #
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv
+#   tests/deps.sh --tests    also: g++, GoogleTest (libgtest-dev), valgrind, binutils,
+#                            python3-venv
 set -euo pipefail
 
 want=()
@@ -20,6 +21,7 @@ have gcc || want+=(gcc)
 [[ -e /usr/include/stdio.h ]] || want+=(libc6-dev)
 if [[ "${1:-}" == "--tests" ]]; then
     have g++ || want+=(g++)
+    [[ -e /usr/include/gtest/gtest.h ]] || want+=(libgtest-dev)
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
