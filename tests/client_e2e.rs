@@ -12,6 +12,9 @@
 //!
 //! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
 //! by tests/run.sh, or its venv); without one these tests fail and say how to get it.
+//!
+//! `$TUF_CLIENT`, when set, names another client binary speaking the same CLI (a binding's
+//! client, e.g. bindings/cpp's `tuf-client-cpp`): every case then runs against it instead.
 
 mod common;
 
@@ -23,7 +26,12 @@ use common::http::TestServer;
 use common::python::python;
 use tuf::json::Value;
 
-const CLIENT: &str = env!("CARGO_BIN_EXE_tuf-client");
+/// The client under test: `$TUF_CLIENT` if set, else this crate's `tuf-client`.
+fn client() -> std::ffi::OsString {
+    std::env::var_os("TUF_CLIENT")
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tuf-client").into())
+}
 
 /// A fresh scratch directory for one test.
 fn tempdir(name: &str) -> PathBuf {
@@ -155,10 +163,11 @@ struct Run {
 }
 
 fn run_client<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out: Output = Command::new(CLIENT)
+    let client = client();
+    let out: Output = Command::new(&client)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {CLIENT}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", client.to_string_lossy()));
     Run {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
