@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
-# of the verifier (tests/mutation/mutate.py) and the C tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan).
+# of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
+# Debug with valgrind, and ASan/UBSan) and the C++ binding against an installed libtuf.
 #
 #   tests/run.sh
 #
@@ -122,6 +122,30 @@ run_c_tests() {
         cmake --build "$dir" --parallel "$(nproc)" &&
         (cd "$dir" && ctest --output-on-failure --parallel "$(nproc)")
 }
+
+# ---------------------------------------------------------------------------------------------
+# The C++ binding against an installed libtuf: the Debug build of run_c_tests is installed into
+# a scratch prefix (target/cpp-installed/prefix); bindings/cpp, configured as a project of its
+# own with find_package(tuf) (tuf::tuf_cpp), builds its examples and GoogleTest tests against
+# it and ctest runs them; then the end-to-end client tests (tests/client_e2e.rs) run against the
+# tuf-client-cpp built there (TUF_CLIENT). The same C++ tests also run in both ctest builds
+# above (plain, under valgrind, and with ASan/UBSan).
+run_cpp_installed() {
+    local build="$REPO/target/ctest/debug"
+    local scratch="$REPO/target/cpp-installed"
+    local generator="Unix Makefiles"
+    if command -v ninja >/dev/null 2>&1; then
+        generator="Ninja"
+    fi
+    rm -rf "$scratch"
+    cmake --install "$build" --prefix "$scratch/prefix" >/dev/null &&
+        cmake -S "$REPO/bindings/cpp" -B "$scratch/build" -G "$generator" \
+            -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_PREFIX_PATH=$scratch/prefix" &&
+        cmake --build "$scratch/build" --parallel "$(nproc)" &&
+        (cd "$scratch/build" && ctest --output-on-failure --parallel "$(nproc)") &&
+        TUF_CLIENT="$scratch/build/tuf-client-cpp" \
+            cargo test "${CARGO_LOCKED[@]}" --test client_e2e
+}
 # ---------------------------------------------------------------------------------------------
 
 CARGO_LOCKED=()
@@ -143,6 +167,8 @@ step "mutation check (every check of the verifier has a test that fails without 
     python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+step "C++ binding (installed libtuf: ctest, and the end-to-end tests with tuf-client-cpp)" \
+    run_cpp_installed
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 
