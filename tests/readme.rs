@@ -1,4 +1,5 @@
-//! The README shows examples-c/minimal.c exactly as it is built and tested.
+//! The README shows examples-c/minimal.c and bindings/cpp/examples/minimal.cpp exactly as they
+//! are built and tested.
 
 #[test]
 fn readme_c_example_is_examples_c_minimal() {
@@ -9,5 +10,17 @@ fn readme_c_example_is_examples_c_minimal() {
     assert!(
         readme.contains(&block),
         "README.md's C example differs from examples-c/minimal.c"
+    );
+}
+
+#[test]
+fn readme_cpp_example_is_bindings_cpp_minimal() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let minimal = std::fs::read_to_string(dir.join("bindings/cpp/examples/minimal.cpp")).unwrap();
+    let block = format!("```cpp\n{}\n```", minimal.trim_end());
+    assert!(
+        readme.contains(&block),
+        "README.md's C++ example differs from bindings/cpp/examples/minimal.cpp"
     );
 }
