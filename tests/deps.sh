@@ -6,7 +6,8 @@
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
 #   tests/deps.sh --tests    also: g++, GoogleTest (libgtest-dev), valgrind, binutils,
-#                            python3-venv
+#                            python3-venv, abigail-tools (abidw and abidiff, for the ABI check
+#                            tests/abi/check.sh)
 set -euo pipefail
 
 want=()
@@ -24,6 +25,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     [[ -e /usr/include/gtest/gtest.h ]] || want+=(libgtest-dev)
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
+    { have abidw && have abidiff; } || want+=(abigail-tools)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
 fi

@@ -2,7 +2,8 @@
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
 # of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan) and the C++ binding against an installed libtuf.
+# Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf and the ABI
+# check (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md).
 #
 #   tests/run.sh
 #
@@ -169,6 +170,8 @@ step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tes
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "C++ binding (installed libtuf: ctest, and the end-to-end tests with tuf-client-cpp)" \
     run_cpp_installed
+step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
+    "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
 

@@ -30,6 +30,10 @@ check() {
     fi
 }
 needed_libtuf() { readelf -d "$1" | grep -q 'NEEDED.*\[libtuf\.so\.0\]'; }
+# The program records the symbol version of the libtuf functions it calls (abi/libtuf.map).
+needs_tuf_version() {
+    readelf -V "$1" | awk '/File: / {f = $0 ~ /File: libtuf\.so\.0 /} f && /Name: TUF_0\.1 /' | grep -q .
+}
 not_needed_libtuf() { ! needed_libtuf "$1"; }
 
 tmp="$(mktemp -d)"
@@ -52,6 +56,7 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 read -r -a pc_flags <<<"$(pkg-config --cflags --libs tuf)"
 check "pkg-config: build (shared)" "$cc" "${cflags[@]}" -o "$tmp/pc-shared" "$here/install/consumer.c" "${pc_flags[@]}"
 check "pkg-config: needs libtuf.so.0" needed_libtuf "$tmp/pc-shared"
+check "pkg-config: needs version TUF_0.1 of libtuf.so.0" needs_tuf_version "$tmp/pc-shared"
 check "pkg-config: run (shared)" env LD_LIBRARY_PATH="$libdir" "$tmp/pc-shared" "$demo/root.json"
 
 # pkg-config --static, against libtuf.a (the rest of the libraries as the system has them).
@@ -87,6 +92,7 @@ check "find_package(tuf): configure" "$cmake" -S "$here/install" -B "$tmp/consum
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug
 check "find_package(tuf): build" "$cmake" --build "$tmp/consumer"
 check "find_package(tuf): tuf::tuf needs libtuf.so.0" needed_libtuf "$tmp/consumer/consumer"
+check "find_package(tuf): tuf::tuf needs version TUF_0.1" needs_tuf_version "$tmp/consumer/consumer"
 check "find_package(tuf): run tuf::tuf" "$tmp/consumer/consumer" "$demo/root.json"
 check "find_package(tuf): tuf::tuf_static does not need libtuf.so" not_needed_libtuf "$tmp/consumer/consumer_static"
 check "find_package(tuf): run tuf::tuf_static" "$tmp/consumer/consumer_static" "$demo/root.json"
