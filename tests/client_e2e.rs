@@ -10,11 +10,11 @@
 //! replaces a corrupted local copy. Then the failure cases: exit 1 with a message for unknown
 //! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
+//! `TUF_CLIENT=/path/to/client` runs the same cases against another client with the same CLI
+//! (examples-c/tuf-client, the bindings' clients) instead of this crate's `tuf-client`.
+//!
 //! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
 //! by tests/run.sh, or its venv); without one these tests fail and say how to get it.
-//!
-//! `$TUF_CLIENT`, when set, names another client binary speaking the same CLI (a binding's
-//! client, e.g. bindings/cpp's `tuf-client-cpp`): every case then runs against it instead.
 
 mod common;
 
@@ -26,11 +26,9 @@ use common::http::TestServer;
 use common::python::python;
 use tuf::json::Value;
 
-/// The client under test: `$TUF_CLIENT` if set, else this crate's `tuf-client`.
-fn client() -> std::ffi::OsString {
-    std::env::var_os("TUF_CLIENT")
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tuf-client").into())
+/// The client under test: `$TUF_CLIENT`, else this crate's `tuf-client`.
+fn client() -> String {
+    std::env::var("TUF_CLIENT").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tuf-client").to_string())
 }
 
 /// A fresh scratch directory for one test.
@@ -167,7 +165,7 @@ fn run_client<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
     let out: Output = Command::new(&client)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", client.to_string_lossy()));
+        .unwrap_or_else(|e| panic!("cannot run {client}: {e}"));
     Run {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
