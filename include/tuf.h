@@ -233,13 +233,11 @@ typedef uint32_t tuf_result;
  *   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
  *   never fetches), during that call only. Updaters used from several threads at once call
  *   it from each, concurrently: `userdata` must then be usable from all of them.
- * - Locks held: the updater's own in-use flag, and during `tuf_updater_refresh` and
- *   `tuf_updater_get_target_info` the exclusive lock of the metadata directory (other
- *   processes and updaters on that directory wait for it).
+ * - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
+ *   directory is held only while libtuf reads and writes the directory's files, never while
+ *   a callback runs (so never while waiting on the network).
  * - What it may call: any libtuf function, except on the same updater (that fails with
- *   `TUF_ERR_STATE`) or on another updater of the same metadata directory from this thread
- *   while the directory is locked (creating or refreshing one fails with `TUF_ERR_STATE`
- *   instead of waiting for a lock its own caller holds).
+ *   `TUF_ERR_STATE`). Other updaters, also of the same metadata directory, work.
  * - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
  *   updater created from it: it must stay valid until they are all freed.
  * - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave
@@ -271,9 +269,9 @@ typedef void (*tuf_log_callback)(void *userdata, int level, const char *message)
  * fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
  * nothing unverified is kept, and a cancelled target download leaves no file behind.
  *
- * Contract: as `tuf_fetch_callback` (thread, locks held — during a refresh or a lookup the
- * metadata directory's lock is held —, what it may call, lifetime of `userdata` until the
- * configuration and every updater created from it are freed, no unwinding).
+ * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+ * `userdata` until the configuration and every updater created from it are freed, no
+ * unwinding).
  */
 typedef int (*tuf_transfer_progress_callback)(void *userdata, const char *url, uint64_t received, uint64_t total);
 
@@ -590,6 +588,29 @@ tuf_result tuf_updater_config_set_connect_timeout_ms(tuf_updater_config *config,
  * is aborted with `TUF_ERR_SLOW_RETRIEVAL` (default 1024 bytes/s for 30 s; 0 disables).
  */
 tuf_result tuf_updater_config_set_min_speed(tuf_updater_config *config, uint32_t bytes_per_second, uint32_t seconds, tuf_error **err);
+
+/**
+ * Sets the deadline of every transfer in milliseconds, connection included (default
+ * 3600000, one hour; 0: no deadline). A download still running then fails with
+ * `TUF_ERR_SLOW_RETRIEVAL`, even one that keeps above the minimum speed (a server dripping
+ * bytes just fast enough would otherwise hold the updater for as long as the length limit
+ * allows: days for a large target). Raise it for targets that take longer on the slowest
+ * link expected (size / speed). It also applies to a fetch callback: once the deadline has
+ * passed, `tuf_sink_write` returns `TUF_ERR_SLOW_RETRIEVAL`, and the callback should stop
+ * and return; a callback that waits without writing is not interrupted, so it must bound
+ * its own waits.
+ */
+tuf_result tuf_updater_config_set_timeout_ms(tuf_updater_config *config, uint64_t milliseconds, tuf_error **err);
+
+/**
+ * Sets the longest wait for the metadata directory's lock in milliseconds (default 60000;
+ * 0: fail at once when it is held). Updaters and processes sharing the directory hold it
+ * only while they read and write its files, never while they wait on the network. When the
+ * wait runs out, the function that needed the lock (`tuf_updater_new`,
+ * `tuf_updater_refresh`, `tuf_updater_get_target_info`) fails with `TUF_ERR_IO` and a
+ * message naming the lock timeout.
+ */
+tuf_result tuf_updater_config_set_lock_timeout_ms(tuf_updater_config *config, uint64_t milliseconds, tuf_error **err);
 
 /**
  * Sets the most HTTP redirects followed for one download (default 5; only to http and
@@ -1370,9 +1391,8 @@ tuf_result tuf_multirepo_config_set_trusted_root(tuf_multirepo_config *config, c
  * `tuf_multirepo_refresh`, `tuf_multirepo_get_target_info` and
  * `tuf_multirepo_download_target`, on the thread that called them: the fetch callback gets
  * the URL of each mirror tried. While they run the `tuf_multirepo` is in use (calls on it
- * fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing) and, while a repository's
- * metadata is updated, the lock of that repository's metadata directory is held. Their
- * userdata must stay valid until this configuration and every `tuf_multirepo` created from
+ * fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing); no metadata directory's
+ * lock is held while they run. Their userdata must stay valid until this configuration and every `tuf_multirepo` created from
  * it are freed.
  */
 tuf_result tuf_multirepo_config_set_updater_settings(tuf_multirepo_config *config, const tuf_updater_config *settings, tuf_error **err);

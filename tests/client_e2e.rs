@@ -709,13 +709,21 @@ fn missing_or_bad_trusted_root_fails() {
     std::fs::write(&junk, b"not json").unwrap();
     assert_fails(&init(&dir.join("junk"), &junk), "init with junk", "");
 
-    // A removed root.json in an initialized cache.
+    // A removed root.json in an initialized cache: recovered from the root history, but
+    // not without it.
     let md = dir.join("removed");
     assert_ok(&init(&md, &repo.dir.join("root.json")), "init");
     std::fs::remove_file(md.join("root.json")).unwrap();
+    assert_ok(&refresh(&md, &urls), "refresh after root.json was removed");
+    assert_eq!(
+        read(&md.join("root.json")),
+        read(&repo.dir.join("root.json"))
+    );
+    std::fs::remove_file(md.join("root.json")).unwrap();
+    std::fs::remove_dir_all(md.join("root_history")).unwrap();
     assert_fails(
         &refresh(&md, &urls),
-        "refresh after root.json was removed",
+        "refresh after root.json and the root history were removed",
         "root.json",
     );
 

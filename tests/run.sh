@@ -2,8 +2,9 @@
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
 # of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf and the ABI
-# check (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md).
+# Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf, the ABI
+# check (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md) and
+# the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -149,6 +150,16 @@ run_cpp_installed() {
 }
 # ---------------------------------------------------------------------------------------------
 
+# The fuzz crate (fuzz/, its own workspace, so the steps above skip it): formatting, lints, and
+# the unit tests of its reference implementations (checked against CPython's fnmatch), built in
+# the main target directory to reuse libtuf's dependencies.
+run_fuzz_crate_checks() {
+    (cd "$REPO/fuzz" &&
+        cargo fmt -- --check &&
+        CARGO_TARGET_DIR="$REPO/target" cargo clippy "${CARGO_LOCKED[@]}" --all-targets -- -D warnings &&
+        CARGO_TARGET_DIR="$REPO/target" cargo test "${CARGO_LOCKED[@]}" --lib)
+}
+
 CARGO_LOCKED=()
 if [[ "${CI:-}" == "true" && -f "$REPO/Cargo.lock" ]]; then
     CARGO_LOCKED=(--locked)
@@ -174,6 +185,10 @@ step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
     "$REPO/tests/abi/check.sh" "${CARGO_LOCKED[@]}"
 step "demo (the README's main job, in the Debug build)" \
     env TUF_BUILD_DIR="$REPO/target/ctest/debug" TUF_BUILD_TYPE=Debug "$REPO/examples-c/demo.sh"
+step "fuzz crate (fmt, clippy, reference implementations)" run_fuzz_crate_checks
+# Builds the fuzz targets (ASan, libFuzzer) and runs each for 5 s: they build, start from their
+# seed corpora and find nothing quickly. Long runs: fuzz/README.md.
+step "fuzz targets (fuzz/run.sh 5)" env FUZZ_ARGS=-verbosity=0 "$REPO/fuzz/run.sh" 5
 
 section "summary"
 if ((${#FAILED[@]})); then

@@ -948,22 +948,34 @@ fn garbage_in_root_history_is_ignored_and_replaced() {
 }
 
 #[test]
-fn corrupt_root_json_is_replaced_by_the_bootstrap_root() {
+fn corrupt_root_json_is_recovered_from_the_history_or_the_bootstrap_root() {
     let mut sim = Sim::new();
     sim.rotate_root(|_| {}, &[]);
     let c = Client::new("rootjson", sim);
     c.updater().refresh().unwrap();
     let good = c.read_cached("root.json").unwrap();
-    std::fs::write(c.cached("root.json"), &good[..good.len() / 3]).unwrap();
-    // Without a bootstrap root there is nothing to trust.
+    let corrupt = || std::fs::write(c.cached("root.json"), &good[..good.len() / 3]).unwrap();
+    // Without a bootstrap root, the newest verified root of the history (v2) is used, and
+    // root.json repaired.
+    corrupt();
+    let mut u = c.updater_with(c.config());
+    assert_eq!(u.trusted_set().root().version, 2);
+    assert_eq!(c.read_cached("root.json").unwrap(), good);
+    u.refresh().unwrap();
+    // With an empty history there is nothing to trust.
+    corrupt();
+    std::fs::remove_dir_all(c.cached("root_history")).unwrap();
     let r = Updater::with_fetcher(c.config(), Box::new(c.repo.clone()));
     assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidMetadata);
-    // With one, the cache is repaired, and the history leads back to v2.
+    // With a bootstrap root, the cache is repaired, and the repository leads back to v2.
     c.repo.clear_log();
     let mut u = c.updater_with(c.bootstrap_config());
     u.refresh().unwrap();
     assert_eq!(u.trusted_set().root().version, 2);
-    assert_eq!(c.repo.metadata_log()[0], "3.root.json");
+    assert_eq!(
+        c.repo.metadata_log()[..2],
+        strings(&["2.root.json", "3.root.json"])
+    );
     assert_eq!(c.read_cached("root.json").unwrap(), good);
 }
 

@@ -34,6 +34,14 @@ pub struct FetcherConfig {
     pub user_agent: Option<String>,
     /// The most redirects followed for one fetch (default 5). Zero refuses all redirects.
     pub max_redirects: u32,
+    /// The longest a whole transfer may take, connection included ([`DEFAULT_TIMEOUT`], one
+    /// hour, by default; zero: no deadline). Past it the transfer fails with
+    /// [`Error::SlowRetrieval`]. The minimum speed alone lets a server that drips bytes just
+    /// fast enough hold a client for as long as the byte limit allows: days for a 1 GiB
+    /// target. Raise it for targets that take longer than an hour on the slowest link
+    /// expected (size / speed). The updater also enforces it around a custom fetcher
+    /// ([`WithDeadline`](super::WithDeadline)).
+    pub timeout: Duration,
     /// The CA certificates HTTPS servers are verified against, in place of the system's trust
     /// store (default `None`: the system's). A file may hold several certificates.
     pub ca_certificates: Option<Pem>,
@@ -72,6 +80,7 @@ impl fmt::Debug for FetcherConfig {
             .field("low_speed_time", &self.low_speed_time)
             .field("user_agent", &self.user_agent)
             .field("max_redirects", &self.max_redirects)
+            .field("timeout", &self.timeout)
             .field("ca_certificates", &self.ca_certificates)
             .field("client_certificate", &self.client_certificate)
             // May hold credentials (user:password@).
@@ -81,6 +90,12 @@ impl fmt::Debug for FetcherConfig {
     }
 }
 
+/// The default [`FetcherConfig::timeout`]: an hour lets a 1 GiB target through at 300 KB/s
+/// and metadata (kilobytes to megabytes) on any usable link, and still ends a transfer that
+/// a server keeps alive by dripping bytes within the hour rather than within days. python-tuf
+/// has no overall deadline, only its 30 s socket timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3600);
+
 impl Default for FetcherConfig {
     fn default() -> FetcherConfig {
         FetcherConfig {
@@ -89,6 +104,7 @@ impl Default for FetcherConfig {
             low_speed_time: Duration::from_secs(30),
             user_agent: None,
             max_redirects: 5,
+            timeout: DEFAULT_TIMEOUT,
             ca_certificates: None,
             client_certificate: None,
             proxy: None,
@@ -159,7 +175,8 @@ impl FetcherConfig {
 /// - HTTP status >= 400 (or any other non-2xx final status): [`Error::Download`] with
 ///   `status: Some(code)`; a missing `file://` path: `status: Some(404)`.
 /// - more than `max_length` bytes: [`Error::LengthExceeded`].
-/// - connect timeout or a transfer below the minimum speed: [`Error::SlowRetrieval`].
+/// - connect timeout, a transfer below the minimum speed or one past its deadline:
+///   [`Error::SlowRetrieval`].
 /// - anything else (refused connection, DNS, TLS, refused redirect, truncated body):
 ///   [`Error::Download`] with `status: None` and libcurl's description.
 pub struct CurlFetcher {
@@ -232,6 +249,8 @@ fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(),
     // on every refresh and must not cost the keep-alive connection.
     easy.fail_on_error(false).map_err(e)?;
     easy.connect_timeout(config.connect_timeout).map_err(e)?;
+    // CURLOPT_TIMEOUT_MS; zero is no deadline to libcurl too.
+    easy.timeout(config.timeout).map_err(e)?;
     easy.low_speed_limit(config.low_speed_limit).map_err(e)?;
     easy.low_speed_time(config.low_speed_time).map_err(e)?;
     easy.useragent(&config.user_agent_string()).map_err(e)?;
@@ -630,5 +649,22 @@ mod tests {
             CurlFetcher::new(c),
             Err(Error::InvalidArgument(_))
         ));
+    }
+
+    #[test]
+    fn any_deadline_is_accepted() {
+        let file = std::env::temp_dir().join(format!("libtuf-deadline-{}", std::process::id()));
+        std::fs::write(&file, b"0123456789").unwrap();
+        let url = format!("file://{}", file.display());
+        for ms in [0, 3_600_000, u64::from(u32::MAX), u64::MAX] {
+            let c = FetcherConfig {
+                timeout: Duration::from_millis(ms),
+                ..FetcherConfig::default()
+            };
+            let mut f = CurlFetcher::new(c).unwrap();
+            // Not taken for a short or past deadline: a fetch still works.
+            assert!(crate::fetch::fetch_bytes(&mut f, &url, 10).is_ok(), "{ms}");
+        }
+        std::fs::remove_file(&file).unwrap();
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! - this file: the [`Fetcher`] trait and the byte limit every download goes through
 //!   ([`fetch_limited`], [`fetch_bytes`]);
+//! - [`deadline`]: [`WithDeadline`], the overall deadline of a transfer around any fetcher;
 //! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
 //!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
@@ -24,7 +25,13 @@
 //! - **Slow retrieval** (digest section 3): [`CurlFetcher`] aborts a transfer whose speed stays
 //!   below [`FetcherConfig::low_speed_limit`] for [`FetcherConfig::low_speed_time`], and a
 //!   connection that cannot be established within [`FetcherConfig::connect_timeout`], with
-//!   [`Error::SlowRetrieval`] (python-tuf uses a 30 s socket timeout for both).
+//!   [`Error::SlowRetrieval`] (python-tuf uses a 30 s socket timeout for both). A server can
+//!   still drip bytes just above the minimum speed for as long as the byte limit allows
+//!   (days for a large target), so every transfer also has an overall deadline,
+//!   [`FetcherConfig::timeout`] (one hour by default), past which it fails with
+//!   [`Error::SlowRetrieval`] too: [`CurlFetcher`] enforces it, and [`WithDeadline`] enforces
+//!   it around any fetcher whenever bytes arrive (the updater wraps its fetcher, custom or
+//!   not, in it).
 //! - **Redirects**: a server may redirect only to `http` or `https` URLs, at most
 //!   [`FetcherConfig::max_redirects`] times. A redirect to `file://` (or any other scheme) is
 //!   refused, so a remote server can never make the client read local files. Requests
@@ -47,6 +54,7 @@
 //! `status: None`.
 
 mod curl;
+mod deadline;
 mod file_url;
 mod progress;
 mod redirect;
@@ -54,7 +62,8 @@ mod retry;
 mod targets_metadata;
 mod transport;
 
-pub use self::curl::{CurlFetcher, FetcherConfig};
+pub use self::curl::{CurlFetcher, FetcherConfig, DEFAULT_TIMEOUT};
+pub use deadline::WithDeadline;
 pub use progress::{Progress, ProgressFetcher, ProgressFn};
 pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};

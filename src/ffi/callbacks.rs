@@ -99,13 +99,11 @@ pub extern "C" fn tuf_sink_write(sink: *mut tuf_sink, data: *const u8, len: usiz
 ///   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
 ///   never fetches), during that call only. Updaters used from several threads at once call
 ///   it from each, concurrently: `userdata` must then be usable from all of them.
-/// - Locks held: the updater's own in-use flag, and during `tuf_updater_refresh` and
-///   `tuf_updater_get_target_info` the exclusive lock of the metadata directory (other
-///   processes and updaters on that directory wait for it).
+/// - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
+///   directory is held only while libtuf reads and writes the directory's files, never while
+///   a callback runs (so never while waiting on the network).
 /// - What it may call: any libtuf function, except on the same updater (that fails with
-///   `TUF_ERR_STATE`) or on another updater of the same metadata directory from this thread
-///   while the directory is locked (creating or refreshing one fails with `TUF_ERR_STATE`
-///   instead of waiting for a lock its own caller holds).
+///   `TUF_ERR_STATE`). Other updaters, also of the same metadata directory, work.
 /// - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
 ///   updater created from it: it must stay valid until they are all freed.
 /// - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave
@@ -195,9 +193,9 @@ pub type tuf_progress_callback =
 /// fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
 /// nothing unverified is kept, and a cancelled target download leaves no file behind.
 ///
-/// Contract: as `tuf_fetch_callback` (thread, locks held — during a refresh or a lookup the
-/// metadata directory's lock is held —, what it may call, lifetime of `userdata` until the
-/// configuration and every updater created from it are freed, no unwinding).
+/// Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
+/// `userdata` until the configuration and every updater created from it are freed, no
+/// unwinding).
 pub type tuf_transfer_progress_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,

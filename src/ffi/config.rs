@@ -308,6 +308,45 @@ pub extern "C" fn tuf_updater_config_set_min_speed(
     })
 }
 
+/// Sets the deadline of every transfer in milliseconds, connection included (default
+/// 3600000, one hour; 0: no deadline). A download still running then fails with
+/// `TUF_ERR_SLOW_RETRIEVAL`, even one that keeps above the minimum speed (a server dripping
+/// bytes just fast enough would otherwise hold the updater for as long as the length limit
+/// allows: days for a large target). Raise it for targets that take longer on the slowest
+/// link expected (size / speed). It also applies to a fetch callback: once the deadline has
+/// passed, `tuf_sink_write` returns `TUF_ERR_SLOW_RETRIEVAL`, and the callback should stop
+/// and return; a callback that waits without writing is not interrupted, so it must bound
+/// its own waits.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_timeout_ms(
+    config: *mut tuf_updater_config,
+    milliseconds: u64,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    with_config(config, err, |c| {
+        c.inner.fetcher.timeout = Duration::from_millis(milliseconds);
+        Ok(())
+    })
+}
+
+/// Sets the longest wait for the metadata directory's lock in milliseconds (default 60000;
+/// 0: fail at once when it is held). Updaters and processes sharing the directory hold it
+/// only while they read and write its files, never while they wait on the network. When the
+/// wait runs out, the function that needed the lock (`tuf_updater_new`,
+/// `tuf_updater_refresh`, `tuf_updater_get_target_info`) fails with `TUF_ERR_IO` and a
+/// message naming the lock timeout.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_lock_timeout_ms(
+    config: *mut tuf_updater_config,
+    milliseconds: u64,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    with_config(config, err, |c| {
+        c.inner.lock_timeout = Duration::from_millis(milliseconds);
+        Ok(())
+    })
+}
+
 /// Sets the most HTTP redirects followed for one download (default 5; only to http and
 /// https).
 #[no_mangle]

@@ -141,9 +141,8 @@ pub extern "C" fn tuf_multirepo_config_set_trusted_root(
 /// `tuf_multirepo_refresh`, `tuf_multirepo_get_target_info` and
 /// `tuf_multirepo_download_target`, on the thread that called them: the fetch callback gets
 /// the URL of each mirror tried. While they run the `tuf_multirepo` is in use (calls on it
-/// fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing) and, while a repository's
-/// metadata is updated, the lock of that repository's metadata directory is held. Their
-/// userdata must stay valid until this configuration and every `tuf_multirepo` created from
+/// fail with `TUF_ERR_STATE`, `tuf_multirepo_free` does nothing); no metadata directory's
+/// lock is held while they run. Their userdata must stay valid until this configuration and every `tuf_multirepo` created from
 /// it are freed.
 #[no_mangle]
 pub extern "C" fn tuf_multirepo_config_set_updater_settings(

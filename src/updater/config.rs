@@ -12,6 +12,11 @@ use crate::fetch::{
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
+/// The default [`UpdaterConfig::lock_timeout`]. The lock is held for file operations only
+/// (milliseconds; seconds at most when a slow disk flushes), so a minute is far beyond any
+/// fair wait and still bounds a process that holds it forever.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
@@ -77,13 +82,19 @@ pub struct UpdaterConfig {
     /// false: only a newly trusted root is, like python-tuf's cache otherwise, which never
     /// flushes; files lost to a power cut are fetched again and verified).
     pub sync_all_writes: bool,
+    /// The longest wait for the metadata cache's lock, which other updaters and processes
+    /// sharing the cache hold only while they read or write its files, never while they wait
+    /// on the network (default 60 s; zero: fail at once when another holds it). Running out
+    /// is [`Error::Io`] with a [`TimedOut`](std::io::ErrorKind::TimedOut) source.
+    pub lock_timeout: Duration,
     /// Where log messages go (none by default).
     pub log: Option<Logger>,
     /// Told of the progress of every transfer, metadata and targets alike, and able to cancel
     /// it ([`Progress`]; none by default). Called on the thread that drives the updater.
     pub progress: Option<Progress>,
     /// Transport settings of the default libcurl fetcher: user agent, connect timeout, minimum
-    /// transfer speed, redirects, CA certificates, client certificate, proxy, headers.
+    /// transfer speed, redirects, CA certificates, client certificate, proxy, headers, and the
+    /// deadline of every transfer (which the updater also enforces around a custom fetcher).
     pub fetcher: FetcherConfig,
     /// How transfers that failed for a transient reason are retried, with the libcurl fetcher
     /// and custom fetchers alike ([`RetryFetcher`](crate::fetch::RetryFetcher); default: never).
@@ -158,6 +169,7 @@ impl UpdaterConfig {
             policy: Policy::default(),
             reference_time: None,
             sync_all_writes: false,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
             log: None,
             progress: None,
             fetcher: FetcherConfig::default(),

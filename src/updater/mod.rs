@@ -13,28 +13,29 @@
 //!
 //! An `Updater` is `Send` (it can move between threads) but not `Sync`: use one from one thread
 //! at a time. Any number of updaters, in one process or many, may share the same metadata
-//! and targets directories: metadata updates hold an exclusive advisory lock on the metadata
-//! directory (`.lock`), and every file is replaced atomically, so readers see either the old
-//! or the new file and nothing is ever half written.
+//! and targets directories: every file is replaced atomically, so readers see either the old
+//! or the new file and nothing is ever half written, and each write to the metadata directory
+//! (with the decision it rests on) happens under an exclusive advisory lock on it (`.lock`),
+//! held for file operations only, never while waiting on the network, and waited for at most
+//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`).
 
 mod cache;
 mod config;
+mod fs;
 mod reentry;
-
-use std::fs::File;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig};
+pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
-    fetch_bytes, fetch_limited, fetch_targets_metadata, CurlFetcher, Fetcher, ProgressFetcher,
+    fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher, ProgressFetcher, WithDeadline,
 };
 
 use crate::error::{Error, Result};
-use crate::metadata::{DateTime, TargetFile};
+use crate::metadata::{DateTime, Metadata, Signed, Snapshot, Timestamp};
 pub use crate::verify::TargetInfo;
 use crate::verify::{TimestampUpdate, TrustedSet};
 
@@ -47,6 +48,8 @@ pub struct Updater {
     /// The bytes of the newest trusted root, to start the next refresh from.
     root_bytes: Vec<u8>,
     refreshed: bool,
+    /// Whether stale temporary files were looked for in the targets directory.
+    targets_dir_cleaned: bool,
 }
 
 impl std::fmt::Debug for Updater {
@@ -74,15 +77,19 @@ impl Updater {
         Updater::with_fetcher(config, Box::new(fetcher))
     }
 
-    /// An updater that downloads through `fetcher`. Byte limits are enforced on what the
-    /// fetcher delivers whatever it does. Fails with [`Error::InvalidArgument`] when
+    /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
+    /// transfer (`config.fetcher.timeout`), are enforced on what the fetcher delivers whatever
+    /// it does. Fails with [`Error::InvalidArgument`] when
     /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
-    /// root history), else the cached `root.json`. It must be signed by a threshold of its own
-    /// root keys (5.2).
+    /// root history), else the cached `root.json`, or when that is missing or does not verify,
+    /// the newest root of the cached root history that does. It must be signed by a threshold
+    /// of its own root keys (5.2).
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
+        // The deadline bounds each attempt; retries and progress reports go around it.
+        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
         let fetcher = config.with_retries(fetcher);
         let fetcher: Box<dyn Fetcher> = match &config.progress {
             Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
@@ -90,21 +97,12 @@ impl Updater {
         };
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
-        let cache = MetadataCache::open(&config.metadata_dir, config.sync_all_writes)?;
-        let root_bytes = match config.bootstrap_root.take() {
-            Some(b) => b,
-            None => {
-                let path = config.metadata_dir.join("root.json");
-                cache::read_limited(&path, config.root_max_length).ok_or_else(|| {
-                    Error::InvalidArgument(format!(
-                        "no bootstrap root given and no usable {}",
-                        path.display()
-                    ))
-                })?
-            }
-        };
+        let cache = MetadataCache::open(&config)?;
         let now = config.reference_time.unwrap_or_else(DateTime::now);
-        let set = TrustedSet::new(&root_bytes, now, config.policy.clone())?;
+        let (set, root_bytes) = match config.bootstrap_root.take() {
+            Some(b) => (TrustedSet::new(&b, now, config.policy.clone())?, b),
+            None => cache.trusted_root(&config, now)?,
+        };
         {
             // Persist the trusted root in the history, and keep the cached root.json at
             // least as new as it.
@@ -113,15 +111,7 @@ impl Updater {
             if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
                 cache.write_root(v, &root_bytes)?;
             }
-            let cached_version = cache::read_limited(
-                &config.metadata_dir.join("root.json"),
-                config.root_max_length,
-            )
-            .and_then(|b| crate::metadata::Metadata::<crate::metadata::Root>::from_bytes(&b).ok())
-            .map(|m| m.signed.version);
-            if cached_version.is_none_or(|cached| cached < v) {
-                cache.write_root_json(&root_bytes, false)?;
-            }
+            cache.write_root_json(&root_bytes, false)?;
         }
         Ok(Updater {
             config,
@@ -130,6 +120,7 @@ impl Updater {
             set,
             root_bytes,
             refreshed: false,
+            targets_dir_cleaned: false,
         })
     }
 
@@ -162,8 +153,11 @@ impl Updater {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
         self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
         self.refreshed = false;
-        let _lock = self.cache.lock()?;
-        self.cache.remove_stale_temp_files();
+        self.cache.reopen()?;
+        {
+            let _lock = self.cache.lock()?;
+            self.cache.remove_stale_temp_files();
+        }
         self.load_root()?;
         self.load_timestamp()?;
         self.load_snapshot()?;
@@ -216,13 +210,18 @@ impl Updater {
                     .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
                 // 5.3.11: fast-forward attack recovery, decided root by root so that it
                 // survives a root update that fails later in the chain.
-                if previous.timestamp_snapshot_keys_differ(self.set.root()) {
+                let rotated = previous.timestamp_snapshot_keys_differ(self.set.root());
+                if rotated {
                     self.config.log(LogLevel::Info, || {
                         format!(
                             "root v{next} changes the timestamp or snapshot keys: removing the \
                              cached timestamp and snapshot"
                         )
                     });
+                }
+                // Not before the log message: no callback runs under the lock.
+                let _lock = self.cache.lock()?;
+                if rotated {
                     self.cache.remove("timestamp")?;
                     self.cache.remove("snapshot")?;
                 }
@@ -233,6 +232,7 @@ impl Updater {
         })();
         if self.set.root().version != start {
             // Durable: a power cut must not bring back a root the new one replaced.
+            let _lock = self.cache.lock()?;
             self.cache.write_root_json(&self.root_bytes, true)?;
         }
         result
@@ -263,7 +263,7 @@ impl Updater {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: from {url}")
             });
-            self.cache.write("timestamp", &data)?;
+            self.persist_unless_newer::<Timestamp>(&data, version)?;
         } else {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: unchanged")
@@ -275,7 +275,11 @@ impl Updater {
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
     /// downloaded), else the remote one.
     fn load_snapshot(&mut self) -> Result<()> {
-        if let Some(data) = self.cache.read("snapshot", self.config.snapshot_max_length) {
+        let cached = self
+            .cache
+            .read("snapshot", self.config.snapshot_max_length)
+            .filter(|data| !self.is_newer_than_trusted_timestamp_lists(data));
+        if let Some(data) = cached {
             match self.set.update_snapshot(&data, true) {
                 Ok(s) => {
                     let v = s.version;
@@ -304,7 +308,45 @@ impl Updater {
         let v = self.set.update_snapshot(&data, false)?.version;
         self.config
             .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
-        self.cache.write("snapshot", &data)
+        self.persist_unless_newer::<Snapshot>(&data, v)
+    }
+
+    /// Whether `snapshot` (cached bytes) has a higher version than the trusted timestamp
+    /// lists. The cache is read without the lock held across the whole refresh, so another
+    /// updater sharing it may have stored a newer snapshot after this one read its timestamp:
+    /// that snapshot belongs to a later cycle and must not become this cycle's rollback
+    /// baseline (5.5.5 would then refuse the snapshot this cycle's timestamp lists).
+    fn is_newer_than_trusted_timestamp_lists(&self, snapshot: &[u8]) -> bool {
+        let Some(listed) = self.set.timestamp().map(|t| t.snapshot_meta.version) else {
+            return false;
+        };
+        Metadata::<Snapshot>::from_bytes(snapshot).is_ok_and(|m| m.signed.version > listed)
+    }
+
+    /// Persists `data`, the timestamp or snapshot of version `version` this updater just
+    /// verified, unless the cache holds by now a newer version signed by a threshold of the
+    /// trusted root's keys for the role. The network I/O happens without the cache lock, so
+    /// another updater sharing the cache may have stored a newer version since this one read
+    /// the cache, and the rollback baseline of the next refresh (5.4.3, 5.5.5) must not go
+    /// back. A newer file that the trusted keys did not sign (garbage, or one signed with
+    /// keys a root rotation replaced, 5.3.11) is replaced.
+    fn persist_unless_newer<T: Signed>(&self, data: &[u8], version: u64) -> Result<()> {
+        let role = T::TYPE.as_str();
+        let max = match T::TYPE {
+            crate::metadata::RoleType::Timestamp => self.config.timestamp_max_length,
+            _ => self.config.snapshot_max_length,
+        };
+        let lock = self.cache.lock()?;
+        if let Some(cached) = self.cache.read(role, max) {
+            if signed_and_newer::<T>(self.set.root(), &cached, version) {
+                drop(lock); // no callback runs under the lock
+                self.config.log(LogLevel::Debug, || {
+                    format!("{role}: keeping the newer cached version another updater stored")
+                });
+                return Ok(());
+            }
+        }
+        self.cache.write(role, data)
     }
 
     /// 5.6.1-5.6.6 for `role`: the cached file when it verifies, else the remote one.
@@ -326,7 +368,6 @@ impl Updater {
         if !self.refreshed {
             self.refresh()?;
         }
-        let _lock = self.cache.lock()?;
         let Updater {
             set,
             cache,
@@ -338,109 +379,6 @@ impl Updater {
             load_targets(set, cache, fetcher.as_mut(), config, role, delegator)
         };
         set.find_target(target_path, config.max_delegations, &mut load)
-    }
-
-    /// Where a target is stored locally when no file name is given: `targets_dir` joined
-    /// with the percent-encoded target path (one flat file name, as python-tuf makes it).
-    pub fn target_path(&self, info: &TargetInfo) -> Result<PathBuf> {
-        let dir = self.config.targets_dir.as_ref().ok_or_else(|| {
-            Error::InvalidArgument("targets_dir must be set if no file name is given".into())
-        })?;
-        Ok(dir.join(quote(&info.path)))
-    }
-
-    /// The local file of `info` if it exists and matches its length and hashes.
-    pub fn find_cached_target(
-        &self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-    ) -> Result<Option<PathBuf>> {
-        let path = match filepath {
-            Some(p) => p.to_path_buf(),
-            None => self.target_path(info)?,
-        };
-        let Ok(file) = File::open(&path) else {
-            return Ok(None);
-        };
-        let mut verifier = info.target.hashes.verifier(&info.path)?;
-        let mut total: u64 = 0;
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut reader = file.take(info.target.length.saturating_add(1));
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(_) => return Ok(None),
-            };
-            total += n as u64;
-            verifier.update(&buf[..n]);
-        }
-        if total != info.target.length || verifier.finish().is_err() {
-            return Ok(None);
-        }
-        Ok(Some(path))
-    }
-
-    /// Downloads the target described by `info` (5.7): streams it into a temporary file
-    /// beside the destination, enforcing the length while receiving, checks every listed
-    /// hash, then renames it into place. Never holds the target in memory. Under consistent
-    /// snapshots (and `prefix_targets_with_hash`) it fetches `DIR/HASH.NAME`.
-    pub fn download_target(
-        &mut self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-        target_base_url: Option<&str>,
-    ) -> Result<PathBuf> {
-        self.download_target_with_progress(info, filepath, target_base_url, &mut |_, _| {})
-    }
-
-    /// [`download_target`](Self::download_target), calling `progress(received, total)` as
-    /// bytes arrive (`total` is the target's length from trusted metadata).
-    pub fn download_target_with_progress(
-        &mut self,
-        info: &TargetInfo,
-        filepath: Option<&Path>,
-        target_base_url: Option<&str>,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<PathBuf> {
-        let dest = match filepath {
-            Some(p) => p.to_path_buf(),
-            None => self.target_path(info)?,
-        };
-        let base = match target_base_url {
-            Some(b) => ensure_slash(b),
-            None => self.config.targets_base_url.clone().ok_or_else(|| {
-                Error::InvalidArgument(
-                    "targets_base_url must be set in the configuration or per download".into(),
-                )
-            })?,
-        };
-        let mut remote = info.path.clone();
-        if self.set.root().consistent_snapshot() && self.config.prefix_targets_with_hash {
-            let (_, digest) = info.target.hashes.first();
-            remote = match info.path.rsplit_once('/') {
-                Some((dir, name)) => format!("{dir}/{digest}.{name}"),
-                None => format!("{digest}.{}", info.path),
-            };
-        }
-        let url = format!("{base}{remote}");
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        download_verified(
-            self.fetcher.as_mut(),
-            &url,
-            &info.path,
-            &info.target,
-            &dest,
-            self.config.sync_all_writes,
-            progress,
-        )?;
-        let length = info.target.length;
-        self.config.log(LogLevel::Info, || {
-            format!("downloaded {} ({length} bytes) from {url}", info.path)
-        });
-        Ok(dest)
     }
 }
 
@@ -506,11 +444,14 @@ fn load_targets(
     // one did and stored a newer version of the role: keep it rather than roll the cache
     // back, but only if the cached snapshot vouches for it against what this updater trusts
     // (a role that only a superseded snapshot vouched for, e.g. before the snapshot keys
-    // rotated, is replaced: 5.3.11). The version number alone decides nothing.
-    if let Some(cached) = cached {
+    // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
+    // read again under the lock: the fetch above ran without it.
+    let lock = cache.lock()?;
+    if let Some(cached) = cache.read(role, cache_limit) {
         let snapshot = cache.read("snapshot", config.snapshot_max_length);
         if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
         {
+            drop(lock); // no callback runs under the lock
             config.log(LogLevel::Debug, || {
                 format!("{role}: keeping the newer cached version another updater stored")
             });
@@ -520,52 +461,23 @@ fn load_targets(
     cache.write(role, &data)
 }
 
-/// Streams `url` into a temporary file beside `dest`, checks length and hashes, and renames
-/// it to `dest`. The temporary file is removed on any failure.
-fn download_verified(
-    fetcher: &mut dyn Fetcher,
-    url: &str,
-    what: &str,
-    target: &TargetFile,
-    dest: &Path,
-    durable: bool,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<()> {
-    let tmp = cache::temp_path(dest);
-    let result = (|| {
-        let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut verifier = target.hashes.verifier(what)?;
-        let limit = target.length;
-        let mut so_far: u64 = 0;
-        let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
-            if chunk.is_empty() {
-                return Ok(()); // a fetcher's heartbeat: no progress to report
-            }
-            verifier.update(chunk);
-            file.write_all(chunk).map_err(|e| Error::io(&tmp, e))?;
-            so_far += chunk.len() as u64;
-            progress(so_far, limit);
-            Ok(())
-        })?;
-        if received != limit {
-            return Err(Error::LengthOrHashMismatch {
-                what: what.into(),
-                msg: format!("length is {received} bytes, expected {limit}"),
-            });
-        }
-        verifier.finish()?;
-        if durable {
-            file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        }
-        drop(file);
-        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))?;
-        if durable {
-            cache::sync_dir(dest);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Whether `cached` is metadata of role `T` of a version above `version`, signed by a
+/// threshold of the keys `root` gives the role.
+fn signed_and_newer<T: Signed>(root: &crate::metadata::Root, cached: &[u8], version: u64) -> bool {
+    let Ok(md) = Metadata::<T>::from_bytes(cached) else {
+        return false;
+    };
+    let Some(keys) = root.role(T::TYPE) else {
+        return false;
+    };
+    md.signed.version() > version
+        && crate::verify::verify_threshold(
+            T::TYPE.as_str(),
+            &root.keys,
+            &keys.keyids,
+            keys.threshold,
+            &md.signed_bytes_with_capacity(cached.len()),
+            &md.signatures,
+        )
+        .is_ok()
 }

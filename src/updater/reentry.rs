@@ -1,6 +1,7 @@
 //! Re-entry detection: an operation that would take the exclusive lock of a metadata cache
-//! that the same thread already holds — a callback (fetcher, log) calling into an updater on
-//! the same cache — fails with [`Error::State`] instead of waiting forever for itself.
+//! that the same thread already holds fails with [`Error::State`] at once instead of waiting
+//! for itself. No callback runs while libtuf holds the lock (see `cache.rs`), so this is a
+//! safety net for code paths that would otherwise wait for their own caller.
 //!
 //! The cache lock is an advisory file lock: a second lock of the same file by the same
 //! process through another file descriptor blocks until the first is released, which never

@@ -5,10 +5,16 @@
  *
  *   test_api DEMO_REPO_DIR
  */
+#define _DEFAULT_SOURCE /* flock, nanosleep */
+
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <tuf.h>
 
@@ -169,6 +175,8 @@ static void test_config_null(void) {
                tuf_updater_config_set_connect_timeout_ms(NULL, 1, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_min_speed(NULL, 1, 1, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_max_redirects(NULL, 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_timeout_ms(NULL, 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_lock_timeout_ms(NULL, 1, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
                tuf_updater_config_set_fetcher(NULL, dummy_fetch, NULL, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
@@ -240,6 +248,12 @@ static void test_config(const struct env *env) {
     CHECK_OK(tuf_updater_config_set_min_speed(cfg, 1024, 30, &err));
     CHECK_OK(tuf_updater_config_set_max_redirects(cfg, 0, &err));
     CHECK_OK(tuf_updater_config_set_max_redirects(cfg, 5, &err));
+    CHECK_OK(tuf_updater_config_set_timeout_ms(cfg, 0, &err));
+    CHECK_OK(tuf_updater_config_set_timeout_ms(cfg, UINT64_MAX, &err));
+    CHECK_OK(tuf_updater_config_set_timeout_ms(cfg, 3600000, &err));
+    CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, 0, &err));
+    CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, UINT64_MAX, &err));
+    CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, 60000, &err));
 
     /* Reference time: NULL (system clock), in range, out of range (years 1 to 9999). */
     CHECK_OK(tuf_updater_config_set_reference_time(cfg, NULL, &err));
@@ -581,6 +595,63 @@ static void test_updater_new(const struct env *env) {
     CHECK_CODE(TUF_ERR_BAD_SIGNATURE, tuf_updater_new(cfg, &u, &err));
     CHECK(u == TU_SENTINEL);
     tuf_updater_config_free(cfg);
+    free(dir);
+}
+
+/* A fetch callback that writes a byte every 5 ms (at most 400) and records what
+   tuf_sink_write returned when it stopped. */
+static int drip_fetch(void *userdata, const char *url, uint64_t max_length, tuf_sink *sink) {
+    tuf_result *last = userdata;
+    struct timespec pause = {0, 5000000};
+    int i;
+    (void)url;
+    (void)max_length;
+    for (i = 0; i < 400; i++) {
+        *last = tuf_sink_write(sink, (const uint8_t *)"x", 1);
+        if (*last != TUF_OK) {
+            return 1;
+        }
+        nanosleep(&pause, NULL);
+    }
+    return 0;
+}
+
+/* The deadline of a transfer (set_timeout_ms) and the lock wait (set_lock_timeout_ms). */
+static void test_timeouts(const struct env *env) {
+    char *dir = tu_format("%s/timeouts-meta", env->tmp);
+    char *lock = tu_format("%s/.lock", dir);
+    tuf_updater_config *cfg = new_config(env, dir, NULL, 1);
+    tuf_updater *u = TU_SENTINEL;
+    tuf_result last = TUF_OK;
+    int fd;
+
+    /* A fetch callback delivering slowly is stopped at the deadline; the sink says why. */
+    CHECK_OK(tuf_updater_config_set_timeout_ms(cfg, 50, &err));
+    CHECK_OK(tuf_updater_config_set_fetcher(cfg, drip_fetch, &last, &err));
+    CHECK_OK(tuf_updater_new(cfg, &u, &err));
+    CHECK_CODE(TUF_ERR_SLOW_RETRIEVAL, tuf_updater_refresh(u, &err));
+    CHECK(last == TUF_ERR_SLOW_RETRIEVAL);
+    tuf_updater_free(u);
+    u = TU_SENTINEL;
+
+    /* Another process holds the cache lock: with no wait allowed, TUF_ERR_IO at once. */
+    fd = open(lock, O_RDWR | O_CREAT, 0644);
+    CHECK(fd >= 0);
+    CHECK(flock(fd, LOCK_EX) == 0);
+    CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, 0, &err));
+    CHECK_CODE(TUF_ERR_IO, tuf_updater_new(cfg, &u, &err));
+    CHECK(u == TU_SENTINEL);
+    {
+        tuf_error *e = NULL;
+        CHECK(tuf_updater_new(cfg, &u, &e) == TUF_ERR_IO);
+        CHECK(strstr(tuf_error_message(e), "lock timeout") != NULL);
+        tuf_error_free(e);
+    }
+    close(fd);
+    CHECK_OK(tuf_updater_new(cfg, &u, &err));
+    tuf_updater_free(u);
+    tuf_updater_config_free(cfg);
+    free(lock);
     free(dir);
 }
 
@@ -1156,6 +1227,7 @@ int main(int argc, char **argv) {
     test_config(&env);
     test_transport_config(&env);
     test_updater_new(&env);
+    test_timeouts(&env);
     test_updater(&env);
     test_verifier_api(&env);
     test_multirepo_api(&env);

@@ -47,6 +47,8 @@ pub enum Behavior {
     /// 200 with the right `Content-Length`, then the stored bytes one per second (for at
     /// most [`HOSTILE_MAX_DURATION`]).
     SlowDrip,
+    /// Like [`SlowDrip`](Self::SlowDrip), one byte every given interval.
+    Drip(Duration),
     /// 302 to this location (any URL, e.g. `file:///etc/passwd`), with a 2000-byte body as
     /// servers send a small HTML page.
     Redirect(String),
@@ -612,13 +614,17 @@ fn respond(
             add_sent(shared, path, body.len());
             Ok(true)
         }
-        Behavior::SlowDrip => {
+        Behavior::SlowDrip | Behavior::Drip(_) => {
+            let interval = match behavior {
+                Behavior::Drip(d) => d,
+                _ => Duration::from_secs(1),
+            };
             let body = file.unwrap_or_default();
             let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
             w.write_all(head.as_bytes())?;
             w.flush()?;
             for b in &body {
-                if !alive(shared) || !nap(shared, Duration::from_secs(1)) {
+                if !alive(shared) || !nap(shared, interval) {
                     return Ok(false);
                 }
                 w.write_all(std::slice::from_ref(b))?;

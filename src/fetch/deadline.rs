@@ -1,0 +1,63 @@
+//! The overall deadline of a transfer, around any [`Fetcher`].
+
+use std::time::{Duration, Instant};
+
+use super::Fetcher;
+use crate::error::{Error, Result};
+
+/// A [`Fetcher`] whose every transfer fails with [`Error::SlowRetrieval`] once it has taken
+/// longer than a deadline: the check runs whenever the wrapped fetcher delivers bytes, so a
+/// server dripping bytes just fast enough for a minimum-speed check, or a custom fetcher that
+/// delivers slowly, is stopped at the deadline. A fetcher that blocks without delivering
+/// anything cannot be interrupted from here: [`CurlFetcher`](super::CurlFetcher) enforces
+/// the same deadline itself (`CURLOPT_TIMEOUT_MS`), and a custom fetcher must bound its own
+/// waits.
+pub struct WithDeadline {
+    inner: Box<dyn Fetcher>,
+    timeout: Duration,
+}
+
+impl WithDeadline {
+    /// `inner` with a deadline of `timeout` per transfer; zero means none.
+    pub fn new(inner: Box<dyn Fetcher>, timeout: Duration) -> WithDeadline {
+        WithDeadline { inner, timeout }
+    }
+}
+
+/// The error of a transfer that ran past its deadline.
+pub(crate) fn deadline_exceeded(url: &str, timeout: Duration) -> Error {
+    Error::SlowRetrieval {
+        url: url.to_string(),
+        msg: format!(
+            "the transfer took longer than its deadline of {} ms",
+            timeout.as_millis()
+        ),
+    }
+}
+
+impl Fetcher for WithDeadline {
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        if self.timeout.is_zero() {
+            return self.inner.fetch(url, max_length, sink);
+        }
+        let start = Instant::now();
+        let timeout = self.timeout;
+        let mut expired = false;
+        let result = self.inner.fetch(url, max_length, &mut |chunk: &[u8]| {
+            if expired || start.elapsed() > timeout {
+                expired = true;
+                return Err(deadline_exceeded(url, timeout));
+            }
+            sink(chunk)
+        });
+        if expired {
+            return Err(deadline_exceeded(url, timeout));
+        }
+        result
+    }
+}
