@@ -1,7 +1,9 @@
 // UpdaterConfig, Updater and TargetInfo against the demo repository over file://.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include <tuf.hpp>
 
@@ -111,6 +113,10 @@ TEST_F(UpdaterTest, EveryConfigurationSetter) {
         .set_connect_timeout_ms(5000)
         .set_min_speed(1, 30)
         .set_max_redirects(2)
+        .set_timeout_ms(0)
+        .set_timeout_ms(600000)
+        .set_lock_timeout_ms(0)
+        .set_lock_timeout_ms(30000)
         .set_ca_file(std::nullopt)
         .set_ca_blob(tuf::ByteView())
         .set_client_cert(std::nullopt)
@@ -254,4 +260,31 @@ TEST_F(UpdaterTest, TheConfigurationIsCopied) {
     { tuf::UpdaterConfig gone = std::move(c); }
     updater.refresh();
     ASSERT_TRUE(updater.get_target_info("hello.txt"));
+}
+
+TEST_F(UpdaterTest, TransferDeadlineReachesAFetchFunction) {
+    // A deadline of 1 ms: a fetch function that is slower sees Sink::write refused, and the
+    // call fails with libtuf's Code::slow_retrieval.
+    tuf::UpdaterConfig c(tmp / "md", "https://slow.invalid/metadata/");
+    c.set_bootstrap_root(testutil::read_file(testutil::demo_repo() / "root.json"));
+    c.set_timeout_ms(1);
+    std::optional<tuf::Code> sink_code;
+    c.set_fetcher([&](std::string_view, std::uint64_t, tuf::Sink& sink) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        try {
+            sink.write("{}"sv);
+        } catch (const tuf::Error& e) {
+            sink_code = e.code();
+            throw;
+        }
+        return 0;
+    });
+    tuf::Updater updater(c);
+    try {
+        updater.refresh();
+        FAIL() << "the deadline did not apply";
+    } catch (const tuf::Error& e) {
+        EXPECT_EQ(e.code(), tuf::Code::slow_retrieval);
+    }
+    EXPECT_EQ(sink_code, tuf::Code::slow_retrieval);
 }

@@ -234,6 +234,21 @@ public:
             return ::tuf_updater_config_set_min_speed(get(), bytes_per_second, seconds, e);
         });
     }
+    /// The deadline of every transfer in milliseconds, connection included (default 3600000;
+    /// 0: none): a download still running then fails with Code::slow_retrieval. With a fetch
+    /// function, Sink::write throws once it has passed; the function must bound its own waits.
+    UpdaterConfig& set_timeout_ms(std::uint64_t milliseconds) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_timeout_ms(get(), milliseconds, e);
+        });
+    }
+    /// The longest wait for the metadata directory's lock in milliseconds (default 60000; 0:
+    /// fail at once when it is held); when it runs out the call fails with Code::io.
+    UpdaterConfig& set_lock_timeout_ms(std::uint64_t milliseconds) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_lock_timeout_ms(get(), milliseconds, e);
+        });
+    }
     /// The most HTTP redirects followed for one download (default 5).
     UpdaterConfig& set_max_redirects(std::uint32_t value) {
         return apply([&](tuf_error** e) {
