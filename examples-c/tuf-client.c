@@ -8,7 +8,13 @@
  *
  * Transport options, before the command (see --help): --ca-file, --client-cert,
  * --client-key, --client-key-password, --proxy, --header (repeatable), --retries,
- * --retry-backoff-ms.
+ * --retry-backoff-ms. Cache options: --offline (refresh and download from the metadata
+ * cache only, no network request), --offline-accept-expired-unsafe (with --offline: accept
+ * expired metadata, giving up freeze-attack protection), --in-memory (write nothing to the
+ * metadata directory: the trusted root is read from DIR/root.json, put there by init).
+ * Download options: --max-connections (several --target-name are downloaded in parallel
+ * over at most that many connections), --no-resume (interrupted downloads are not
+ * continued).
  *
  * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on bad usage. With -v it
  * reports each verification step on stderr and each target on stdout. Like the other
@@ -45,6 +51,13 @@ struct args {
     size_t n_headers;
     const char *retries;
     const char *retry_backoff_ms;
+    /* Cache options. */
+    int offline;
+    int offline_accept_expired_unsafe;
+    int in_memory;
+    /* Download options. */
+    const char *max_connections;
+    int no_resume;
 };
 
 static void usage(FILE *out) {
@@ -55,6 +68,7 @@ static void usage(FILE *out) {
             "  tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL --target-name NAME "
             "[--target-name NAME ...]\n"
             "             --target-base-url URL --target-dir DIR download\n"
+            "  (with --offline, --metadata-url and --target-base-url are not needed)\n"
             "  tuf-client --help\n");
 }
 
@@ -92,6 +106,44 @@ static void help(void) {
            "                          before each next one, at most 30000 (0-30000, default "
            "1000)\n"
            "\n"
+           "Cache options (refresh and download):\n"
+           "  --offline               use only the metadata cache in --metadata-dir, with "
+           "every\n"
+           "                          check (signatures, versions, expiry), and make no "
+           "network\n"
+           "                          request at all; fails, naming the file, when the cache "
+           "lacks\n"
+           "                          metadata (refresh online first); download only finds "
+           "targets\n"
+           "                          already in --target-dir\n"
+           "  --offline-accept-expired-unsafe\n"
+           "                          with --offline, accept expired metadata. UNSAFE: this "
+           "gives\n"
+           "                          up the protection against freeze attacks (old, validly "
+           "signed\n"
+           "                          metadata, replayed or just never refreshed, keeps the "
+           "client\n"
+           "                          on old targets indefinitely)\n"
+           "  --in-memory             keep the metadata cache in memory: nothing is written to "
+           "the\n"
+           "                          metadata directory; the trusted root is read from its\n"
+           "                          root.json (run init first); not with --offline\n"
+           "\n"
+           "Download options:\n"
+           "  --max-connections N     download several --target-name in parallel over at "
+           "most N\n"
+           "                          connections (1-64, default 6; HTTP/2 servers share "
+           "them);\n"
+           "                          each target is verified and saved as on its own, one "
+           "failing\n"
+           "                          target stops no other, and the exit status is 1 if any "
+           "failed\n"
+           "  --no-resume             do not keep what an interrupted download received (by "
+           "default\n"
+           "                          it stays in TARGET_DIR/.NAME.ID.partial and the next "
+           "download\n"
+           "                          asks only for the rest, then verifies the whole file)\n"
+           "\n"
            "Other options:\n"
            "  -v, --verbose           report each verification step on stderr and each "
            "target on\n"
@@ -113,6 +165,15 @@ static int parse_args(int argc, char **argv, struct args *a) {
         } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
             a->help = 1;
             return 0;
+        } else if (strcmp(s, "--offline") == 0) {
+            a->offline = 1;
+            continue;
+        } else if (strcmp(s, "--offline-accept-expired-unsafe") == 0) {
+            a->offline_accept_expired_unsafe = 1;
+            continue;
+        } else if (strcmp(s, "--in-memory") == 0) {
+            a->in_memory = 1;
+            continue;
         } else if (strcmp(s, "--ca-file") == 0) {
             slot = &a->ca_file;
         } else if (strcmp(s, "--client-cert") == 0) {
@@ -127,6 +188,11 @@ static int parse_args(int argc, char **argv, struct args *a) {
             slot = &a->retries;
         } else if (strcmp(s, "--retry-backoff-ms") == 0) {
             slot = &a->retry_backoff_ms;
+        } else if (strcmp(s, "--max-connections") == 0) {
+            slot = &a->max_connections;
+        } else if (strcmp(s, "--no-resume") == 0) {
+            a->no_resume = 1;
+            continue;
         } else if (strcmp(s, "--header") == 0) {
             if (a->n_headers == MAX_HEADERS) {
                 fprintf(stderr, "tuf-client: too many --header\n");
@@ -168,6 +234,14 @@ static int parse_args(int argc, char **argv, struct args *a) {
     }
     if (a->command == NULL || a->metadata_dir == NULL) {
         fprintf(stderr, "tuf-client: a command and --metadata-dir are required\n");
+        return -1;
+    }
+    if (a->offline_accept_expired_unsafe && !a->offline) {
+        fprintf(stderr, "tuf-client: --offline-accept-expired-unsafe needs --offline\n");
+        return -1;
+    }
+    if (a->in_memory && a->offline) {
+        fprintf(stderr, "tuf-client: --in-memory has no cache to use --offline with\n");
         return -1;
     }
     return 0;
@@ -312,9 +386,45 @@ static int init(const struct args *a) {
     return 0;
 }
 
+/* Applies the cache options to `config`. */
+static tuf_result set_cache(const struct args *a, tuf_updater_config *config, tuf_error **err) {
+    tuf_result r = TUF_OK;
+    if (a->offline) r = tuf_updater_config_set_offline(config, true, err);
+    if (r == TUF_OK && a->offline_accept_expired_unsafe) {
+        fprintf(stderr, "tuf-client: warning: accepting expired metadata "
+                        "(--offline-accept-expired-unsafe): no protection against freeze "
+                        "attacks\n");
+        r = tuf_updater_config_set_offline_accept_expired_unsafe(config, true, err);
+    }
+    if (r == TUF_OK && a->in_memory) {
+        /* The trusted root init stored; nothing is written back. */
+        char *path = malloc(strlen(a->metadata_dir) + sizeof "/root.json");
+        unsigned char *root;
+        size_t len = 0;
+        if (path == NULL) {
+            return TUF_ERR_IO;
+        }
+        strcpy(path, a->metadata_dir);
+        strcat(path, "/root.json");
+        root = read_file(path, &len);
+        if (root == NULL) {
+            perror(path);
+            free(path);
+            return TUF_ERR_INVALID_ARGUMENT;
+        }
+        free(path);
+        r = tuf_updater_config_set_bootstrap_root(config, root, len, err);
+        free(root);
+        if (r == TUF_OK) r = tuf_updater_config_set_in_memory(config, true, err);
+    }
+    return r;
+}
+
 static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_error **err) {
     tuf_updater_config *config = NULL;
-    tuf_result r = tuf_updater_config_new(a->metadata_dir, a->metadata_url, &config, err);
+    /* Offline, the URL is never used. */
+    const char *url = a->metadata_url != NULL ? a->metadata_url : "file:///offline/";
+    tuf_result r = tuf_updater_config_new(a->metadata_dir, url, &config, err);
     const uint64_t big = (uint64_t)1 << 30;
     if (r == TUF_OK) r = tuf_updater_config_set_max_delegations(config, 1024, err);
     if (r == TUF_OK) r = tuf_updater_config_set_root_max_length(config, big, err);
@@ -323,47 +433,134 @@ static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_erro
     if (r == TUF_OK) r = tuf_updater_config_set_targets_max_length(config, big, err);
     if (r == TUF_OK && a->target_dir != NULL)
         r = tuf_updater_config_set_targets_dir(config, a->target_dir, err);
-    if (r == TUF_OK && a->target_base_url != NULL)
-        r = tuf_updater_config_set_targets_base_url(config, a->target_base_url, err);
+    if (r == TUF_OK && (a->target_base_url != NULL || a->offline))
+        r = tuf_updater_config_set_targets_base_url(
+            config, a->target_base_url != NULL ? a->target_base_url : "file:///offline/", err);
     if (r == TUF_OK && a->verbose)
         r = tuf_updater_config_set_log_callback(config, log_to_stderr, NULL, err);
     if (r == TUF_OK) r = set_transport(a, config, err);
+    if (r == TUF_OK) r = set_cache(a, config, err);
+    if (r == TUF_OK && a->max_connections != NULL) {
+        long n = parse_number(a->max_connections, 64);
+        if (n < 1) {
+            fprintf(stderr, "tuf-client: --max-connections takes 1 to 64\n");
+            r = TUF_ERR_INVALID_ARGUMENT;
+        } else {
+            r = tuf_updater_config_set_max_connections(config, (uint32_t)n, err);
+        }
+    }
+    if (r == TUF_OK && a->no_resume) r = tuf_updater_config_set_resume(config, false, err);
     if (r == TUF_OK) r = tuf_updater_new(config, out, err);
     tuf_updater_config_free(config);
     return r;
 }
 
+/* Prints what became of a target (with -v). */
+static void report(const struct args *a, const char *name, const tuf_target_info *info,
+                   int cached, const char *path) {
+    if (a->verbose) {
+        printf("%s: %llu bytes, %s %.16s..., listed by %s, %s %s\n", name,
+               (unsigned long long)tuf_target_info_length(info),
+               tuf_target_info_hash_algorithm(info, 0), tuf_target_info_hash_hex(info, 0),
+               tuf_target_info_role(info), cached ? "already in" : "verified and saved to", path);
+    }
+}
+
+/* One target: looked up, then downloaded unless its file is already there. */
+static int download_one(const struct args *a, tuf_updater *updater) {
+    tuf_target_info *info = NULL;
+    tuf_error *err = NULL;
+    char *path = NULL;
+    int cached;
+    tuf_result r = tuf_updater_get_target_info(updater, a->targets[0], &info, &err);
+    if (r != TUF_OK) {
+        return fail(a->targets[0], r, err);
+    }
+    r = tuf_updater_find_cached_target(updater, info, NULL, &path, &err);
+    cached = r == TUF_OK && path != NULL;
+    if (r == TUF_OK && !cached) {
+        r = tuf_updater_download_target(updater, info, NULL, NULL, &path, &err);
+    }
+    if (r != TUF_OK) {
+        tuf_target_info_free(info);
+        return fail(a->targets[0], r, err);
+    }
+    report(a, a->targets[0], info, cached, path);
+    tuf_string_free(path);
+    tuf_target_info_free(info);
+    return 0;
+}
+
+/* Several targets: all looked up (stopping at the first that is not found), then downloaded
+ * at once; files already there are not downloaded again. */
 static int download(const struct args *a, tuf_updater *updater) {
-    size_t i;
-    for (i = 0; i < a->n_targets; i++) {
-        tuf_target_info *info = NULL;
-        tuf_error *err = NULL;
-        char *path = NULL;
-        int cached;
-        tuf_result r = tuf_updater_get_target_info(updater, a->targets[i], &info, &err);
+    tuf_target_info **infos;
+    tuf_result *results;
+    tuf_error **errors;
+    char **paths;
+    int *cached;
+    int status = 0;
+    size_t i, n = a->n_targets;
+    tuf_error *err = NULL;
+    tuf_result r = TUF_OK;
+
+    if (n == 1) {
+        return download_one(a, updater);
+    }
+    infos = calloc(n, sizeof *infos);
+    results = calloc(n, sizeof *results);
+    errors = calloc(n, sizeof *errors);
+    paths = calloc(n, sizeof *paths);
+    cached = calloc(n, sizeof *cached);
+    if (infos == NULL || results == NULL || errors == NULL || paths == NULL || cached == NULL) {
+        fprintf(stderr, "tuf-client: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        r = tuf_updater_get_target_info(updater, a->targets[i], &infos[i], &err);
         if (r != TUF_OK) {
-            return fail(a->targets[i], r, err);
-        }
-        r = tuf_updater_find_cached_target(updater, info, NULL, &path, &err);
-        cached = r == TUF_OK && path != NULL;
-        if (r == TUF_OK && !cached) {
-            r = tuf_updater_download_target(updater, info, NULL, NULL, &path, &err);
-        }
-        if (r != TUF_OK) {
-            tuf_target_info_free(info);
-            return fail(a->targets[i], r, err);
+            status = fail(a->targets[i], r, err);
+            goto done;
         }
         if (a->verbose) {
-            printf("%s: %llu bytes, %s %.16s..., listed by %s, %s %s\n", a->targets[i],
-                   (unsigned long long)tuf_target_info_length(info),
-                   tuf_target_info_hash_algorithm(info, 0), tuf_target_info_hash_hex(info, 0),
-                   tuf_target_info_role(info), cached ? "already in" : "verified and saved to",
-                   path);
+            char *found = NULL;
+            if (tuf_updater_find_cached_target(updater, infos[i], NULL, &found, NULL) == TUF_OK) {
+                cached[i] = found != NULL;
+                tuf_string_free(found);
+            }
         }
-        tuf_string_free(path);
-        tuf_target_info_free(info);
     }
-    return 0;
+    for (i = 0; i < n; i++) results[i] = UINT32_MAX;
+    r = tuf_updater_download_targets(updater, (const tuf_target_info *const *)infos, n, NULL,
+                                     NULL, results, errors, paths, &err);
+    if (r != TUF_OK && results[0] == UINT32_MAX) {
+        /* Failed before downloading: nothing was written to the arrays. */
+        status = fail("download", r, err);
+        goto done;
+    }
+    tuf_error_free(err);
+    for (i = 0; i < n; i++) {
+        if (results[i] == TUF_OK) {
+            report(a, a->targets[i], infos[i], cached[i], paths[i]);
+        } else {
+            fail(a->targets[i], results[i], errors[i]);
+            errors[i] = NULL;
+            status = 1;
+        }
+    }
+done:
+    for (i = 0; infos != NULL && i < n; i++) {
+        tuf_target_info_free(infos[i]);
+        if (errors != NULL) tuf_error_free(errors[i]);
+        if (paths != NULL) tuf_string_free(paths[i]);
+    }
+    free(infos);
+    free(results);
+    free(errors);
+    free(paths);
+    free(cached);
+    return status;
 }
 
 int main(int argc, char **argv) {
@@ -389,14 +586,15 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (a.metadata_url == NULL) {
-        fprintf(stderr, "tuf-client: --metadata-url is required\n");
+    if (a.metadata_url == NULL && !a.offline) {
+        fprintf(stderr, "tuf-client: --metadata-url is required (unless --offline)\n");
         return 2;
     }
     if (strcmp(a.command, "download") == 0 &&
-        (a.n_targets == 0 || a.target_base_url == NULL || a.target_dir == NULL)) {
-        fprintf(stderr, "tuf-client: download needs --target-name, --target-base-url and "
-                        "--target-dir\n");
+        (a.n_targets == 0 || (a.target_base_url == NULL && !a.offline) ||
+         a.target_dir == NULL)) {
+        fprintf(stderr, "tuf-client: download needs --target-name, --target-base-url (unless "
+                        "--offline) and --target-dir\n");
         return 2;
     }
     r = make_updater(&a, &updater, &err);

@@ -52,6 +52,12 @@
 #define TUF_FETCH_NOT_FOUND (-404)
 
 /**
+ * What a `tuf_storage_read_callback` or `tuf_storage_remove_callback` returns when nothing is
+ * stored under the name (-2, as `-ENOENT` on Linux).
+ */
+#define TUF_STORAGE_NOT_FOUND (-2)
+
+/**
  * Log levels passed to a `tuf_log_callback`.
  */
 #define TUF_LOG_DEBUG 1
@@ -150,8 +156,8 @@ typedef struct tuf_multirepo_target tuf_multirepo_target;
 typedef struct tuf_signer tuf_signer;
 
 /**
- * Where a fetch or load callback writes the bytes it received, and a sign callback the
- * signature it made, with `tuf_sink_write`. Valid only during the callback that received
+ * Where a fetch or load callback writes the bytes it received, a storage read callback the
+ * value it read, and a sign callback the signature it made, with `tuf_sink_write`. Valid only during the callback that received
  * it, on that callback's thread. libtuf enforces the length limit here: once more than the
  * callback's `max_length` bytes were written, `tuf_sink_write` fails with
  * `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and
@@ -230,8 +236,9 @@ typedef uint32_t tuf_result;
  *
  * Contract (the same for every libtuf callback):
  * - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
- *   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
- *   never fetches), during that call only. Updaters used from several threads at once call
+ *   `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+ *   `tuf_updater_download_targets`, and `tuf_updater_new` never fetches), during that call
+ *   only. Updaters used from several threads at once call
  *   it from each, concurrently: `userdata` must then be usable from all of them.
  * - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
  *   directory is held only while libtuf reads and writes the directory's files, never while
@@ -265,9 +272,12 @@ typedef void (*tuf_log_callback)(void *userdata, int level, const char *message)
  * fetcher waits for bytes (so that a stalled transfer can be cancelled).
  *
  * Returns 0 to continue; any other value cancels: the transfer stops, and the running call
- * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
- * fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
- * nothing unverified is kept, and a cancelled target download leaves no file behind.
+ * (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+ * `tuf_updater_download_targets`: every transfer of the call) fails with
+ * `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays, nothing
+ * unverified is used, and a cancelled target download leaves nothing at its destination
+ * (what arrived stays in its partial file for the next download to resume, unless
+ * `tuf_updater_config_set_resume` turned resuming off).
  *
  * Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
  * `userdata` until the configuration and every updater created from it are freed, no
@@ -300,6 +310,134 @@ typedef uint32_t tuf_format;
  * functions on the metadata being signed, and may call any other libtuf function.
  */
 typedef int (*tuf_sign_callback)(void *userdata, const uint8_t *data, size_t len, tuf_sink *signature);
+
+/**
+ * Reads the value stored under `name` and writes it into `sink` with `tuf_sink_write`, at
+ * most `max_length` bytes (libtuf enforces the limit: a longer value is treated as not
+ * stored, as a file over the limit in the file cache).
+ *
+ * `name` is one of the cache's names, NUL-terminated ASCII valid during the call: `root.json`,
+ * `root_history/N.root.json` (N a version), `timestamp.json`, `snapshot.json`,
+ * `targets.json`, or `ROLE.json` for a delegated role, the role name percent-encoded (only
+ * letters, digits and `_.-~%`; `a/b` is `a%2Fb.json`). A delegated role's name may be long:
+ * a store with short keys maps names to keys itself (a hash, say).
+ *
+ * Returns:
+ * - 0: the value was written into the sink (all of it; an empty value is 0 bytes).
+ * - `TUF_STORAGE_NOT_FOUND`: nothing is stored under `name` (what was written is ignored).
+ * - Any other value: the read failed. libtuf treats the value as not stored (logging the
+ *   failure) and fetches the file again; an offline updater fails with `TUF_ERR_IO`.
+ *
+ * Contract of every storage callback (read, write, remove, lock, unlock):
+ * - Thread: called on the thread that called the libtuf function (`tuf_updater_new`,
+ *   `tuf_updater_refresh`, `tuf_updater_get_target_info`; never a target download), during
+ *   that call only. Updaters sharing the storage and used from several threads at once call
+ *   them from each, concurrently: `userdata` must then be usable from all of them.
+ * - Locks held: the updater's own in-use flag, and, for write and remove always, for read
+ *   sometimes (the reads that decide a write), the storage's own lock (`lock` returned 0 and
+ *   `unlock` is not called yet). libtuf holds no other lock and runs no other callback in
+ *   between, and never waits on the network while it holds the storage's lock.
+ * - What it may call: `tuf_sink_write` on its sink (read only), and libtuf functions that do
+ *   not use an updater with this storage. Calls on the same updater fail with
+ *   `TUF_ERR_STATE`; a call into another updater on this storage that needs the storage's
+ *   lock while this thread holds it also fails with `TUF_ERR_STATE`, rather than wait for
+ *   itself.
+ * - Lifetime of `userdata`: libtuf keeps the pointer in the configuration and in every
+ *   updater created from it: it must stay valid until they are all freed.
+ * - It must return normally: no C++ exception, `longjmp` or thread cancellation may leave it
+ *   (unwinding through libtuf is undefined behaviour and aborts the process).
+ */
+typedef int (*tuf_storage_read_callback)(void *userdata, const char *name, uint64_t max_length, tuf_sink *sink);
+
+/**
+ * Stores the `len` bytes at `data` (valid during the call) under `name` (as for
+ * `tuf_storage_read_callback`), replacing any value **atomically**: a reader, in this
+ * process or another, sees the old value or the new one, whole, never a mix, also after a
+ * crash or a power cut. When `durable` is true the new value must survive a power cut once
+ * the callback returns (libtuf asks for it when it moves to a new root, so that a power cut
+ * cannot bring back a root whose keys the new one revoked; everything else is verified again
+ * when read, and fetched again when lost). Called with the storage's lock held.
+ *
+ * Returns 0 on success; any other value is a failure: the running call fails with
+ * `TUF_ERR_IO` (nothing unverified was kept; the next refresh starts again).
+ *
+ * Contract: as `tuf_storage_read_callback`.
+ */
+typedef int (*tuf_storage_write_callback)(void *userdata, const char *name, const uint8_t *data, size_t len, bool durable);
+
+/**
+ * Removes the value stored under `name` (as for `tuf_storage_read_callback`; libtuf removes
+ * the cached `timestamp.json` and `snapshot.json` when a new root rotates their keys, spec
+ * 5.3.11). Called with the storage's lock held.
+ *
+ * Returns 0 on success or `TUF_STORAGE_NOT_FOUND` when nothing was stored (both fine); any
+ * other value is a failure: the running call fails with `TUF_ERR_IO`.
+ *
+ * Contract: as `tuf_storage_read_callback`.
+ */
+typedef int (*tuf_storage_remove_callback)(void *userdata, const char *name);
+
+/**
+ * Takes the storage's exclusive lock: while one updater holds it, no other updater using the
+ * same storage (in this process or another) holds it. libtuf takes it around each write or
+ * removal together with the reads that decide it, for milliseconds, never while it waits on
+ * the network, and releases it with `tuf_storage_unlock_callback` once done; it never takes
+ * it twice on one thread (a recursive lock is not needed). The callback may wait for another
+ * holder, but should bound its wait (libtuf cannot interrupt it;
+ * `tuf_updater_config_set_lock_timeout_ms` applies to the file cache only) and fail when it
+ * gives up.
+ *
+ * Returns 0 when the lock is held; any other value is a failure: the running call fails with
+ * `TUF_ERR_IO` (and `unlock` is not called).
+ *
+ * Contract: as `tuf_storage_read_callback` (no storage lock is held while it runs).
+ */
+typedef int (*tuf_storage_lock_callback)(void *userdata);
+
+/**
+ * Releases the lock `tuf_storage_lock_callback` took, once for each time it returned 0, on
+ * the same thread. No return value.
+ *
+ * Contract: as `tuf_storage_read_callback`.
+ */
+typedef void (*tuf_storage_unlock_callback)(void *userdata);
+
+/**
+ * The callbacks of an application's metadata storage (a map from names to bytes), set with
+ * `tuf_updater_config_set_storage`, which copies the struct. `read`, `write` and `remove` are
+ * required. `lock` and `unlock` are both set, or both NULL: no locking, for storage that only
+ * one updater uses at a time.
+ *
+ * Everything libtuf reads back is verified again before it is used, so the storage needs to
+ * keep what it was given, not to protect it. Several updaters (and processes) may share one
+ * storage if its lock excludes them from each other and its writes are atomic: then, as with
+ * the file cache, nothing is ever half written and no updater's rollback baseline goes back.
+ *
+ * This struct's layout is part of the ABI: it never changes. A later libtuf that needs more
+ * callbacks takes a new struct through a new function.
+ */
+typedef struct {
+    /**
+     * Reads a value (see `tuf_storage_read_callback`).
+     */
+    tuf_storage_read_callback read;
+    /**
+     * Replaces a value atomically (see `tuf_storage_write_callback`).
+     */
+    tuf_storage_write_callback write;
+    /**
+     * Removes a value (see `tuf_storage_remove_callback`).
+     */
+    tuf_storage_remove_callback remove;
+    /**
+     * Takes the exclusive lock, or NULL (see `tuf_storage_lock_callback`).
+     */
+    tuf_storage_lock_callback lock;
+    /**
+     * Releases the lock, or NULL (see `tuf_storage_unlock_callback`).
+     */
+    tuf_storage_unlock_callback unlock;
+} tuf_storage;
 
 /**
  * A progress callback for target downloads, set with `tuf_updater_set_progress_callback`
@@ -404,7 +542,9 @@ typedef int (*tuf_versioned_load_callback)(void *userdata, const char *role, uin
 #define TUF_ERR_TARGET_NOT_FOUND 12
 
 /**
- * Functions were called in an order the workflow does not allow.
+ * Functions were called in an order the workflow does not allow, a handle was used while in
+ * a call, or an offline updater was asked for what only the network has (metadata its cache
+ * lacks, a download; see `tuf_updater_config_set_offline`).
  */
 #define TUF_ERR_STATE 13
 
@@ -613,6 +753,47 @@ tuf_result tuf_updater_config_set_timeout_ms(tuf_updater_config *config, uint64_
 tuf_result tuf_updater_config_set_lock_timeout_ms(tuf_updater_config *config, uint64_t milliseconds, tuf_error **err);
 
 /**
+ * Sets offline mode (default false). Offline, `tuf_updater_refresh` reads the trusted root
+ * history, timestamp, snapshot and targets from the metadata cache only, and
+ * `tuf_updater_get_target_info` the delegated roles too, with every check of the online
+ * workflow: signatures, thresholds, versions, and expiry against the reference time
+ * (`tuf_updater_config_set_reference_time`). No network request is made at all: neither the
+ * built-in fetcher nor a fetch callback is ever used. An offline updater writes no
+ * metadata to the cache (a missing metadata directory is still created, as always).
+ *
+ * Errors of an offline updater: when the cache lacks what a refresh or lookup needs (the
+ * cache was never filled online, or a key rotation removed the cached timestamp and
+ * snapshot), `TUF_ERR_STATE` with a message naming the missing file (refresh online to fill
+ * it); `tuf_updater_download_target` always fails with `TUF_ERR_STATE` once its arguments
+ * passed their usual checks (checking a file already downloaded,
+ * `tuf_updater_find_cached_target`, works); a cached file that fails a
+ * check gives that check's error (`TUF_ERR_EXPIRED`, `TUF_ERR_BAD_SIGNATURE`, ...), and a
+ * storage read callback that fails `TUF_ERR_IO`.
+ *
+ * `TUF_ERR_INVALID_ARGUMENT` (nothing changes) for `on` with in-memory storage
+ * (`tuf_updater_config_set_in_memory`: no cache to read), and for false while
+ * `tuf_updater_config_set_offline_accept_expired_unsafe` is on (turn that off first).
+ */
+tuf_result tuf_updater_config_set_offline(tuf_updater_config *config, bool on, tuf_error **err);
+
+/**
+ * **Unsafe.** In offline mode, accepts expired metadata when `on` (default false): the expiry
+ * checks of the final root, the timestamp, the snapshot and every targets role (spec 5.3.10,
+ * 5.4.4, 5.5.6, 5.6.5) are skipped, and nothing else (signatures, thresholds, versions,
+ * lengths and hashes are still checked). Each expired role accepted is logged as a warning.
+ *
+ * What it gives up: protection against **freeze attacks**. Whoever can put old, validly
+ * signed metadata in the cache (an attacker, or just a cache that was never refreshed again)
+ * keeps the device on it indefinitely, however long ago it expired, and with it on target
+ * versions that may have known vulnerabilities. Use it only where running on stale metadata
+ * is better than not running, and the cache is not writable by others.
+ *
+ * Only in offline mode: `TUF_ERR_INVALID_ARGUMENT` (nothing changes) for `on` unless
+ * `tuf_updater_config_set_offline(config, true)` was called before.
+ */
+tuf_result tuf_updater_config_set_offline_accept_expired_unsafe(tuf_updater_config *config, bool on, tuf_error **err);
+
+/**
  * Sets the most HTTP redirects followed for one download (default 5; only to http and
  * https).
  */
@@ -638,6 +819,81 @@ tuf_result tuf_updater_config_set_log_callback(tuf_updater_config *config, tuf_l
  * default). It is called with `userdata` on the thread that drives the updater.
  */
 tuf_result tuf_updater_config_set_progress_callback(tuf_updater_config *config, tuf_transfer_progress_callback callback, void *userdata, tuf_error **err);
+
+/**
+ * Sets the most connections `tuf_updater_download_targets` opens at once (default 6; 1 to
+ * 64; `TUF_ERR_INVALID_ARGUMENT` otherwise, and the setting is unchanged). Over HTTP/2
+ * (HTTPS servers that offer it) the transfers share connections. Applies to updaters created
+ * from this configuration afterwards.
+ */
+tuf_result tuf_updater_config_set_max_connections(tuf_updater_config *config, uint32_t value, tuf_error **err);
+
+/**
+ * Sets whether interrupted target downloads are resumed (default true). When true, a
+ * target download that stops before its end (a broken connection, a cancellation by the
+ * progress callback, the deadline) keeps what arrived in a partial file beside the
+ * destination, named `.NAME.ID.partial` (`NAME` the destination's file name, `ID` 16 hex
+ * digits naming the target's length and hashes, so a partial file of another version of the
+ * target is never continued). The next download of the same target, by any updater of any
+ * process, hashes what the file holds, asks the server only for the rest (an HTTP `Range`
+ * request; a fetch callback is simply called for the whole file) and verifies the length and
+ * every hash over the whole file before it is renamed into place: nothing unverified is ever
+ * at the destination. A server that sends the whole file instead, or another range, makes
+ * the download start over; a partial file that is longer than the target, or whose bytes do
+ * not verify, is removed. A partial file is used only if it is a regular file of the user
+ * running the process (a link in its place is removed, never followed), and only by one
+ * download at a time (a second one meanwhile writes a temporary file of its own). When
+ * false, a failed download leaves nothing behind and every download starts from the
+ * beginning.
+ */
+tuf_result tuf_updater_config_set_resume(tuf_updater_config *config, bool value, tuf_error **err);
+
+/**
+ * Downloads the `count` targets of `infos` at once (spec 5.7), each into `target_dir` (NULL:
+ * the configured targets directory) under its local name (the percent-encoded target path,
+ * as `tuf_updater_download_target` with a NULL `filepath`), from `target_base_url` (NULL:
+ * the configured one).
+ *
+ * - Targets whose file is already in the directory with the right length and hashes are not
+ *   downloaded again (`tuf_updater_find_cached_target`): they succeed at once.
+ * - The others are downloaded in parallel over at most `tuf_updater_config_set_max_connections`
+ *   connections (default 6), sharing connections over HTTP/2 where the server offers it. Each
+ *   transfer has every protection of `tuf_updater_download_target`: the length limit while
+ *   receiving, every hash verified over the whole file before it is renamed into place,
+ *   redirects only to http and https with custom headers kept off other origins, the CA,
+ *   client certificate and proxy settings, the minimum speed and the deadline of every
+ *   transfer. Interrupted downloads are resumed as `tuf_updater_config_set_resume` says.
+ *   A target whose transfer failed for a transient reason while retries are configured
+ *   (`tuf_updater_config_set_retries`) is then downloaded again on its own.
+ * - With a fetch callback (`tuf_updater_config_set_fetcher`), the targets are downloaded one
+ *   after the other through it.
+ * - Progress: the configuration's transfer progress callback
+ *   (`tuf_updater_config_set_progress_callback`) is told of every transfer with its URL, the
+ *   position counted in the whole file (a resumed download starts where its partial file
+ *   ends); a non-zero return cancels every transfer still running or waiting, which then
+ *   fail with `TUF_ERR_CANCELLED` (their partial files are kept for the next download).
+ *   The updater's `tuf_updater_set_progress_callback` is not called.
+ *
+ * `infos`: an array of `count` non-NULL target infos, read during the call only (may be NULL
+ * when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of `count`
+ * entries that the caller owns, written for every target in order once the downloads ran:
+ * - `results[i]`: `TUF_OK` or the error code of target `i`;
+ * - `errors[i]`: NULL, or a new `tuf_error` for a failed target (free each with
+ *   `tuf_error_free`); entries are overwritten without being read;
+ * - `paths[i]`: the path of target `i`'s verified file as an owned string (free with
+ *   `tuf_string_free`), or NULL when it failed.
+ *
+ * Returns `TUF_OK` when every target is in place; otherwise the code of the first target (in
+ * the order of `infos`) that failed, with `*err` naming it and the number of failures (the
+ * output arrays are written all the same). When the call fails before downloading
+ * (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL `infos` with a non-zero `count`, a
+ * NULL entry or a string that is not UTF-8; `TUF_ERR_STATE` when the updater is in a call),
+ * nothing is written to the arrays. One failure stops no other download.
+ *
+ * Thread and callbacks: as `tuf_updater_download_target`; every callback runs on the calling
+ * thread, never while a libcurl transfer callback runs.
+ */
+tuf_result tuf_updater_download_targets(tuf_updater *updater, const tuf_target_info *const *infos, size_t count, const char *target_dir, const char *target_base_url, tuf_result *results, tuf_error **errors, char **paths, tuf_error **err);
 
 /**
  * The code of `err`, or `TUF_ERR_INVALID_ARGUMENT` if `err` is NULL.
@@ -1606,6 +1862,36 @@ tuf_result tuf_signer_sign(const tuf_signer *signer, const uint8_t *data, size_t
 tuf_result tuf_signer_private_key_pem(const tuf_signer *signer, char **out, tuf_error **err);
 
 /**
+ * Keeps the metadata cache in the application's storage, through `callbacks` (copied; see
+ * `tuf_storage` and its callback types for the contract) called with `userdata`; NULL
+ * `callbacks`: back to the file cache in the metadata directory (the default), which is then
+ * not used. `TUF_ERR_INVALID_ARGUMENT` (and nothing changes) when `read`, `write` or
+ * `remove` is NULL, or only one of `lock` and `unlock` is.
+ *
+ * Without a bootstrap root, the updater starts from the storage's `root.json` (there is no
+ * recovery from the root history, which the callbacks cannot list). Updaters created from
+ * this configuration share the storage; a `tuf_multirepo` refuses it (its repositories'
+ * metadata would mix). Replaces `tuf_updater_config_set_in_memory`.
+ */
+tuf_result tuf_updater_config_set_storage(tuf_updater_config *config, const tuf_storage *callbacks, void *userdata, tuf_error **err);
+
+/**
+ * Keeps the metadata cache in memory only when `on` (default false): nothing is written
+ * anywhere (the metadata directory is not used, not even created; go-tuf's
+ * `DisableLocalCache`). Each updater created from this configuration has its own cache, kept
+ * for its life: what one refresh verified is what the next starts from. The trusted root
+ * comes from the bootstrap root (`tuf_updater_config_set_bootstrap_root`), which
+ * `tuf_updater_new` then requires (`TUF_ERR_INVALID_ARGUMENT` without one). Target downloads
+ * still write where they are told.
+ *
+ * `on` replaces the file cache or `tuf_updater_config_set_storage`'s storage; false goes back
+ * to the file cache if memory was chosen (a storage set with `tuf_updater_config_set_storage`
+ * stays). `TUF_ERR_INVALID_ARGUMENT` (nothing changes) for `on` in offline mode, which needs
+ * a cache to read.
+ */
+tuf_result tuf_updater_config_set_in_memory(tuf_updater_config *config, bool on, tuf_error **err);
+
+/**
  * The target path (NULL if `info` is NULL).
  */
 const char *tuf_target_info_path(const tuf_target_info *info);
@@ -1859,6 +2145,7 @@ tuf_result tuf_updater_config_set_retries(tuf_updater_config *config, uint32_t c
  * Creates an updater from `config` (which is copied: it may be freed or reused after this
  * call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
  * makes no network request. On success `*out` owns the new updater.
+ * `TUF_ERR_INVALID_ARGUMENT` for in-memory storage without a bootstrap root.
  */
 tuf_result tuf_updater_new(const tuf_updater_config *config, tuf_updater **out, tuf_error **err);
 
@@ -1870,7 +2157,16 @@ void tuf_updater_free(tuf_updater *updater);
 
 /**
  * Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).
- * May be called again later for a new update cycle.
+ * May be called again later for a new update cycle. Offline (`tuf_updater_config_set_offline`),
+ * from the metadata cache only.
+ *
+ * A refresh that fails leaves the updater usable with what it had verified before: the
+ * metadata of the last successful refresh, from which `tuf_updater_get_target_info` goes on
+ * answering (checked against that refresh's reference time) without refreshing again; the
+ * error says why nothing newer was trusted. Two exceptions: when no refresh had succeeded
+ * yet, the next lookup refreshes first; and when the failed refresh had already moved to a
+ * new root (a key rotation), what was verified with the old root's keys is dropped, and the
+ * next lookup refreshes first too.
  */
 tuf_result tuf_updater_refresh(tuf_updater *updater, tuf_error **err);
 
@@ -1892,7 +2188,9 @@ tuf_result tuf_updater_find_cached_target(const tuf_updater *updater, const tuf_
 /**
  * Downloads the target to `filepath` (NULL: into the configured targets directory) from
  * `target_base_url` (NULL: the configured one), verifying length and hashes while it
- * streams to a temporary file that is renamed into place only when it verified. If
+ * streams to a partial file (or, with resuming off, a temporary file) beside the destination
+ * that is renamed into place only when it verified. An interrupted download is resumed by
+ * the next one (see `tuf_updater_config_set_resume`). If
  * `out_path` is not NULL, on success `*out_path` is the owned path written (free with
  * `tuf_string_free`).
  */

@@ -37,7 +37,8 @@ pub enum ErrorKind {
     Io = 11,
     /// The requested target is not described by trusted metadata (5.7.2).
     TargetNotFound = 12,
-    /// An operation was called in the wrong order (e.g. snapshot before timestamp).
+    /// An operation was called in the wrong order (e.g. snapshot before timestamp), or an
+    /// offline updater was asked for what only the network has ([`Error::Offline`]).
     State = 13,
     /// A cryptographic operation failed (e.g. key generation or signing).
     Crypto = 14,
@@ -184,6 +185,11 @@ pub enum Error {
     #[error("invalid operation order: {0}")]
     State(String),
 
+    /// An offline updater was asked for what only the network has: metadata its cache lacks,
+    /// or a download. [`ErrorKind::State`].
+    #[error("offline: {0}")]
+    Offline(String),
+
     #[error("cryptographic error: {0}")]
     Crypto(String),
 
@@ -208,7 +214,7 @@ impl Error {
             Error::SlowRetrieval { .. } => ErrorKind::SlowRetrieval,
             Error::Io { .. } => ErrorKind::Io,
             Error::TargetNotFound(_) => ErrorKind::TargetNotFound,
-            Error::State(_) => ErrorKind::State,
+            Error::State(_) | Error::Offline(_) => ErrorKind::State,
             Error::Crypto(_) => ErrorKind::Crypto,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
         }

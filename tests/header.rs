@@ -59,6 +59,9 @@ fn header_declares_only_prefixed_names() {
                 let end = start + line[start..].find(')').unwrap();
                 names.push(line[start..end].to_string());
             }
+            // "typedef struct {" ... "} name;": a struct whose fields C sees (tuf_storage).
+            ["typedef", "struct", "{"] => {}
+            ["}", name] => names.push(name.trim_end_matches(';').to_string()),
             ["typedef", .., last] => names.push(last.trim_end_matches(';').to_string()),
             _ => {}
         }

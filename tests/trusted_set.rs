@@ -821,8 +821,65 @@ fn keyids_are_checked_only_in_strict_mode() {
     TrustedSet::new(&bytes, now(), Policy::default()).unwrap();
     let strict = Policy {
         strict_keyids: true,
+        ..Policy::default()
     };
     let err = TrustedSet::new(&bytes, now(), strict).unwrap_err();
     assert!(err.to_string().contains("keyid does not match"), "{err}");
     let _ = RoleKeys::new(Vec::new(), 1);
+}
+
+// ---- Policy::accept_expired_unsafe ---------------------------------------------------------
+
+#[test]
+fn accept_expired_unsafe_skips_the_four_freeze_checks_and_nothing_else() {
+    // Every top-level role and a delegated one expired: each of 5.3.10, 5.4.4, 5.5.6 and 5.6.5
+    // would refuse it.
+    let mut sim = with_delegation();
+    sim.root.signed.expires = past();
+    sim.signed_roots.clear();
+    sim.publish_root();
+    sim.timestamp.signed.expires = past();
+    sim.snapshot.signed.expires = past();
+    sim.targets.signed.expires = past();
+    sim.delegated.get_mut("role1").unwrap().signed.expires = past();
+    sim.update_snapshot();
+    let unsafe_policy = Policy {
+        accept_expired_unsafe: true,
+        ..Policy::default()
+    };
+    let mut strict = new_set(&sim);
+    assert_eq!(
+        kind(strict.update_timestamp(&sim.bytes("timestamp"))),
+        ErrorKind::Expired
+    );
+
+    let mut set = TrustedSet::new(&sim.root_bytes(1), now(), unsafe_policy.clone()).unwrap();
+    set.update_timestamp(&sim.bytes("timestamp")).unwrap();
+    set.update_snapshot(&sim.bytes("snapshot"), false).unwrap();
+    set.update_targets(&sim.bytes("targets")).unwrap();
+    set.update_delegated_targets(&sim.bytes("role1"), "role1", "targets")
+        .unwrap();
+
+    // Signatures, versions, lengths and hashes are still checked.
+    let mut set = TrustedSet::new(&sim.root_bytes(1), now(), unsafe_policy.clone()).unwrap();
+    let mut bad = sim.timestamp.clone();
+    bad.signatures.clear();
+    assert_eq!(
+        kind(set.update_timestamp(&bad.to_bytes())),
+        ErrorKind::BadSignature
+    );
+    set.update_timestamp(&sim.bytes("timestamp")).unwrap();
+    let mut other = sim.snapshot.clone();
+    other.signed.version += 1;
+    assert_eq!(
+        kind(set.update_snapshot(&sim.signed_bytes("snapshot", &other), true)),
+        ErrorKind::BadVersion
+    );
+    set.update_snapshot(&sim.bytes("snapshot"), true).unwrap();
+    let mut targets = sim.targets.clone();
+    targets.signed.version += 1;
+    assert_eq!(
+        kind(set.update_targets(&sim.signed_bytes("targets", &targets))),
+        ErrorKind::BadVersion
+    );
 }

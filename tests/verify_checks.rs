@@ -13,6 +13,7 @@ use tuf::{Error, ErrorKind};
 
 const STRICT: Policy = Policy {
     strict_keyids: true,
+    accept_expired_unsafe: false,
 };
 
 fn now() -> DateTime {

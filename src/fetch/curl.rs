@@ -6,13 +6,10 @@ use std::time::Duration;
 
 use curl::easy::Easy;
 
-use super::file_url::file_url_is_missing;
+use super::response::{refused, Hop, Response, ERROR_BODY_CAP};
 use super::transport::{self, ClientCertificate, Pem};
-use super::{length_exceeded, redirect, Fetcher};
+use super::{redirect, Fetcher, RangeSink};
 use crate::error::{excerpt, Error, Result};
-
-/// What a [`Fetcher`] hands the body to.
-type Sink<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
 
 /// Settings of [`CurlFetcher`]. Its `Debug` output shows no header value, key password or
 /// in-memory key.
@@ -237,7 +234,10 @@ impl CurlFetcher {
 }
 
 /// Applies the per-handle settings, which stay on the handle for every fetch.
-fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(), String> {
+pub(super) fn configure(
+    easy: &mut Easy,
+    config: &FetcherConfig,
+) -> std::result::Result<(), String> {
     let e = |err: curl::Error| err.to_string();
     // Timeouts must not use signals (SIGALRM) in a library used from threads.
     easy.signal(false).map_err(e)?;
@@ -272,33 +272,6 @@ fn configure(easy: &mut Easy, config: &FetcherConfig) -> std::result::Result<(),
     Ok(())
 }
 
-/// The most bytes of a non-2xx response body that are read (and discarded) to keep the
-/// connection alive; a longer error body aborts the transfer. Also the most bytes of redirect
-/// bodies that libcurl may read and discard during one fetch.
-const ERROR_BODY_CAP: u64 = 64 * 1024;
-
-/// Parses the status code of an HTTP status line (`HTTP/1.1 200 OK`), if `line` is one.
-fn parse_status_line(line: &[u8]) -> Option<u32> {
-    let rest = line.strip_prefix(b"HTTP/")?;
-    let mut parts = rest
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|p| !p.is_empty());
-    let _version = parts.next()?;
-    let code = parts.next()?;
-    if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(code).ok()?.parse().ok()
-}
-
-/// What one request of a fetch led to.
-enum Hop {
-    /// The body was delivered to the sink.
-    Done,
-    /// A redirect to this URL (absolute: libcurl resolves the `Location` header).
-    Redirect(String),
-}
-
 impl Fetcher for CurlFetcher {
     /// Follows redirects itself, one request at a time: only to `http` and `https`, at most
     /// `max_redirects` times, with the custom headers only while every URL so far was on the
@@ -309,47 +282,20 @@ impl Fetcher for CurlFetcher {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
-        if url.is_empty() || url.contains('\0') {
-            return Err(Error::InvalidArgument(format!("invalid URL {url:?}")));
-        }
-        self.transient = false;
-        let first = redirect::origin(url);
-        let mut current = url.to_string();
-        let mut send_headers = true;
-        let mut redirects = 0u32;
-        // Bytes of redirect and error bodies read and discarded over the whole chain.
-        let mut discarded = 0u64;
-        loop {
-            let hop = self.request(
-                url,
-                &current,
-                send_headers,
-                max_length,
-                sink,
-                &mut discarded,
-            )?;
-            let next = match hop {
-                Hop::Done => return Ok(()),
-                Hop::Redirect(next) => next,
-            };
-            if redirects >= self.config.max_redirects {
-                let max = self.config.max_redirects;
-                return Err(refused(url, format!("more than {max} redirects")));
-            }
-            if !redirect::is_http_url(&next) {
-                return Err(refused(
-                    url,
-                    format!(
-                        "redirect to {} refused: only http and https are followed",
-                        excerpt(&next)
-                    ),
-                ));
-            }
-            redirects += 1;
-            // Once the chain left the origin, the headers stay off even if it comes back.
-            send_headers = send_headers && redirect::same_origin(first.as_ref(), &next);
-            current = next;
-        }
+        self.fetch_from(url, 0, max_length, &mut |_, chunk: &[u8]| sink(chunk))
+    }
+
+    /// Sends `Range: bytes=OFFSET-` (to every URL of a redirect chain), and reads `file://`
+    /// URLs from `offset`. A 206 answer is taken from the first position of its
+    /// `Content-Range`; any other 2xx answer is the whole file.
+    fn fetch_range(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        self.fetch_from(url, offset, max_length, sink)
     }
 
     fn is_transient(&self, error: &Error) -> bool {
@@ -360,158 +306,160 @@ impl Fetcher for CurlFetcher {
     }
 }
 
-/// A redirect that is not followed: a download error without status, not transient.
-fn refused(url: &str, msg: String) -> Error {
-    Error::Download {
-        url: url.to_string(),
-        status: None,
-        msg,
+/// Where a redirect chain stands: the origin of the URL first asked for, whether the custom
+/// headers still go with the requests, how many redirects were followed. Shared with the
+/// parallel fetcher.
+pub(super) struct Chain {
+    first: Option<redirect::Origin>,
+    pub send_headers: bool,
+    redirects: u32,
+}
+
+impl Chain {
+    pub fn new(url: &str) -> Chain {
+        Chain {
+            first: redirect::origin(url),
+            send_headers: true,
+            redirects: 0,
+        }
+    }
+
+    /// Follows a redirect of a fetch of `url` to `next` if the rules allow it: only `http`
+    /// and `https`, at most `max` redirects; once the chain left the origin of `url`, the
+    /// headers stay off even if it comes back.
+    pub fn follow(&mut self, url: &str, next: &str, max: u32) -> Result<()> {
+        if self.redirects >= max {
+            return Err(refused(url, format!("more than {max} redirects")));
+        }
+        if !redirect::is_http_url(next) {
+            return Err(refused(
+                url,
+                format!(
+                    "redirect to {} refused: only http and https are followed",
+                    excerpt(next)
+                ),
+            ));
+        }
+        self.redirects += 1;
+        self.send_headers = self.send_headers && redirect::same_origin(self.first.as_ref(), next);
+        Ok(())
     }
 }
 
-/// Whether a libcurl failure may go away when tried again: a name that did not resolve, a
-/// connection refused, reset or dropped, nothing or garbage received, a TLS handshake broken
-/// off. Not: a malformed URL, a refused protocol, a certificate that does not verify, an
-/// unreadable certificate or key, a timeout (slow retrieval).
-fn is_transient_curl_error(e: &curl::Error) -> bool {
-    use curl_sys::*;
-    matches!(
-        e.code(),
-        CURLE_COULDNT_RESOLVE_PROXY
-            | CURLE_COULDNT_RESOLVE_HOST
-            | CURLE_COULDNT_CONNECT
-            | CURLE_FTP_WEIRD_SERVER_REPLY
-            | CURLE_HTTP2
-            | CURLE_PARTIAL_FILE
-            | CURLE_SSL_CONNECT_ERROR
-            | CURLE_GOT_NOTHING
-            | CURLE_SEND_ERROR
-            | CURLE_RECV_ERROR
-            | CURLE_HTTP2_STREAM
-    )
+/// Checks a URL before any request.
+pub(super) fn check_url(url: &str) -> Result<()> {
+    if url.is_empty() || url.contains('\0') {
+        return Err(Error::InvalidArgument(format!("invalid URL {url:?}")));
+    }
+    Ok(())
+}
+
+/// Prepares `easy` for one request of a fetch: the URL, the headers (if `send_headers`), the
+/// range from `offset` (none for 0) and the size hint for `max_length`.
+pub(super) fn prepare_request(
+    easy: &mut Easy,
+    url: &str,
+    current: &str,
+    send_headers: bool,
+    offset: u64,
+    max_length: u64,
+    headers: &[(String, String)],
+) -> Result<()> {
+    let download_error = |msg: String| Error::Download {
+        url: url.to_string(),
+        status: None,
+        msg,
+    };
+    easy.url(current)
+        .map_err(|e| download_error(e.to_string()))?;
+    let list =
+        transport::header_list(headers, send_headers).map_err(|e| download_error(e.to_string()))?;
+    easy.http_headers(list)
+        .map_err(|e| download_error(e.to_string()))?;
+    transport::set_range(easy, offset).map_err(download_error)?;
+    // A hint: libcurl fails early when a Content-Length above it is announced, without
+    // reading the body. The streaming check in the write callback is the real one. libcurl
+    // applies the hint to every response, including redirects and error pages whose bodies
+    // are discarded, so it leaves room for those (up to ERROR_BODY_CAP). 0 means "no limit"
+    // to libcurl.
+    let hint = max_length.saturating_add(ERROR_BODY_CAP);
+    let hint = i64::try_from(hint).map_or(0, |m| m as u64);
+    easy.max_filesize(hint)
+        .map_err(|e| download_error(e.to_string()))
 }
 
 impl CurlFetcher {
-    /// One request of `fetch` for `current`, with the custom headers if `send_headers`.
-    /// `discarded` counts the redirect and error body bytes read so far in this fetch.
+    /// `fetch_range`, and `fetch` with `offset` 0.
+    fn fetch_from(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        check_url(url)?;
+        self.transient = false;
+        let mut chain = Chain::new(url);
+        let mut current = url.to_string();
+        // Bytes of redirect and error bodies read and discarded over the whole chain.
+        let mut discarded = 0u64;
+        loop {
+            let response = Response::new(url, offset, max_length, discarded);
+            let hop = self.request(&response, url, &current, chain.send_headers, sink);
+            discarded = response.discarded();
+            match hop? {
+                Hop::Done => return Ok(()),
+                Hop::Redirect(next) => {
+                    chain.follow(url, &next, self.config.max_redirects)?;
+                    current = next;
+                }
+            }
+        }
+    }
+
+    /// One request of a fetch for `current`, with the custom headers if `send_headers`.
     fn request(
         &mut self,
+        response: &Response,
         url: &str,
         current: &str,
         send_headers: bool,
-        max_length: u64,
-        sink: &mut Sink<'_>,
-        discarded: &mut u64,
+        sink: &mut RangeSink<'_>,
     ) -> Result<Hop> {
-        let download_error = |msg: String| Error::Download {
-            url: url.to_string(),
-            status: None,
-            msg,
-        };
-        self.easy
-            .url(current)
-            .map_err(|e| download_error(e.to_string()))?;
-        let headers = transport::header_list(&self.config.headers, send_headers)
-            .map_err(|e| download_error(e.to_string()))?;
-        self.easy
-            .http_headers(headers)
-            .map_err(|e| download_error(e.to_string()))?;
-        // A hint: libcurl fails early when a Content-Length above it is announced, without
-        // reading the body. The streaming check in the write callback is the real one. libcurl
-        // applies the hint to every response, including redirects and error pages whose bodies
-        // are discarded, so it leaves room for those (up to ERROR_BODY_CAP). 0 means "no limit"
-        // to libcurl.
-        let hint = max_length.saturating_add(ERROR_BODY_CAP);
-        let hint = i64::try_from(hint).map_or(0, |m| m as u64);
-        self.easy
-            .max_filesize(hint)
-            .map_err(|e| download_error(e.to_string()))?;
-
-        // State shared by the callbacks. No callback may panic: no unwraps, no RefCell.
-        let received = Cell::new(0u64);
-        let exceeded = Cell::new(false);
-        let sink_error: Cell<Option<Error>> = Cell::new(None);
-        // Bytes of non-2xx bodies read in this fetch (redirects included); `error_aborted` is
-        // set when those, or body bytes libcurl would discard itself, exceed ERROR_BODY_CAP.
-        let error_body = Cell::new(*discarded);
-        let error_aborted = Cell::new(false);
-        // Every body byte libcurl passed to the write callback, whatever the status.
-        let written = Cell::new(0u64);
-        // Status of the latest HTTP response header block (None for file://).
-        let status: Cell<Option<u32>> = Cell::new(None);
+        prepare_request(
+            &mut self.easy,
+            url,
+            current,
+            send_headers,
+            response.position(),
+            response.max_length(),
+            &self.config.headers,
+        )?;
         // The sink, shared by the write callback (data) and the progress callback (an empty
         // chunk while no data arrives, so that the receiver can cancel a stalled transfer).
-        let sink_cell: Cell<Option<&mut Sink<'_>>> = Cell::new(Some(sink));
-        let call_sink = |data: &[u8]| -> Result<()> {
+        let sink_cell: Cell<Option<&mut RangeSink<'_>>> = Cell::new(Some(sink));
+        let call_sink = |at: u64, data: &[u8]| -> Result<()> {
             match sink_cell.take() {
                 Some(s) => {
-                    let r = s(data);
+                    let r = s(at, data);
                     sink_cell.set(Some(s));
                     r
                 }
                 None => Ok(()),
             }
         };
-        // `written` at the previous progress callback.
-        let written_before = Cell::new(0u64);
-
         let performed = {
             let mut transfer = self.easy.transfer();
             let setup = transfer
-                .header_function(|line| {
-                    if let Some(code) = parse_status_line(line) {
-                        status.set(Some(code));
-                    }
-                    true
-                })
+                .header_function(|line| response.header(line))
                 .and_then(|()| {
                     transfer.write_function(|data| {
-                        written.set(written.get().saturating_add(data.len() as u64));
-                        if !is_success(status.get()) {
-                            // Never hand an error body to the caller; read a little of it so
-                            // the connection can be reused, then give up.
-                            let total = error_body.get().saturating_add(data.len() as u64);
-                            error_body.set(total);
-                            if total > ERROR_BODY_CAP {
-                                error_aborted.set(true);
-                                return Ok(0);
-                            }
-                            return Ok(data.len());
-                        }
-                        let total = received.get().saturating_add(data.len() as u64);
-                        received.set(total);
-                        if total > max_length {
-                            exceeded.set(true);
-                            // A short write makes libcurl abort with CURLE_WRITE_ERROR.
-                            return Ok(0);
-                        }
-                        match call_sink(data) {
-                            Ok(()) => Ok(data.len()),
-                            Err(err) => {
-                                sink_error.set(Some(err));
-                                Ok(0)
-                            }
-                        }
+                        Ok(response.write(data, &mut |a, d| call_sink(a, d)))
                     })
                 })
                 .and_then(|()| {
-                    // Every body byte should reach the write callback, redirects included
-                    // (libcurl does not follow them); should libcurl read any without passing
-                    // it on, it is bounded too. `dlnow` counts every body byte received.
                     transfer.progress_function(|_dltotal, dlnow, _ultotal, _ulnow| {
-                        let ignored = dlnow - written.get() as f64;
-                        if ignored > ERROR_BODY_CAP as f64 {
-                            error_aborted.set(true);
-                            return false;
-                        }
-                        if written.get() == written_before.get() {
-                            if let Err(err) = call_sink(&[]) {
-                                sink_error.set(Some(err));
-                                return false;
-                            }
-                        }
-                        written_before.set(written.get());
-                        true
+                        response.progress(dlnow, &mut |a, d| call_sink(a, d))
                     })
                 });
             match setup {
@@ -519,124 +467,16 @@ impl CurlFetcher {
                 Err(e) => Err(e),
             }
         };
-
-        *discarded = error_body.get();
-        if let Some(err) = sink_error.take() {
-            return Err(err);
-        }
-        if exceeded.get() {
-            return Err(length_exceeded(url, max_length));
-        }
-        if error_aborted.get() {
-            let code = status.get().unwrap_or(0);
-            return Err(http_status_error(url, code));
-        }
-        match performed {
-            Ok(()) => {
-                let code = self.easy.response_code().unwrap_or(0);
-                if (300..400).contains(&code) {
-                    match self.easy.redirect_url() {
-                        Ok(Some(next)) => return Ok(Hop::Redirect(next.to_string())),
-                        Ok(None) => {}
-                        Err(_) => return Err(refused(url, "redirect to an invalid URL".into())),
-                    }
-                }
-                // 0 for file:// (no status); every other final status must be 2xx.
-                if code != 0 && !(200..300).contains(&code) {
-                    return Err(http_status_error(url, code));
-                }
-                Ok(Hop::Done)
-            }
-            Err(e) => {
-                self.transient = is_transient_curl_error(&e);
-                Err(self.map_curl_error(url, max_length, status.get(), &e))
-            }
-        }
-    }
-}
-
-/// A download that ended with HTTP status `code`.
-fn http_status_error(url: &str, code: u32) -> Error {
-    Error::Download {
-        url: url.to_string(),
-        status: Some(code),
-        msg: format!("HTTP status {code}"),
-    }
-}
-
-/// Whether the latest status line (if any: `file://` has none) is a success.
-fn is_success(status: Option<u32>) -> bool {
-    match status {
-        None => true,
-        Some(code) => (200..300).contains(&code),
-    }
-}
-
-impl CurlFetcher {
-    /// Maps a libcurl error; `status` is that of the latest HTTP response, if any.
-    fn map_curl_error(
-        &self,
-        url: &str,
-        max_length: u64,
-        status: Option<u32>,
-        e: &curl::Error,
-    ) -> Error {
-        let msg = match e.extra_description() {
-            Some(extra) if !extra.is_empty() => format!("{} ({extra})", e.description()),
-            _ => e.description().to_string(),
-        };
-        if e.is_filesize_exceeded() {
-            if let Some(code) = status.filter(|&code| !is_success(Some(code))) {
-                // An error page or a redirect announced a huge body: report the status.
-                return Error::Download {
-                    url: url.to_string(),
-                    status: Some(code),
-                    msg: format!("HTTP status {code}"),
-                };
-            }
-            return length_exceeded(url, max_length);
-        }
-        if e.is_operation_timedout() {
-            return Error::SlowRetrieval {
-                url: url.to_string(),
-                msg,
-            };
-        }
-        if e.is_http_returned_error() {
-            let code = self.easy.response_code().unwrap_or(0);
-            return Error::Download {
-                url: url.to_string(),
-                status: (code != 0).then_some(code),
-                msg: format!("HTTP status {code}"),
-            };
-        }
-        if e.is_file_couldnt_read_file() && file_url_is_missing(url) {
-            return Error::Download {
-                url: url.to_string(),
-                status: Some(404),
-                msg,
-            };
-        }
-        Error::Download {
-            url: url.to_string(),
-            status: None,
-            msg,
-        }
+        let mut transient = false;
+        let hop = response.outcome(performed, &self.easy, &mut transient);
+        self.transient = transient;
+        hop
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_lines() {
-        assert_eq!(parse_status_line(b"HTTP/1.1 200 OK\r\n"), Some(200));
-        assert_eq!(parse_status_line(b"HTTP/2 404\r\n"), Some(404));
-        assert_eq!(parse_status_line(b"HTTP/1.0 3022 x\r\n"), None);
-        assert_eq!(parse_status_line(b"Content-Length: 5\r\n"), None);
-        assert_eq!(parse_status_line(b"HTTP/"), None);
-    }
 
     #[test]
     fn user_agent() {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::Fetcher;
+use super::{Fetcher, RangeSink};
 use crate::error::{Error, Result};
 
 /// A [`Fetcher`] whose every transfer fails with [`Error::SlowRetrieval`] once it has taken
@@ -59,5 +59,37 @@ impl Fetcher for WithDeadline {
             return Err(deadline_exceeded(url, timeout));
         }
         result
+    }
+
+    fn fetch_range(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        if self.timeout.is_zero() {
+            return self.inner.fetch_range(url, offset, max_length, sink);
+        }
+        let start = Instant::now();
+        let timeout = self.timeout;
+        let mut expired = false;
+        let result =
+            self.inner
+                .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
+                    if expired || start.elapsed() > timeout {
+                        expired = true;
+                        return Err(deadline_exceeded(url, timeout));
+                    }
+                    sink(at, chunk)
+                });
+        if expired {
+            return Err(deadline_exceeded(url, timeout));
+        }
+        result
+    }
+
+    fn is_transient(&self, error: &Error) -> bool {
+        self.inner.is_transient(error)
     }
 }

@@ -7,6 +7,8 @@
 //! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
 //!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
 //! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
+//! - [`multi`](MultiFetcher): many transfers at once over libcurl's multi interface, for
+//!   parallel target downloads;
 //! - `retry`: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
 //! - `transport`: the libcurl fetcher's CA, client certificate, proxy and header settings;
 //!   `redirect`: the redirects it follows itself; `file_url`: missing `file://` paths.
@@ -56,14 +58,17 @@
 mod curl;
 mod deadline;
 mod file_url;
+mod multi;
 mod progress;
 mod redirect;
+mod response;
 mod retry;
 mod targets_metadata;
 mod transport;
 
 pub use self::curl::{CurlFetcher, FetcherConfig, DEFAULT_TIMEOUT};
 pub use deadline::WithDeadline;
+pub use multi::{supports_http2, MultiFetcher, MultiRequest, OwnedRangeSink};
 pub use progress::{Progress, ProgressFetcher, ProgressFn};
 pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};
@@ -101,6 +106,162 @@ pub trait Fetcher: Send {
     fn is_transient(&self, error: &Error) -> bool {
         is_transient(error)
     }
+
+    /// Downloads `url` from byte `offset` on when the fetcher and the server can, to resume an
+    /// interrupted download. `sink` gets each chunk with its position in the whole file: the
+    /// body starts at `offset` (the range was served) or at 0 (the whole file: the server
+    /// ignores ranges, or the fetcher does not ask for them), and goes on without gaps.
+    /// `max_length` is the most bytes of the whole file the caller accepts. A server that
+    /// answers with another range fails the fetch with [`range_not_served`]'s error; a
+    /// resumed download always ends with the verification of the whole file.
+    ///
+    /// The default does not ask for a range: it fetches the whole file with
+    /// [`fetch`](Self::fetch), positions from 0, so custom fetchers simply start over.
+    /// [`CurlFetcher`] sends `Range: bytes=OFFSET-` (and reads `file://` from `offset`).
+    /// Callers use [`fetch_range_limited`], which enforces the limit and the positions.
+    fn fetch_range(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        let _ = offset;
+        let mut position = 0u64;
+        self.fetch(url, max_length, &mut |chunk: &[u8]| {
+            let at = position;
+            position = position.saturating_add(chunk.len() as u64);
+            sink(at, chunk)
+        })
+    }
+}
+
+/// What a ranged fetch ([`Fetcher::fetch_range`]) hands the body to: `(position, chunk)`,
+/// `position` being the offset in the whole file of the chunk's first byte.
+pub type RangeSink<'a> = dyn FnMut(u64, &[u8]) -> Result<()> + 'a;
+
+/// The error of a ranged fetch whose response holds another range than the one asked for
+/// (a `206` with a missing or different `Content-Range`): [`Error::Download`] with status
+/// 206. The download then starts over without a range ([`is_range_not_served`]).
+pub fn range_not_served(url: &str, msg: &str) -> Error {
+    Error::Download {
+        url: url.to_string(),
+        status: Some(206),
+        msg: format!("the server did not serve the range asked for: {msg}"),
+    }
+}
+
+/// Whether `error` says that a ranged fetch cannot go on from where it was asked to:
+/// [`range_not_served`], or HTTP 416 (Range Not Satisfiable: the server's file is shorter).
+/// Starting over without a range may still work.
+pub fn is_range_not_served(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Download {
+            status: Some(206 | 416),
+            ..
+        }
+    )
+}
+
+/// The checks of a ranged download ([`fetch_range_limited`] and the parallel fetcher): its
+/// body starts at the offset asked for or at 0, goes on without gaps, and ends within
+/// `max_length` bytes of the whole file.
+#[derive(Debug)]
+pub(crate) struct RangeCheck {
+    url: String,
+    offset: u64,
+    max_length: u64,
+    /// The position the next chunk must have, once the body started.
+    next: Option<u64>,
+    /// Where the body started.
+    start: Option<u64>,
+    failed: Option<fn(&str, u64) -> Error>,
+}
+
+impl RangeCheck {
+    pub(crate) fn new(url: &str, offset: u64, max_length: u64) -> RangeCheck {
+        RangeCheck {
+            url: url.to_string(),
+            offset,
+            max_length,
+            next: None,
+            start: None,
+            failed: None,
+        }
+    }
+
+    /// Checks the chunk at `position`; after a failure every chunk fails the same way.
+    pub(crate) fn check(&mut self, position: u64, chunk: &[u8]) -> Result<()> {
+        if let Some(f) = self.failed {
+            return Err(f(&self.url, self.max_length));
+        }
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let expected = match self.next {
+            Some(next) => position == next,
+            None => position == 0 || position == self.offset,
+        };
+        if !expected {
+            self.failed = Some(|url, _| range_not_served(url, "bytes out of place"));
+            return Err(range_not_served(&self.url, "bytes out of place"));
+        }
+        let end = position.saturating_add(chunk.len() as u64);
+        if end > self.max_length {
+            self.failed = Some(length_exceeded);
+            return Err(length_exceeded(&self.url, self.max_length));
+        }
+        self.start.get_or_insert(position);
+        self.next = Some(end);
+        Ok(())
+    }
+
+    /// The error that stopped the transfer, if a check failed.
+    pub(crate) fn error(&self) -> Option<Error> {
+        self.failed.map(|f| f(&self.url, self.max_length))
+    }
+
+    /// Where the body started and ended (`(offset, offset)` when nothing arrived).
+    pub(crate) fn span(&self) -> (u64, u64) {
+        match (self.start, self.next) {
+            (Some(s), Some(e)) => (s, e),
+            _ => (self.offset, self.offset),
+        }
+    }
+}
+
+/// [`fetch_limited`] for a ranged fetch ([`Fetcher::fetch_range`]): hands each chunk to
+/// `consume` with its position, and fails with [`Error::LengthExceeded`] as soon as a byte at
+/// a position of `max_length` or more arrives, or with [`range_not_served`]'s error when the
+/// body starts elsewhere than at `offset` or 0 or has gaps, whatever the fetcher does. Returns
+/// where the body started and ended.
+pub fn fetch_range_limited(
+    f: &mut dyn Fetcher,
+    url: &str,
+    offset: u64,
+    max_length: u64,
+    consume: &mut RangeSink<'_>,
+) -> Result<(u64, u64)> {
+    let mut check = RangeCheck::new(url, offset, max_length);
+    let mut consume_error: Option<Error> = None;
+    let result = f.fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
+        if consume_error.is_some() {
+            return Err(stopped());
+        }
+        check.check(at, chunk)?;
+        consume(at, chunk).map_err(|e| {
+            consume_error = Some(e);
+            stopped()
+        })
+    });
+    if let Some(e) = check.error() {
+        return Err(e);
+    }
+    if let Some(e) = consume_error {
+        return Err(e);
+    }
+    result.map(|()| check.span())
 }
 
 /// Downloads `url` with `f`, handing each chunk to `consume`, and fails with

@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use super::Fetcher;
+use super::{Fetcher, RangeSink};
 use crate::error::{Error, Result};
 
 /// A function told of the progress of every transfer, metadata and targets alike:
@@ -74,6 +74,44 @@ impl Fetcher for ProgressFetcher {
 
     fn is_transient(&self, error: &Error) -> bool {
         self.inner.is_transient(error)
+    }
+
+    /// Reports positions in the whole file: a resumed download starts at `offset`.
+    fn fetch_range(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        let cancelled = || Error::Cancelled {
+            url: url.to_string(),
+        };
+        let report = &self.progress.0;
+        if report(url, offset, max_length).is_break() {
+            return Err(cancelled());
+        }
+        let mut received = offset;
+        let mut stopped = false;
+        let result =
+            self.inner
+                .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
+                    if stopped {
+                        return Err(cancelled());
+                    }
+                    if !chunk.is_empty() {
+                        received = at.saturating_add(chunk.len() as u64);
+                    }
+                    if report(url, received, max_length).is_break() {
+                        stopped = true;
+                        return Err(cancelled());
+                    }
+                    sink(at, chunk)
+                });
+        if stopped {
+            return Err(cancelled());
+        }
+        result
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use super::Fetcher;
+use super::{Fetcher, RangeSink};
 use crate::error::{Error, Result};
 
 /// The most retries [`RetryPolicy::validate`] accepts.
@@ -174,6 +174,46 @@ impl Fetcher for RetryFetcher {
 
     fn is_transient(&self, error: &Error) -> bool {
         self.inner.is_transient(error)
+    }
+
+    /// As [`fetch`](Fetcher::fetch): an attempt that delivered no byte is tried again.
+    fn fetch_range(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+    ) -> Result<()> {
+        let mut attempt = 0u32;
+        loop {
+            let mut delivered = false;
+            let mut sink_failed = false;
+            let result =
+                self.inner
+                    .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
+                        delivered |= !chunk.is_empty();
+                        let r = sink(at, chunk);
+                        sink_failed |= r.is_err();
+                        r
+                    });
+            let err = match result {
+                Ok(()) => return Ok(()),
+                Err(err) => err,
+            };
+            if delivered
+                || sink_failed
+                || attempt >= self.policy.retries
+                || !self.inner.is_transient(&err)
+            {
+                return Err(err);
+            }
+            attempt += 1;
+            let delay = self.policy.delay(attempt);
+            if let Some(observer) = &self.observer {
+                observer(url, &err, attempt, delay);
+            }
+            wait(delay, &mut |chunk: &[u8]| sink(offset, chunk))?;
+        }
     }
 }
 

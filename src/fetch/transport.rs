@@ -354,6 +354,29 @@ pub(super) fn restrict_protocols(easy: &mut Easy) -> std::result::Result<(), Str
     }
 }
 
+/// Asks for the bytes from `offset` on (`CURLOPT_RANGE` `OFFSET-`: a `Range` header for
+/// HTTP, a seek for `file://`), or for the whole file when `offset` is 0.
+pub(super) fn set_range(easy: &mut Easy, offset: u64) -> Setup {
+    if offset > 0 {
+        return easy.range(&format!("{offset}-")).map_err(curl_err);
+    }
+    // SAFETY: `easy.raw()` is the live handle owned by `easy`; CURLOPT_RANGE takes a
+    // `char *`, and NULL turns ranges off, which libcurl documents (an empty string would
+    // still send a Range header).
+    let rc = unsafe {
+        curl_sys::curl_easy_setopt(
+            easy.raw(),
+            curl_sys::CURLOPT_RANGE,
+            std::ptr::null::<c_char>(),
+        )
+    };
+    if rc == curl_sys::CURLE_OK {
+        Ok(())
+    } else {
+        Err(format!("cannot turn ranges off (libcurl error {rc})"))
+    }
+}
+
 /// The header list for a request: `headers` when `send` is true, else none.
 pub(super) fn header_list(
     headers: &[(String, String)],

@@ -1,6 +1,7 @@
 //! Callbacks: a custom fetcher (and the verifier's metadata loader) pushing bytes into a
 //! `tuf_sink`, a log callback, and a download progress callback. Each comes with a
-//! `void *userdata` that libtuf passes back unchanged.
+//! `void *userdata` that libtuf passes back unchanged. (The metadata storage callbacks,
+//! `tuf_storage`, are in `storage.rs`, with the same contract.)
 
 use std::ffi::{c_char, c_int, c_void, CString};
 
@@ -9,8 +10,8 @@ use super::error::{tuf_error, tuf_result, TUF_OK};
 use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 
-/// Where a fetch or load callback writes the bytes it received, and a sign callback the
-/// signature it made, with `tuf_sink_write`. Valid only during the callback that received
+/// Where a fetch or load callback writes the bytes it received, a storage read callback the
+/// value it read, and a sign callback the signature it made, with `tuf_sink_write`. Valid only during the callback that received
 /// it, on that callback's thread. libtuf enforces the length limit here: once more than the
 /// callback's `max_length` bytes were written, `tuf_sink_write` fails with
 /// `TUF_ERR_LENGTH_EXCEEDED` (a sign callback: more than 65536 bytes, `TUF_ERR_CRYPTO`) and
@@ -96,8 +97,9 @@ pub extern "C" fn tuf_sink_write(sink: *mut tuf_sink, data: *const u8, len: usiz
 ///
 /// Contract (the same for every libtuf callback):
 /// - Thread: called on the thread that called the libtuf function (`tuf_updater_refresh`,
-///   `tuf_updater_get_target_info`, `tuf_updater_download_target`, and `tuf_updater_new`
-///   never fetches), during that call only. Updaters used from several threads at once call
+///   `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+///   `tuf_updater_download_targets`, and `tuf_updater_new` never fetches), during that call
+///   only. Updaters used from several threads at once call
 ///   it from each, concurrently: `userdata` must then be usable from all of them.
 /// - Locks held: the updater's own in-use flag only. The exclusive lock of the metadata
 ///   directory is held only while libtuf reads and writes the directory's files, never while
@@ -189,9 +191,12 @@ pub type tuf_progress_callback =
 /// fetcher waits for bytes (so that a stalled transfer can be cancelled).
 ///
 /// Returns 0 to continue; any other value cancels: the transfer stops, and the running call
-/// (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`)
-/// fails with `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays,
-/// nothing unverified is kept, and a cancelled target download leaves no file behind.
+/// (`tuf_updater_refresh`, `tuf_updater_get_target_info`, `tuf_updater_download_target`,
+/// `tuf_updater_download_targets`: every transfer of the call) fails with
+/// `TUF_ERR_CANCELLED`. The cache stays valid: what was verified before stays, nothing
+/// unverified is used, and a cancelled target download leaves nothing at its destination
+/// (what arrived stays in its partial file for the next download to resume, unless
+/// `tuf_updater_config_set_resume` turned resuming off).
 ///
 /// Contract: as `tuf_fetch_callback` (thread, locks held, what it may call, lifetime of
 /// `userdata` until the configuration and every updater created from it are freed, no

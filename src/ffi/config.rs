@@ -347,6 +347,63 @@ pub extern "C" fn tuf_updater_config_set_lock_timeout_ms(
     })
 }
 
+/// Sets offline mode (default false). Offline, `tuf_updater_refresh` reads the trusted root
+/// history, timestamp, snapshot and targets from the metadata cache only, and
+/// `tuf_updater_get_target_info` the delegated roles too, with every check of the online
+/// workflow: signatures, thresholds, versions, and expiry against the reference time
+/// (`tuf_updater_config_set_reference_time`). No network request is made at all: neither the
+/// built-in fetcher nor a fetch callback is ever used. An offline updater writes no
+/// metadata to the cache (a missing metadata directory is still created, as always).
+///
+/// Errors of an offline updater: when the cache lacks what a refresh or lookup needs (the
+/// cache was never filled online, or a key rotation removed the cached timestamp and
+/// snapshot), `TUF_ERR_STATE` with a message naming the missing file (refresh online to fill
+/// it); `tuf_updater_download_target` always fails with `TUF_ERR_STATE` once its arguments
+/// passed their usual checks (checking a file already downloaded,
+/// `tuf_updater_find_cached_target`, works); a cached file that fails a
+/// check gives that check's error (`TUF_ERR_EXPIRED`, `TUF_ERR_BAD_SIGNATURE`, ...), and a
+/// storage read callback that fails `TUF_ERR_IO`.
+///
+/// `TUF_ERR_INVALID_ARGUMENT` (nothing changes) for `on` with in-memory storage
+/// (`tuf_updater_config_set_in_memory`: no cache to read), and for false while
+/// `tuf_updater_config_set_offline_accept_expired_unsafe` is on (turn that off first).
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_offline(
+    config: *mut tuf_updater_config,
+    on: bool,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    update_settings(config, err, |c| {
+        c.offline = on;
+        Ok(())
+    })
+}
+
+/// **Unsafe.** In offline mode, accepts expired metadata when `on` (default false): the expiry
+/// checks of the final root, the timestamp, the snapshot and every targets role (spec 5.3.10,
+/// 5.4.4, 5.5.6, 5.6.5) are skipped, and nothing else (signatures, thresholds, versions,
+/// lengths and hashes are still checked). Each expired role accepted is logged as a warning.
+///
+/// What it gives up: protection against **freeze attacks**. Whoever can put old, validly
+/// signed metadata in the cache (an attacker, or just a cache that was never refreshed again)
+/// keeps the device on it indefinitely, however long ago it expired, and with it on target
+/// versions that may have known vulnerabilities. Use it only where running on stale metadata
+/// is better than not running, and the cache is not writable by others.
+///
+/// Only in offline mode: `TUF_ERR_INVALID_ARGUMENT` (nothing changes) for `on` unless
+/// `tuf_updater_config_set_offline(config, true)` was called before.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_offline_accept_expired_unsafe(
+    config: *mut tuf_updater_config,
+    on: bool,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    update_settings(config, err, |c| {
+        c.offline_accept_expired_unsafe = on;
+        Ok(())
+    })
+}
+
 /// Sets the most HTTP redirects followed for one download (default 5; only to http and
 /// https).
 #[no_mangle]

@@ -37,7 +37,9 @@ pub const TUF_ERR_SLOW_RETRIEVAL: tuf_result = 10;
 pub const TUF_ERR_IO: tuf_result = 11;
 /// No trusted metadata describes the target.
 pub const TUF_ERR_TARGET_NOT_FOUND: tuf_result = 12;
-/// Functions were called in an order the workflow does not allow.
+/// Functions were called in an order the workflow does not allow, a handle was used while in
+/// a call, or an offline updater was asked for what only the network has (metadata its cache
+/// lacks, a download; see `tuf_updater_config_set_offline`).
 pub const TUF_ERR_STATE: tuf_result = 13;
 /// A cryptographic operation failed.
 pub const TUF_ERR_CRYPTO: tuf_result = 14;
@@ -49,6 +51,7 @@ pub const TUF_ERR_CANCELLED: tuf_result = 16;
 
 /// An error: its code and a human-readable message. Created by libtuf, freed with
 /// `tuf_error_free`. Immutable: may be read from any thread.
+#[derive(Clone)]
 pub struct tuf_error {
     code: tuf_result,
     message: CString,
@@ -66,6 +69,16 @@ impl tuf_error {
             url: None,
             role: None,
         }
+    }
+
+    /// Its code.
+    pub(crate) fn code(&self) -> tuf_result {
+        self.code
+    }
+
+    /// Its message.
+    pub(crate) fn message(&self) -> String {
+        self.message.to_string_lossy().into_owned()
     }
 
     /// The same error with another message (e.g. one naming several failures).

@@ -5,8 +5,10 @@
 //! boundary. Every behaviour lives in the Rust layers below and is tested there.
 //!
 //! One file per handle family: [`error`] (`tuf_result`, `tuf_error`), [`config`]
-//! (`tuf_updater_config`) and [`transport`] (its transport and retry settings), [`updater`]
-//! (`tuf_updater`), [`target`] (`tuf_target_info`), [`verifier`] (`tuf_verifier`),
+//! (`tuf_updater_config`), [`transport`] (its transport and retry settings) and [`storage`]
+//! (where it keeps its metadata cache: `tuf_storage` callbacks, in memory), [`updater`]
+//! (`tuf_updater`) and [`downloads`] (its parallel and resumable downloads), [`target`]
+//! (`tuf_target_info`), [`verifier`] (`tuf_verifier`),
 //! [`multirepo`] (`tuf_multirepo*`, TAP 4), [`callbacks`] (fetcher, sink, log, progress),
 //! [`version`]; the Metadata API: [`metadata`] (`tuf_metadata`: parse, write, common fields,
 //! signatures, sign, verify), [`metadata_root`], [`metadata_meta`] (timestamp and snapshot
@@ -26,6 +28,7 @@ mod boundary;
 pub mod bytes;
 pub mod callbacks;
 pub mod config;
+pub mod downloads;
 pub mod error;
 pub mod key;
 pub mod metadata;
@@ -35,6 +38,7 @@ pub mod metadata_root;
 pub mod metadata_targets;
 pub mod multirepo;
 pub mod signer;
+pub mod storage;
 mod strings;
 pub mod target;
 pub mod target_file;

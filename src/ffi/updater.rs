@@ -23,13 +23,13 @@ pub struct tuf_updater {
     state: Mutex<UpdaterState>,
 }
 
-struct UpdaterState {
-    inner: Updater,
+pub(super) struct UpdaterState {
+    pub(super) inner: Updater,
     progress: Option<(unsafe extern "C" fn(*mut c_void, u64, u64), UserData)>,
 }
 
 /// Runs `f` on the updater's state, locked for the call ([`lock_state`]).
-fn with_updater<R>(
+pub(super) fn with_updater<R>(
     updater: *const tuf_updater,
     f: impl FnOnce(&mut UpdaterState) -> Result<R, tuf_error>,
 ) -> Result<R, tuf_error> {
@@ -41,6 +41,7 @@ fn with_updater<R>(
 /// Creates an updater from `config` (which is copied: it may be freed or reused after this
 /// call). Loads and verifies the trusted root (the bootstrap root, or the cached root.json);
 /// makes no network request. On success `*out` owns the new updater.
+/// `TUF_ERR_INVALID_ARGUMENT` for in-memory storage without a bootstrap root.
 #[no_mangle]
 pub extern "C" fn tuf_updater_new(
     config: *const tuf_updater_config,
@@ -78,7 +79,16 @@ pub extern "C" fn tuf_updater_free(updater: *mut tuf_updater) {
 }
 
 /// Updates the top-level metadata: root, timestamp, snapshot, targets (spec 5.3 to 5.6).
-/// May be called again later for a new update cycle.
+/// May be called again later for a new update cycle. Offline (`tuf_updater_config_set_offline`),
+/// from the metadata cache only.
+///
+/// A refresh that fails leaves the updater usable with what it had verified before: the
+/// metadata of the last successful refresh, from which `tuf_updater_get_target_info` goes on
+/// answering (checked against that refresh's reference time) without refreshing again; the
+/// error says why nothing newer was trusted. Two exceptions: when no refresh had succeeded
+/// yet, the next lookup refreshes first; and when the failed refresh had already moved to a
+/// new root (a key rotation), what was verified with the old root's keys is dropped, and the
+/// next lookup refreshes first too.
 #[no_mangle]
 pub extern "C" fn tuf_updater_refresh(
     updater: *mut tuf_updater,
@@ -144,7 +154,9 @@ pub extern "C" fn tuf_updater_find_cached_target(
 
 /// Downloads the target to `filepath` (NULL: into the configured targets directory) from
 /// `target_base_url` (NULL: the configured one), verifying length and hashes while it
-/// streams to a temporary file that is renamed into place only when it verified. If
+/// streams to a partial file (or, with resuming off, a temporary file) beside the destination
+/// that is renamed into place only when it verified. An interrupted download is resumed by
+/// the next one (see `tuf_updater_config_set_resume`). If
 /// `out_path` is not NULL, on success `*out_path` is the owned path written (free with
 /// `tuf_string_free`).
 #[no_mangle]

@@ -64,6 +64,7 @@ pub extern "C" fn tuf_verifier_new(
         }
         let policy = Policy {
             strict_keyids: flags & TUF_VERIFY_STRICT_KEYIDS != 0,
+            ..Policy::default()
         };
         let set = TrustedSet::new(root, now, policy)?;
         write_out(

@@ -40,7 +40,7 @@ pub use map::{MapFile, Mapping};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::{CurlFetcher, Fetcher};
-use crate::updater::{quote, LogLevel, Updater, UpdaterConfig};
+use crate::updater::{quote, LogLevel, MetadataStorage, Updater, UpdaterConfig};
 use mirror::MirrorFetcher;
 
 /// Everything a [`MultiRepoClient`] needs. Build it with [`MultiRepoConfig::new`], then set
@@ -128,7 +128,8 @@ impl MultiRepoConfig {
     }
 
     /// Checks the map file, that every trusted root names a repository of the map, the layout
-    /// paths, and the updater settings ([`UpdaterConfig::validate`]).
+    /// paths, and the updater settings ([`UpdaterConfig::validate`]; a custom metadata store,
+    /// which would mix the repositories' metadata, is refused).
     pub fn validate(&self) -> Result<()> {
         self.map.validate()?;
         if let Some(name) = self
@@ -151,6 +152,13 @@ impl MultiRepoConfig {
                     crate::error::excerpt(p)
                 )));
             }
+        }
+        if matches!(self.updater.storage, MetadataStorage::Custom(_)) {
+            return Err(Error::InvalidArgument(
+                "a custom metadata store holds the metadata of one repository, not of several: \
+                 use files or in-memory storage"
+                    .into(),
+            ));
         }
         self.updater.validate()
     }

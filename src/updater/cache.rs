@@ -1,40 +1,19 @@
-//! The local metadata cache: python-tuf's layout, atomic writes, and an advisory lock so that
-//! several processes can share one cache.
-//!
-//! Layout (`DIR` is the metadata directory):
-//!
-//! ```text
-//! DIR/root_history/N.root.json   every trusted root version
-//! DIR/root.json                  the newest trusted root
-//! DIR/timestamp.json, DIR/snapshot.json, DIR/targets.json
-//! DIR/ROLE.json                  delegated roles, the name percent-encoded ("a%2Fb.json")
-//! DIR/.lock                      advisory lock file
-//! DIR/.tmp/                      temporary files of writes in progress
-//! ```
-//!
-//! The directory is the caller's choice (it may be a symbolic link), but everything inside it
-//! is hostile input: others may be able to write there while the process runs as root. Files
-//! in it are opened relative to directory handles, never through a link, without blocking on
-//! a FIFO, and used only if they are regular files; `root_history/` and `.tmp/` are never
-//! entered through a link (a link or a file in their place is replaced by a directory), nor
-//! is `.lock` (see [`super::fs`]). A lost or corrupt `root.json` is recovered from the newest
-//! root of `root_history/` that verifies ([`MetadataCache::trusted_root`]).
-//!
-//! Every file is written to a new temporary file, created exclusively in `DIR/.tmp`, then
-//! renamed over the old one, so a process that dies at any instant leaves either the old or
-//! the new file, never a torn one. python-tuf makes `root.json` a symlink, replaced by remove-then-link; a plain file
-//! replaced by rename is atomic, and python-tuf reads either.
+//! The local metadata cache: what the updater keeps between refreshes (the trusted roots and
+//! the last verified timestamp, snapshot and targets roles), in a [`MetadataStore`]: by
+//! default a directory (`store_fs.rs`, python-tuf's layout), or memory, or the application's
+//! own storage (`UpdaterConfig::storage`). A lost or corrupt `root.json` is recovered from the
+//! newest root of the root history that verifies ([`MetadataCache::trusted_root`]).
 //!
 //! # Sharing the cache: the lock
 //!
-//! Any number of updaters, in one process or many, may share the directory. `DIR/.lock` is
-//! an advisory lock that an updater holds only while it reads, decides and writes files,
-//! never while it waits on the network, so a stalled mirror delays only the updater that
-//! uses it. It is held
+//! Any number of updaters, in one process or many, may share the cache. The store's lock
+//! (for a directory, the advisory lock `DIR/.lock`) is held only while an updater reads,
+//! decides and writes, never while it waits on the network, so a stalled mirror delays only
+//! the updater that uses it. It is held
 //!
-//! - at the start of a refresh, to remove stale temporary files from `.tmp/`: every write
-//!   creates its temporary file under the lock, so one found there while the lock is held
-//!   belongs to a process that died;
+//! - at the start of a refresh, to remove stale temporary files from a directory's `.tmp/`:
+//!   every write creates its temporary file under the lock, so one found there while the lock
+//!   is held belongs to a process that died;
 //! - around each write or removal together with the decision it rests on: a cached
 //!   timestamp, snapshot or targets role is read again under the lock and kept, instead of
 //!   being replaced, when it is a newer version that verification vouches for (another
@@ -44,32 +23,33 @@
 //!   demands it.
 //!
 //! No callback (fetcher, log, progress) runs while the lock is held, so a callback may create
-//! and refresh another updater on the same directory. Reading a cached file needs no lock:
-//! files are only ever replaced whole, by rename.
-//! Waiting for the lock is bounded by `UpdaterConfig::lock_timeout`; running out is an I/O
-//! error whose source is of kind `TimedOut`. Compared with a lock over the whole refresh,
-//! two updaters may now download the same new metadata at the same time (each verifies what
-//! it fetched against what it trusts, so neither trusts anything less), and the cache may
-//! for a moment hold a timestamp newer than the snapshot beside it; an updater reading such
-//! a mix verifies every file and downloads what does not fit, as for any stale cache.
+//! and refresh another updater on the same cache; only a store's own functions (an
+//! application's storage callbacks) run under it. Reading a cached file needs no lock: values
+//! are only ever replaced whole. Waiting for a directory's lock is bounded by
+//! `UpdaterConfig::lock_timeout`; running out is an I/O error whose source is of kind
+//! `TimedOut`. Compared with a lock over the whole refresh, two updaters may now download the
+//! same new metadata at the same time (each verifies what it fetched against what it trusts,
+//! so neither trusts anything less), and the cache may for a moment hold a timestamp newer
+//! than the snapshot beside it; an updater reading such a mix verifies every file and
+//! downloads what does not fit, as for any stale cache.
 //!
 //! Durability across power loss costs an fsync per file, and an fsync also waits for whatever
 //! else the system has yet to write (milliseconds to hundreds of them on a busy machine), so it
 //! is spent where it protects something that cannot be fetched again: when a refresh moves to
-//! a new root, `root.json` is flushed before the rename and its directory after it, so that a
-//! power cut cannot bring back a root whose keys the new one revoked. Everything else is
-//! verified again whenever it is used, so a file lost or torn by a power cut is detected and
-//! fetched again; what it can cost is the newest rollback baseline (timestamp and snapshot
-//! versions, digest 6.20), as in python-tuf, which never flushes. `UpdaterConfig::
-//! sync_all_writes` flushes every metadata and target file.
+//! a new root, `root.json` is written durably (a file flushed before the rename and its
+//! directory after it), so that a power cut cannot bring back a root whose keys the new one
+//! revoked. Everything else is verified again whenever it is used, so a file lost or torn by
+//! a power cut is detected and fetched again; what it can cost is the newest rollback
+//! baseline (timestamp and snapshot versions, digest 6.20), as in python-tuf, which never
+//! flushes. `UpdaterConfig::sync_all_writes` flushes every metadata and target file.
 
-use std::ffi::OsStr;
-use std::io;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::sync::Arc;
 
 use super::fs::{self, Dir};
-use super::{LogLevel, UpdaterConfig};
+use super::store::{MetadataStore, StoreLock};
+use super::store_fs::FileStore;
+use super::{LogLevel, MemoryStore, MetadataStorage, UpdaterConfig};
 use crate::error::{Error, Result};
 use crate::metadata::{DateTime, Metadata, Root};
 use crate::verify::{Policy, TrustedSet};
@@ -105,189 +85,137 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     fs::replace(&dir, &dir, name, data, true).map_err(|e| Error::io(path, e))
 }
 
-/// The open directories of a metadata cache.
-#[derive(Debug)]
-struct Dirs {
-    /// `DIR` itself, opened following links (the caller's choice).
-    top: Dir,
-    /// `DIR/root_history`, never through a link.
-    history: Dir,
-    /// `DIR/.tmp`, never through a link: temporary files of writes in progress. Every
-    /// metadata write happens under the cache lock, so whatever matches the temporary-name
-    /// pattern there while the lock is held was left by a process that died mid-write, and
-    /// is removed.
-    tmp: Dir,
+/// Where the cache is kept.
+enum Store {
+    /// A directory (the default): also reopened at each refresh and cleaned of temporary
+    /// files.
+    Files(FileStore),
+    /// This updater's own memory, or the application's store.
+    Other(Arc<dyn MetadataStore>),
 }
 
-impl Dirs {
-    fn open(dir: &Path) -> Result<Dirs> {
-        let top = Dir::create(dir).map_err(|e| Error::io(dir, e))?;
-        let sub = |name: &str| top.subdir(name).map_err(|e| Error::io(top.join(name), e));
-        Ok(Dirs {
-            history: sub("root_history")?,
-            tmp: sub(".tmp")?,
-            top,
-        })
-    }
-}
-
-/// The metadata cache of one directory.
-#[derive(Debug)]
+/// The metadata cache of one updater.
 pub(crate) struct MetadataCache {
-    path: PathBuf,
-    /// The canonical path of the directory: which cache this is, for re-entry detection.
-    id: PathBuf,
-    dirs: Dirs,
+    store: Store,
     sync_all: bool,
-    lock_timeout: Duration,
     policy: Policy,
     root_max_length: u64,
 }
 
-/// An exclusive advisory lock on the cache, released when dropped.
-pub(crate) struct CacheLock {
-    _file: std::fs::File,
-    // Dropped after the file (fields drop in order): the lock is released first.
-    _held: super::reentry::HeldByThisThread,
+impl std::fmt::Debug for MetadataCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetadataCache")
+            .field("root.json", &self.store().describe(ROOT_JSON))
+            .finish_non_exhaustive()
+    }
 }
 
-/// The longest pause between two attempts to take the lock.
-const LOCK_POLL_MAX: Duration = Duration::from_millis(50);
-
-/// At most this many files of `root_history/` are tried when recovering a lost `root.json`,
-/// newest first (a hostile directory may hold any number).
+/// At most this many roots of the root history are tried when recovering a lost
+/// `root.json`, newest first (a hostile directory may hold any number).
 const HISTORY_CANDIDATES: usize = 64;
 
+const ROOT_JSON: &str = "root.json";
+
 impl MetadataCache {
-    /// The cache in `config.metadata_dir` (created if missing, with `root_history/` and
-    /// `.tmp/`). With `sync_all_writes`, every write is durable; otherwise only a new trusted
-    /// root is (see the module docs). Taking the lock waits at most `lock_timeout`; `policy`
-    /// and `root_max_length` apply to cached roots.
+    /// The cache `config.storage` says: the directory `config.metadata_dir` (created if
+    /// missing, with `root_history/` and `.tmp/`), a new in-memory store, or the
+    /// application's store. With `sync_all_writes`, every write is durable; otherwise only a
+    /// new trusted root is (see the module docs). Taking a directory's lock waits at most
+    /// `lock_timeout`; `policy` and `root_max_length` apply to cached roots.
     pub fn open(config: &UpdaterConfig) -> Result<MetadataCache> {
-        let dir = &config.metadata_dir;
-        let dirs = Dirs::open(dir)?;
+        let store = match &config.storage {
+            MetadataStorage::Files => {
+                Store::Files(FileStore::open(&config.metadata_dir, config.lock_timeout)?)
+            }
+            MetadataStorage::InMemory => Store::Other(Arc::new(MemoryStore::new())),
+            MetadataStorage::Custom(store) => Store::Other(store.clone()),
+        };
         Ok(MetadataCache {
-            path: dir.clone(),
-            id: std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?,
-            dirs,
+            store,
             sync_all: config.sync_all_writes,
-            lock_timeout: config.lock_timeout,
             policy: config.policy.clone(),
             root_max_length: config.root_max_length,
         })
     }
 
-    /// Opens the directories again (at the start of every refresh), so that a directory
-    /// replaced since, by the caller or by anyone else, is used as it is now: never through
-    /// a link, recreated if missing.
-    pub fn reopen(&mut self) -> Result<()> {
-        self.dirs = Dirs::open(&self.path)?;
-        self.id = std::fs::canonicalize(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        Ok(())
-    }
-
-    /// Removes temporary files left by processes that died while writing. Call with the lock
-    /// held.
-    pub fn remove_stale_temp_files(&self) {
-        self.dirs.tmp.remove_temp_files(|_, _| true);
-    }
-
-    /// Replaces `name` in `dir` with `data` through a temporary file in `DIR/.tmp`.
-    fn replace(&self, dir: &Dir, name: &str, data: &[u8], durable: bool) -> Result<()> {
-        fs::replace(&self.dirs.tmp, dir, name.as_ref(), data, durable)
-            .map_err(|e| Error::io(dir.join(name), e))
-    }
-
-    /// Takes the cache's exclusive lock, waiting at most the configured time for other
-    /// processes (and other updaters of this process) to release it.
-    ///
-    /// Fails with [`Error::Io`] (an [`io::ErrorKind::TimedOut`] source) when the wait runs
-    /// out, and with [`Error::State`] at once when this thread holds the lock already (a
-    /// callback called while it is held calling into an updater on the same cache).
-    pub fn lock(&self) -> Result<CacheLock> {
-        // Waiting for a lock this thread holds would never end: refuse instead.
-        let held = super::reentry::enter(&self.id)?;
-        let name = ".lock";
-        let path = self.dirs.top.join(name);
-        let file = self
-            .dirs
-            .top
-            .open_or_create_regular(name)
-            .map_err(|e| Error::io(&path, e))?;
-        let start = Instant::now();
-        let mut pause = Duration::from_millis(1);
-        loop {
-            match file.try_lock() {
-                Ok(()) => {
-                    return Ok(CacheLock {
-                        _file: file,
-                        _held: held,
-                    })
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {}
-                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-            }
-            let waited = start.elapsed();
-            if waited >= self.lock_timeout {
-                let msg = format!(
-                    "another updater or process held the cache lock for more than the lock \
-                     timeout ({} ms)",
-                    self.lock_timeout.as_millis()
-                );
-                return Err(Error::io(
-                    &path,
-                    io::Error::new(io::ErrorKind::TimedOut, msg),
-                ));
-            }
-            std::thread::sleep(pause.min(self.lock_timeout - waited));
-            pause = (pause * 2).min(LOCK_POLL_MAX);
+    fn store(&self) -> &dyn MetadataStore {
+        match &self.store {
+            Store::Files(f) => f,
+            Store::Other(s) => s.as_ref(),
         }
     }
 
-    fn role_name(role: &str) -> String {
+    /// At the start of every refresh: a directory is opened again, so that one replaced
+    /// since, by the caller or by anyone else, is used as it is now: never through a link,
+    /// recreated if missing.
+    pub fn reopen(&mut self) -> Result<()> {
+        match &mut self.store {
+            Store::Files(f) => f.reopen(),
+            Store::Other(_) => Ok(()),
+        }
+    }
+
+    /// Removes temporary files left in a directory by processes that died while writing,
+    /// under the lock. Nothing to do (and no lock taken) for other stores.
+    pub fn remove_stale_temp_files(&self) -> Result<()> {
+        if let Store::Files(f) = &self.store {
+            let _lock = f.lock()?;
+            f.remove_stale_temp_files();
+        }
+        Ok(())
+    }
+
+    /// Takes the store's exclusive lock (see the module docs).
+    ///
+    /// For a directory: fails with [`Error::Io`] (an [`std::io::ErrorKind::TimedOut`] source)
+    /// when the wait runs out, and with [`Error::State`] at once when this thread holds the
+    /// lock already (a callback called while it is held calling into an updater on the same
+    /// cache).
+    pub fn lock(&self) -> Result<StoreLock> {
+        self.store().lock()
+    }
+
+    /// The store's name of the cached metadata of `role`.
+    pub fn role_name(role: &str) -> String {
         format!("{}.json", quote(role))
     }
 
     fn root_name(version: u64) -> String {
-        format!("{version}.root.json")
+        format!("root_history/{version}.root.json")
     }
 
-    pub fn read(&self, role: &str, max: u64) -> Option<Vec<u8>> {
-        self.dirs
-            .top
-            .read_limited(OsStr::new(&Self::role_name(role)), max)
+    /// Describes the cached metadata of `role` (a file's path), for messages.
+    pub fn describe(&self, role: &str) -> String {
+        self.store().describe(&Self::role_name(role))
+    }
+
+    /// The cached metadata of `role`, if stored with at most `max` bytes.
+    pub fn read(&self, role: &str, max: u64) -> Result<Option<Vec<u8>>> {
+        self.store().read(&Self::role_name(role), max)
     }
 
     /// Writes the cached metadata of `role`. Call with the lock held.
     pub fn write(&self, role: &str, data: &[u8]) -> Result<()> {
-        self.replace(&self.dirs.top, &Self::role_name(role), data, self.sync_all)
+        self.store()
+            .write(&Self::role_name(role), data, self.sync_all)
     }
 
-    /// Removes the cached metadata of `role` (the entry, whatever it is but a directory).
-    /// Call with the lock held.
+    /// Removes the cached metadata of `role` (for a directory: the entry, whatever it is but
+    /// a directory). Call with the lock held.
     pub fn remove(&self, role: &str) -> Result<()> {
-        let name = Self::role_name(role);
-        self.dirs
-            .top
-            .remove(name.as_ref())
-            .map_err(|e| Error::io(self.dirs.top.join(&name), e))
+        self.store().remove(&Self::role_name(role))
     }
 
     /// The cached `root.json`.
-    pub fn read_root_json(&self, max: u64) -> Option<Vec<u8>> {
-        self.dirs.top.read_limited(OsStr::new("root.json"), max)
-    }
-
-    /// The path of `root.json` (for messages).
-    pub fn root_json_path(&self) -> PathBuf {
-        self.dirs.top.join("root.json")
+    pub fn read_root_json(&self, max: u64) -> Result<Option<Vec<u8>>> {
+        self.store().read(ROOT_JSON, max)
     }
 
     /// Persists `data`, a root this updater trusts, as the cached `root.json` (the newest
-    /// trusted root), flushed to disk when `durable` (or when every write is), unless the
-    /// cached one is already at least as new: another updater sharing the cache may have
-    /// moved it further since this one read it. Only a cached root that is signed by a
-    /// threshold of its own keys (5.2) counts. Call with the lock held.
+    /// trusted root), durably when `durable` (or when every write is), unless the cached one
+    /// is already at least as new: another updater sharing the cache may have moved it
+    /// further since this one read it. Only a cached root that is signed by a threshold of
+    /// its own keys (5.2) counts. Call with the lock held.
     pub fn write_root_json(&self, data: &[u8], durable: bool) -> Result<()> {
         let version = |bytes: &[u8]| {
             TrustedSet::new(bytes, DateTime::now(), self.policy.clone())
@@ -295,52 +223,46 @@ impl MetadataCache {
                 .map(|s| s.root().version)
         };
         let ours = Metadata::<Root>::from_bytes(data)?.signed.version;
-        let cached = self.read_root_json(self.root_max_length);
+        // A store that cannot be read is written: our root is trusted.
+        let cached = self.read_root_json(self.root_max_length).unwrap_or(None);
         if cached.as_deref().and_then(version) >= Some(ours) {
             return Ok(());
         }
-        self.replace(&self.dirs.top, "root.json", data, durable || self.sync_all)
+        self.store()
+            .write(ROOT_JSON, data, durable || self.sync_all)
     }
 
-    pub fn read_root(&self, version: u64, max: u64) -> Option<Vec<u8>> {
-        self.dirs
-            .history
-            .read_limited(OsStr::new(&Self::root_name(version)), max)
+    /// Root `version` of the root history.
+    pub fn read_root(&self, version: u64, max: u64) -> Result<Option<Vec<u8>>> {
+        self.store().read(&Self::root_name(version), max)
     }
 
-    /// The versions of the roots in the root history (`N.root.json`), newest first, at most
-    /// the 64 newest.
+    /// The versions of the roots in the root history, newest first, at most the 64 newest.
     pub fn history_versions(&self) -> Vec<u64> {
-        let mut versions = Vec::new();
-        let _ = self.dirs.history.for_each_entry(|name| {
-            let version = name
-                .to_str()
-                .and_then(|n| n.strip_suffix(".root.json"))
-                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|v| v.parse::<u64>().ok());
-            versions.extend(version);
-        });
+        let mut versions = self.store().root_history();
         versions.sort_unstable_by(|a, b| b.cmp(a));
+        versions.dedup();
         versions.truncate(HISTORY_CANDIDATES);
         versions
     }
 
     /// The root to start from when no bootstrap root is given: the cached `root.json`, or,
-    /// when it is missing or does not verify, the newest root of `root_history/` that does.
-    /// Either must be signed by a threshold of its own root keys (5.2), and a history file
+    /// when it is missing or does not verify, the newest root of the root history that does.
+    /// Either must be signed by a threshold of its own root keys (5.2), and a history entry
     /// must hold the version its name gives; the refresh then walks to newer roots as usual
     /// (5.3).
     ///
     /// Trust: `root.json` and `root_history/N.root.json` are both written by libtuf only, each
-    /// with a root it had verified (5.3.4 to 5.3.8), in the same directory with the same
-    /// permissions; the cache is the trust anchor either way, as python-tuf trusts its local
-    /// root. So a history file is as trustworthy as `root.json`, and whoever could plant a
-    /// root in the history could as well replace `root.json`. Starting from the newest one
-    /// is what `root.json` would have given, and keeps the rotations the history already
-    /// records (an older start would walk them again from the cache anyway).
+    /// with a root it had verified (5.3.4 to 5.3.8), in the same store; the cache is the trust
+    /// anchor either way, as python-tuf trusts its local root. So a history entry is as
+    /// trustworthy as `root.json`, and whoever could plant a root in the history could as
+    /// well replace `root.json`. Starting from the newest one is what `root.json` would have
+    /// given, and keeps the rotations the history already records (an older start would walk
+    /// them again from the cache anyway).
     ///
     /// Fails with `root.json`'s error when nothing verifies: [`Error::InvalidArgument`] when
-    /// it is missing, else the verification error.
+    /// it is missing, else the verification error (or the store's error when reading it
+    /// failed).
     pub fn trusted_root(
         &self,
         config: &UpdaterConfig,
@@ -349,25 +271,27 @@ impl MetadataCache {
         let max = config.root_max_length;
         let policy = || config.policy.clone();
         let error = match self.read_root_json(max) {
-            Some(bytes) => match TrustedSet::new(&bytes, now, policy()) {
+            Ok(Some(bytes)) => match TrustedSet::new(&bytes, now, policy()) {
                 Ok(set) => return Ok((set, bytes)),
                 Err(e) => e,
             },
-            None => Error::InvalidArgument(format!(
+            Ok(None) => Error::InvalidArgument(format!(
                 "no bootstrap root given and no usable {}",
-                self.root_json_path().display()
+                self.store().describe(ROOT_JSON)
             )),
+            Err(e) => e,
         };
         for version in self.history_versions() {
-            let Some(bytes) = self.read_root(version, max) else {
+            let Ok(Some(bytes)) = self.read_root(version, max) else {
                 continue;
             };
             match TrustedSet::new(&bytes, now, policy()) {
                 Ok(set) if set.root().version == version => {
                     config.log(LogLevel::Warn, || {
                         format!(
-                            "{}: {error}; starting from root_history/{version}.root.json",
-                            self.root_json_path().display()
+                            "{}: {error}; starting from {}",
+                            self.store().describe(ROOT_JSON),
+                            self.store().describe(&Self::root_name(version))
                         )
                     });
                     return Ok((set, bytes));
@@ -380,18 +304,15 @@ impl MetadataCache {
 
     /// Persists root `version` in the root history (5.3.8). Call with the lock held.
     pub fn write_root(&self, version: u64, data: &[u8]) -> Result<()> {
-        self.replace(
-            &self.dirs.history,
-            &Self::root_name(version),
-            data,
-            self.sync_all,
-        )
+        self.store()
+            .write(&Self::root_name(version), data, self.sync_all)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
 
     #[test]
     fn quote_matches_python() {

@@ -12,10 +12,45 @@ use crate::fetch::{
 use crate::metadata::DateTime;
 use crate::verify::{Policy, DEFAULT_MAX_DELEGATIONS};
 
+use super::MetadataStore;
+
 /// The default [`UpdaterConfig::lock_timeout`]. The lock is held for file operations only
 /// (milliseconds; seconds at most when a slow disk flushes), so a minute is far beyond any
 /// fair wait and still bounds a process that holds it forever.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where the updater keeps its metadata cache ([`UpdaterConfig::storage`]).
+#[derive(Clone, Default)]
+pub enum MetadataStorage {
+    /// Files in [`UpdaterConfig::metadata_dir`] (the default), which several updaters and
+    /// processes may share.
+    #[default]
+    Files,
+    /// Memory only: nothing is written anywhere (go-tuf's `DisableLocalCache`). Each updater
+    /// has its own store, which lives as long as the updater: what one refresh verified is
+    /// the cache of the next. The trusted root comes from the bootstrap root, which is then
+    /// required.
+    InMemory,
+    /// The application's store, for devices whose storage is not a POSIX file system (flash
+    /// key-value stores). Updaters created from clones of the configuration share it; its
+    /// lock must then exclude them from each other (see [`MetadataStore::lock`]).
+    Custom(Arc<dyn MetadataStore>),
+}
+
+impl fmt::Debug for MetadataStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MetadataStorage::Files => "Files",
+            MetadataStorage::InMemory => "InMemory",
+            MetadataStorage::Custom(_) => "Custom",
+        })
+    }
+}
+/// The default [`UpdaterConfig::max_connections`]: what browsers open per host.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 6;
+
+/// The most [`UpdaterConfig::max_connections`] accepted.
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// Severity of a log message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,8 +80,28 @@ impl fmt::Debug for Logger {
 /// [`UpdaterConfig::new`], then set fields.
 #[derive(Clone, Debug)]
 pub struct UpdaterConfig {
-    /// Local metadata cache directory (created if missing).
+    /// Local metadata cache directory (created if missing), used when
+    /// [`storage`](Self::storage) is [`MetadataStorage::Files`] (the default).
     pub metadata_dir: PathBuf,
+    /// Where the metadata cache is kept: files in `metadata_dir` (the default), memory only,
+    /// or the application's store ([`MetadataStorage`]).
+    pub storage: MetadataStorage,
+    /// Offline mode: a refresh uses only the metadata cache, with every check (signatures,
+    /// thresholds, versions, expiry against the reference time), and makes no network
+    /// request at all. A refresh or lookup that needs metadata the cache lacks fails with
+    /// [`Error::Offline`] naming it; so does every target download (finding a target already
+    /// downloaded, [`Updater::find_cached_target`](super::Updater::find_cached_target), still
+    /// works). An offline updater writes no metadata to the cache (a missing metadata
+    /// directory is still created, as always). Not with
+    /// [`MetadataStorage::InMemory`], which has no cache to start from. Default false.
+    pub offline: bool,
+    /// **Unsafe**, offline mode only: accept expired metadata (skip the expiry checks 5.3.10,
+    /// 5.4.4, 5.5.6 and 5.6.5; every other check stays). This gives up the protection against
+    /// freeze attacks: whoever can replay old, validly signed metadata into the cache (an
+    /// attacker, or a cache simply never refreshed) keeps the device on it indefinitely,
+    /// however old it is. Each expired role accepted is logged as a warning. Default false;
+    /// [`validate`](Self::validate) refuses it without [`offline`](Self::offline).
+    pub offline_accept_expired_unsafe: bool,
     /// Base URL of the repository's metadata (`http://`, `https://` or `file://`).
     pub metadata_base_url: String,
     /// Local directory for downloaded targets, used when no file name is given.
@@ -99,9 +154,29 @@ pub struct UpdaterConfig {
     /// How transfers that failed for a transient reason are retried, with the libcurl fetcher
     /// and custom fetchers alike ([`RetryFetcher`](crate::fetch::RetryFetcher); default: never).
     pub retry: RetryPolicy,
+    /// Resume interrupted target downloads (default true): a download that stops before its
+    /// end (a broken connection, a cancellation, a deadline) keeps what arrived in a partial
+    /// file beside the destination (`.NAME.ID.partial`, ID naming the target's length and
+    /// hashes), and the next download of the same target asks only for the rest (an HTTP
+    /// `Range` request) and verifies the whole file. False: a download that fails leaves
+    /// nothing behind and always starts from the beginning.
+    pub resume_downloads: bool,
+    /// The most connections [`Updater::download_targets`](super::Updater::download_targets)
+    /// opens at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to [`MAX_CONNECTIONS`]). Over
+    /// HTTP/2 the transfers share connections.
+    pub max_connections: usize,
 }
 
 impl UpdaterConfig {
+    /// The verification policy of a refresh: [`policy`](Self::policy), accepting expired
+    /// metadata only for an offline updater configured to.
+    pub(crate) fn trust_policy(&self) -> Policy {
+        Policy {
+            accept_expired_unsafe: self.offline && self.offline_accept_expired_unsafe,
+            ..self.policy.clone()
+        }
+    }
+
     /// Sends a message to the logger, if any; `msg` is only built when there is one.
     pub(crate) fn log(&self, level: LogLevel, msg: impl FnOnce() -> String) {
         if let Some(Logger(f)) = &self.log {
@@ -129,8 +204,13 @@ impl UpdaterConfig {
     }
 
     /// Checks the settings: every limit (`max_root_rotations`, `max_delegations` and the four
-    /// `*_max_length`) at least 1, the fetcher settings valid ([`FetcherConfig::validate`])
-    /// and the retry policy within its bounds ([`RetryPolicy::validate`]). [`Updater::new`](super::Updater::new) and
+    /// `*_max_length`) at least 1; `max_connections` 1 to [`MAX_CONNECTIONS`];
+    /// `offline_accept_expired_unsafe` only with `offline`, which is not with in-memory
+    /// storage, and `policy.accept_expired_unsafe` never set directly; the fetcher settings
+    /// valid ([`FetcherConfig::validate`]) and the retry policy within its bounds
+    /// ([`RetryPolicy::validate`]). (That in-memory storage needs a bootstrap root is checked
+    /// when the updater is created, so that the two can be set in any order.)
+    /// [`Updater::new`](super::Updater::new) and
     /// [`Updater::with_fetcher`](super::Updater::with_fetcher) call it, and so does every
     /// setter of the C configuration; [`Error::InvalidArgument`] names the first bad field.
     pub fn validate(&self) -> Result<()> {
@@ -147,6 +227,28 @@ impl UpdaterConfig {
                 return Err(Error::InvalidArgument(format!("{name} must be at least 1")));
             }
         }
+        if !(1..=MAX_CONNECTIONS).contains(&self.max_connections) {
+            return Err(Error::InvalidArgument(format!(
+                "max_connections must be 1 to {MAX_CONNECTIONS}"
+            )));
+        }
+        if self.offline_accept_expired_unsafe && !self.offline {
+            return Err(Error::InvalidArgument(
+                "offline_accept_expired_unsafe is only allowed in offline mode".into(),
+            ));
+        }
+        if self.policy.accept_expired_unsafe {
+            return Err(Error::InvalidArgument(
+                "policy.accept_expired_unsafe is set only through offline_accept_expired_unsafe \
+                 (offline mode)"
+                    .into(),
+            ));
+        }
+        if self.offline && matches!(self.storage, MetadataStorage::InMemory) {
+            return Err(Error::InvalidArgument(
+                "offline mode needs a cache to read: not in_memory storage".into(),
+            ));
+        }
         self.fetcher.validate()?;
         self.retry.validate()
     }
@@ -155,6 +257,9 @@ impl UpdaterConfig {
     pub fn new(metadata_dir: impl Into<PathBuf>, metadata_base_url: impl Into<String>) -> Self {
         UpdaterConfig {
             metadata_dir: metadata_dir.into(),
+            storage: MetadataStorage::Files,
+            offline: false,
+            offline_accept_expired_unsafe: false,
             metadata_base_url: metadata_base_url.into(),
             targets_dir: None,
             targets_base_url: None,
@@ -174,6 +279,8 @@ impl UpdaterConfig {
             progress: None,
             fetcher: FetcherConfig::default(),
             retry: RetryPolicy::default(),
+            resume_downloads: true,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -187,7 +294,7 @@ mod tests {
         let ok = UpdaterConfig::new("/nonexistent", "file:///nonexistent");
         assert!(ok.validate().is_ok());
         type Change = fn(&mut UpdaterConfig);
-        let cases: [(&str, Change); 9] = [
+        let cases: [(&str, Change); 11] = [
             ("max_root_rotations", |c| c.max_root_rotations = 0),
             ("max_delegations", |c| c.max_delegations = 0),
             ("root_max_length", |c| c.root_max_length = 0),
@@ -201,6 +308,10 @@ mod tests {
                 c.fetcher.headers = vec![("X-A".into(), "a\r\nX: y".into())]
             }),
             ("retries", |c| c.retry.retries = 1000),
+            ("max_connections", |c| c.max_connections = 0),
+            ("max_connections", |c| {
+                c.max_connections = MAX_CONNECTIONS + 1
+            }),
         ];
         for (name, change) in cases {
             let mut c = ok.clone();

@@ -357,18 +357,117 @@ impl<'a> TempFile<'a> {
         if durable {
             self.file.sync_all()?;
         }
-        let rename = || rustix::fs::renameat(&self.dir.fd, &self.name, &dest.fd, name);
-        match rename() {
-            // An empty directory in the way is removed (a full one is an error).
-            Err(Errno::ISDIR) => {
-                rustix::fs::unlinkat(&dest.fd, name, AtFlags::REMOVEDIR)?;
-                rename()?;
-            }
-            r => r?,
-        }
+        rename_replacing(self.dir, &self.name, dest, name)?;
         self.persisted = true;
         if durable {
             dest.sync();
+        }
+        Ok(())
+    }
+}
+
+/// Renames `from` in `dir` to `to` in `dest` (on the same file system), replacing the entry
+/// there whatever it is but a directory that is not empty (a link or a FIFO is replaced, not
+/// followed; an empty directory is removed).
+pub(crate) fn rename_replacing(dir: &Dir, from: &OsStr, dest: &Dir, to: &OsStr) -> io::Result<()> {
+    check_name(from)?;
+    check_name(to)?;
+    let rename = || rustix::fs::renameat(&dir.fd, from, &dest.fd, to);
+    match rename() {
+        Err(Errno::ISDIR) => {
+            rustix::fs::unlinkat(&dest.fd, to, AtFlags::REMOVEDIR)?;
+            rename()?;
+        }
+        r => r?,
+    }
+    Ok(())
+}
+
+impl Dir {
+    /// Opens the partial download `name` for reading and appending, creating it when missing,
+    /// and locks it exclusively (`flock`) so that no other updater, in this process or
+    /// another, writes it at the same time: `Ok(None)` when another holds the lock. The
+    /// file is never reached through a link, and is used only if this process's user owns
+    /// it (a file another user made could be changed by them after it was verified), it has
+    /// no other name (hard link) and it is still the
+    /// entry `name` once locked (not renamed into place or removed by the updater that held
+    /// the lock before): anything else in its place is removed (the entry itself) and a new
+    /// file created.
+    pub fn open_partial(&self, name: &OsStr) -> io::Result<Option<File>> {
+        check_name(name)?;
+        let flags = (READ_FLAGS - OFlags::RDONLY) | OFlags::RDWR | OFlags::CREATE;
+        for _ in 0..ROUNDS {
+            let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o666)) {
+                Ok(fd) => fd,
+                // A link (ELOOP) or a socket (ENXIO) in the way.
+                Err(Errno::LOOP | Errno::NXIO) => {
+                    self.remove(name)?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let stat = rustix::fs::fstat(&fd)?;
+            let usable = FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+                && stat.st_uid == rustix::process::geteuid().as_raw()
+                && stat.st_nlink == 1;
+            if !usable {
+                drop(fd);
+                self.remove(name)?;
+                continue;
+            }
+            match rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => {}
+                Err(Errno::WOULDBLOCK) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            }
+            // Still the entry `name`? The updater that held the lock may have renamed the file
+            // into place or removed it meanwhile.
+            match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
+                    return regular(fd).map(Some);
+                }
+                Ok(_) | Err(Errno::NOENT) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(kept_changing())
+    }
+
+    /// Removes the regular file `name` unless a download holds its lock
+    /// ([`open_partial`](Self::open_partial)); a link or anything else is left alone.
+    /// Returns whether it was removed.
+    pub fn remove_unlocked(&self, name: &OsStr) -> io::Result<bool> {
+        check_name(name)?;
+        let fd = match rustix::fs::openat(&self.fd, name, READ_FLAGS, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT | Errno::LOOP | Errno::NXIO) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let stat = rustix::fs::fstat(&fd)?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return Ok(false);
+        }
+        match rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(Errno::WOULDBLOCK) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
+                self.remove(name)?;
+                Ok(true)
+            }
+            Ok(_) | Err(Errno::NOENT) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Renames `from` to `to` in this directory, replacing what is there
+    /// ([`rename_replacing`]), flushing the directory when `durable`.
+    pub fn rename(&self, from: &OsStr, to: &OsStr, durable: bool) -> io::Result<()> {
+        rename_replacing(self, from, self, to)?;
+        if durable {
+            self.sync();
         }
         Ok(())
     }

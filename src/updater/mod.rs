@@ -3,8 +3,11 @@
 //!
 //! - [`crate::fetch`]: the transport layer below it, with byte limits and slow-retrieval
 //!   protection.
-//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time.
-//! - [`Updater`]: refresh, target lookup, target download.
+//! - [`UpdaterConfig`]: directories, URLs, limits, policy, reference time, offline mode,
+//!   where the cache is kept ([`MetadataStorage`]: files, memory, or a [`MetadataStore`] of
+//!   the application's).
+//! - [`Updater`]: refresh, target lookup, target download (one at a time, resumable, or many
+//!   at once: [`Updater::download_targets`]).
 //!
 //! The updater never decides trust itself: every byte it fetches or reads from its cache goes
 //! through the [`TrustedSet`], and only what it accepted is persisted.
@@ -17,17 +20,32 @@
 //! or the new file and nothing is ever half written, and each write to the metadata directory
 //! (with the decision it rests on) happens under an exclusive advisory lock on it (`.lock`),
 //! held for file operations only, never while waiting on the network, and waited for at most
-//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`).
+//! [`UpdaterConfig::lock_timeout`] (see `cache.rs`). A store of the application's own
+//! ([`MetadataStorage::Custom`]) gives these guarantees if its lock and writes do
+//! ([`MetadataStore`]).
 
 mod cache;
 mod config;
+mod download;
 mod fs;
+mod offline;
+mod parallel;
 mod reentry;
+mod store;
+mod store_fs;
+mod store_memory;
 mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-pub use config::{LogFn, LogLevel, Logger, UpdaterConfig, DEFAULT_LOCK_TIMEOUT};
+pub use config::{
+    LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
+};
+use offline::{not_cached, required, usable, warn_if_expired, OfflineFetcher};
+pub(crate) use reentry::{enter as enter_store, HeldByThisThread, StoreId};
+pub use store::{MetadataStore, StoreLock};
+pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
@@ -47,9 +65,14 @@ pub struct Updater {
     set: TrustedSet,
     /// The bytes of the newest trusted root, to start the next refresh from.
     root_bytes: Vec<u8>,
+    /// Whether `set` holds what a refresh verified completely: the last refresh succeeded,
+    /// or it failed and `set` is what the one before it verified.
     refreshed: bool,
     /// Whether stale temporary files were looked for in the targets directory.
     targets_dir_cleaned: bool,
+    /// Whether `fetcher` is the built-in libcurl fetcher, so that several targets can be
+    /// downloaded at once with libcurl's multi interface.
+    builtin_fetcher: bool,
 }
 
 impl std::fmt::Debug for Updater {
@@ -71,10 +94,16 @@ fn ensure_slash(url: &str) -> String {
 }
 
 impl Updater {
-    /// An updater with the default libcurl fetcher.
+    /// An updater with the default libcurl fetcher (none when offline: the transport
+    /// settings are then not used).
     pub fn new(config: UpdaterConfig) -> Result<Updater> {
+        if config.offline {
+            return Updater::with_fetcher(config, Box::new(OfflineFetcher));
+        }
         let fetcher = CurlFetcher::new(config.fetcher.clone())?;
-        Updater::with_fetcher(config, Box::new(fetcher))
+        let mut updater = Updater::with_fetcher(config, Box::new(fetcher))?;
+        updater.builtin_fetcher = true;
+        Ok(updater)
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
@@ -83,17 +112,29 @@ impl Updater {
     /// [`UpdaterConfig::validate`] does.
     ///
     /// Loads the trusted root: `config.bootstrap_root` when given (and persists it in the
-    /// root history), else the cached `root.json`, or when that is missing or does not verify,
-    /// the newest root of the cached root history that does. It must be signed by a threshold
-    /// of its own root keys (5.2).
+    /// root history, unless offline), else the cached `root.json`, or when that is missing or
+    /// does not verify, the newest root of the cached root history that does. It must be
+    /// signed by a threshold of its own root keys (5.2). In-memory storage needs a bootstrap
+    /// root ([`Error::InvalidArgument`] otherwise).
+    ///
+    /// An offline updater ([`UpdaterConfig::offline`]) never calls `fetcher`.
     pub fn with_fetcher(mut config: UpdaterConfig, fetcher: Box<dyn Fetcher>) -> Result<Updater> {
         config.validate()?;
-        // The deadline bounds each attempt; retries and progress reports go around it.
-        let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
-        let fetcher = config.with_retries(fetcher);
-        let fetcher: Box<dyn Fetcher> = match &config.progress {
-            Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
-            None => fetcher,
+        if matches!(config.storage, MetadataStorage::InMemory) && config.bootstrap_root.is_none() {
+            return Err(Error::InvalidArgument(
+                "in-memory storage needs a bootstrap root: nothing is cached to start from".into(),
+            ));
+        }
+        let fetcher: Box<dyn Fetcher> = if config.offline {
+            Box::new(OfflineFetcher)
+        } else {
+            // The deadline bounds each attempt; retries and progress reports go around it.
+            let fetcher = Box::new(WithDeadline::new(fetcher, config.fetcher.timeout));
+            let fetcher = config.with_retries(fetcher);
+            match &config.progress {
+                Some(p) => Box::new(ProgressFetcher::new(fetcher, p.clone())),
+                None => fetcher,
+            }
         };
         config.metadata_base_url = ensure_slash(&config.metadata_base_url);
         config.targets_base_url = config.targets_base_url.as_deref().map(ensure_slash);
@@ -103,12 +144,13 @@ impl Updater {
             Some(b) => (TrustedSet::new(&b, now, config.policy.clone())?, b),
             None => cache.trusted_root(&config, now)?,
         };
-        {
+        if !config.offline {
             // Persist the trusted root in the history, and keep the cached root.json at
             // least as new as it.
             let _lock = cache.lock()?;
             let v = set.root().version;
-            if cache.read_root(v, config.root_max_length).as_deref() != Some(&root_bytes) {
+            let cached = cache.read_root(v, config.root_max_length).unwrap_or(None);
+            if cached.as_deref() != Some(&root_bytes) {
                 cache.write_root(v, &root_bytes)?;
             }
             cache.write_root_json(&root_bytes, false)?;
@@ -121,6 +163,7 @@ impl Updater {
             root_bytes,
             refreshed: false,
             targets_dir_cleaned: false,
+            builtin_fetcher: false,
         })
     }
 
@@ -148,26 +191,73 @@ impl Updater {
 
     /// Updates the top-level metadata: root (5.3), timestamp (5.4), snapshot (5.5) and
     /// targets (5.6.1-5.6.6). Each call starts a new update cycle from the newest trusted
-    /// root, with a new reference time (unless the configuration fixes one).
+    /// root, with a new reference time (unless the configuration fixes one). Offline, from
+    /// the cache only ([`UpdaterConfig::offline`]).
+    ///
+    /// A refresh that fails leaves the updater with what the last successful refresh
+    /// verified: lookups go on answering from it (checked against that refresh's reference
+    /// time), and the next refresh starts again. Unless the failed refresh had moved to a new
+    /// root: what was verified with the old root's keys is then dropped, and the next lookup
+    /// refreshes first.
     pub fn refresh(&mut self) -> Result<()> {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
-        self.set = TrustedSet::new(&self.root_bytes, now, self.config.policy.clone())?;
-        self.refreshed = false;
+        let fresh = TrustedSet::new(&self.root_bytes, now, self.config.trust_policy())?;
+        let previous = std::mem::replace(&mut self.set, fresh);
+        let was_refreshed = std::mem::replace(&mut self.refreshed, false);
+        match self.update_cycle() {
+            Ok(()) => {
+                self.refreshed = true;
+                if self.config.trust_policy().accept_expired_unsafe {
+                    self.warn_expired_top_level();
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if was_refreshed && previous.root().version == self.set.root().version {
+                    self.set = previous;
+                    self.refreshed = true;
+                    self.config.log(LogLevel::Info, || {
+                        format!("refresh failed, keeping what the previous refresh verified: {e}")
+                    });
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// One update cycle: 5.3 to 5.6.6 into `self.set`.
+    fn update_cycle(&mut self) -> Result<()> {
         self.cache.reopen()?;
-        {
-            let _lock = self.cache.lock()?;
-            self.cache.remove_stale_temp_files();
+        if !self.config.offline {
+            self.cache.remove_stale_temp_files()?;
         }
         self.load_root()?;
         self.load_timestamp()?;
         self.load_snapshot()?;
-        self.load_targets("targets", "root")?;
-        self.refreshed = true;
-        Ok(())
+        self.load_targets("targets", "root")
+    }
+
+    /// Warns of every top-level role accepted although expired (only
+    /// [`UpdaterConfig::offline_accept_expired_unsafe`] allows it).
+    fn warn_expired_top_level(&self) {
+        let (set, config) = (&self.set, &self.config);
+        let now = set.reference_time();
+        warn_if_expired(config, now, set.root(), "root");
+        if let Some(t) = set.timestamp() {
+            warn_if_expired(config, now, t, "timestamp");
+        }
+        if let Some(s) = set.snapshot() {
+            warn_if_expired(config, now, s, "snapshot");
+        }
+        if let Some(t) = set.targets() {
+            warn_if_expired(config, now, t, "targets");
+        }
     }
 
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    /// Offline, from the root history only, until one is missing; one that does not verify
+    /// is then an error (online, it is fetched again).
     ///
     /// 5.3.11 (fast-forward attack recovery): when a root fetched from the repository changes
     /// the keys or threshold of the timestamp or snapshot role, the cached timestamp and
@@ -179,10 +269,12 @@ impl Updater {
     fn load_root(&mut self) -> Result<()> {
         let start = self.set.root().version;
         let max = self.config.root_max_length;
+        let offline = self.config.offline;
         let result = (|| {
             for _ in 0..self.config.max_root_rotations {
                 let next = self.set.root().version + 1;
-                if let Some(data) = self.cache.read_root(next, max) {
+                let what = format!("root v{next}");
+                if let Some(data) = usable(&self.config, self.cache.read_root(next, max), &what)? {
                     match self.set.update_root(&data) {
                         Ok(_) => {
                             self.config
@@ -190,10 +282,14 @@ impl Updater {
                             self.root_bytes = data;
                             continue;
                         }
+                        Err(e) if offline => return Err(e),
                         Err(e) => self.config.log(LogLevel::Info, || {
                             format!("cached root v{next} rejected: {e}")
                         }),
                     }
+                }
+                if offline {
+                    break;
                 }
                 let url = self.metadata_url("root", Some(next));
                 let data = match fetch_bytes(self.fetcher.as_mut(), &url, max) {
@@ -230,7 +326,7 @@ impl Updater {
             }
             Ok(())
         })();
-        if self.set.root().version != start {
+        if self.set.root().version != start && !offline {
             // Durable: a power cut must not bring back a root the new one replaced.
             let _lock = self.cache.lock()?;
             self.cache.write_root_json(&self.root_bytes, true)?;
@@ -239,12 +335,21 @@ impl Updater {
     }
 
     /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
-    /// remote one, which is persisted unless its version equals the cached one.
+    /// remote one, which is persisted unless its version equals the cached one. Offline, the
+    /// cached one is the final one.
     fn load_timestamp(&mut self) -> Result<()> {
-        if let Some(data) = self
-            .cache
-            .read("timestamp", self.config.timestamp_max_length)
-        {
+        let max = self.config.timestamp_max_length;
+        let cached = usable(&self.config, self.cache.read("timestamp", max), "timestamp")?;
+        if self.config.offline {
+            let data = required(&self.cache, "timestamp", cached)?;
+            self.set.update_timestamp(&data)?;
+            let version = self.set.timestamp().map_or(0, |t| t.version);
+            self.config.log(LogLevel::Debug, || {
+                format!("timestamp v{version}: from the cache (offline)")
+            });
+            return Ok(());
+        }
+        if let Some(data) = cached {
             if let Err(e) = self.set.update_timestamp(&data) {
                 self.config.log(LogLevel::Debug, || {
                     format!("cached timestamp not valid as final: {e}")
@@ -273,12 +378,16 @@ impl Updater {
     }
 
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
-    /// downloaded), else the remote one.
+    /// downloaded), else the remote one. Offline, the cached one or an error.
     fn load_snapshot(&mut self) -> Result<()> {
-        let cached = self
-            .cache
-            .read("snapshot", self.config.snapshot_max_length)
-            .filter(|data| !self.is_newer_than_trusted_timestamp_lists(data));
+        let max = self.config.snapshot_max_length;
+        let cached = usable(&self.config, self.cache.read("snapshot", max), "snapshot")?;
+        let cached = match self.config.offline {
+            true => Some(required(&self.cache, "snapshot", cached)?),
+            // A snapshot newer than the trusted timestamp lists was stored by another
+            // updater after this one read its timestamp: not this cycle's baseline.
+            false => cached.filter(|data| !self.is_newer_than_trusted_timestamp_lists(data)),
+        };
         if let Some(data) = cached {
             match self.set.update_snapshot(&data, true) {
                 Ok(s) => {
@@ -287,6 +396,7 @@ impl Updater {
                         .log(LogLevel::Debug, || format!("snapshot v{v}: from the cache"));
                     return Ok(());
                 }
+                Err(e) if self.config.offline => return Err(e),
                 Err(e) => self.config.log(LogLevel::Debug, || {
                     format!("cached snapshot not valid as final: {e}")
                 }),
@@ -337,7 +447,8 @@ impl Updater {
             _ => self.config.snapshot_max_length,
         };
         let lock = self.cache.lock()?;
-        if let Some(cached) = self.cache.read(role, max) {
+        // A store that cannot be read is written: ours is verified.
+        if let Ok(Some(cached)) = self.cache.read(role, max) {
             if signed_and_newer::<T>(self.set.root(), &cached, version) {
                 drop(lock); // no callback runs under the lock
                 self.config.log(LogLevel::Debug, || {
@@ -393,7 +504,8 @@ fn metadata_url(base: &str, role: &str, version: Option<u64>) -> String {
 
 /// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
 /// remote one (with the length from snapshot meta, or the configured maximum), persisted once
-/// accepted. Roles already trusted are not loaded again.
+/// accepted. Roles already trusted are not loaded again. Offline, the cached file or an
+/// error.
 fn load_targets(
     set: &mut TrustedSet,
     cache: &MetadataCache,
@@ -417,16 +529,24 @@ fn load_targets(
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
     // another length may be another version (see below); verification checks the length.
     let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
-    let cached = cache.read(role, cache_limit);
+    let cached = usable(config, cache.read(role, cache_limit), role)?;
+    let now = set.reference_time();
     if let Some(data) = &cached {
         match set.update_delegated_targets(data, role, delegator) {
             Ok(t) => {
                 let v = t.version;
                 config.log(LogLevel::Debug, || format!("{role} v{v}: from the cache"));
+                if role != "targets" && config.trust_policy().accept_expired_unsafe {
+                    warn_if_expired(config, now, t, role);
+                }
                 return Ok(());
             }
+            Err(e) if config.offline => return Err(e),
             Err(e) => config.log(LogLevel::Debug, || format!("cached {role} not valid: {e}")),
         }
+    }
+    if config.offline {
+        return Err(not_cached(cache, role));
     }
     let url = metadata_url(&config.metadata_base_url, role, version);
     let data = fetch_targets_metadata(
@@ -447,8 +567,11 @@ fn load_targets(
     // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
     // read again under the lock: the fetch above ran without it.
     let lock = cache.lock()?;
-    if let Some(cached) = cache.read(role, cache_limit) {
-        let snapshot = cache.read("snapshot", config.snapshot_max_length);
+    // A store that cannot be read is written: ours is verified.
+    if let Ok(Some(cached)) = cache.read(role, cache_limit) {
+        let snapshot = cache
+            .read("snapshot", config.snapshot_max_length)
+            .unwrap_or(None);
         if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
         {
             drop(lock); // no callback runs under the lock

@@ -11,15 +11,14 @@
 //! process is gone and they have not been written to for [`STALE_TARGET_TEMP_AGE`].
 
 use std::ffi::{OsStr, OsString};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::fs::{self, Dir, TempFile};
+use super::download::{download_verified, Job};
+use super::fs::{self, Dir};
 use super::{ensure_slash, quote, LogLevel, TargetInfo, Updater};
 use crate::error::{Error, Result};
-use crate::fetch::{fetch_limited, Fetcher};
-use crate::metadata::TargetFile;
 
 /// How long a temporary file of a process that is gone must have been left untouched before
 /// it is removed from the targets directory. The owner check alone is not enough: processes
@@ -42,13 +41,13 @@ pub(crate) fn local_name(path: &str) -> Result<String> {
 }
 
 /// Where a target file goes.
-struct Destination {
+pub(super) struct Destination {
     /// Its directory.
-    dir: PathBuf,
+    pub dir: PathBuf,
     /// Its name in `dir`.
-    name: OsString,
+    pub name: OsString,
     /// Its path, as the caller gave it or as `targets_dir` and the name make it.
-    path: PathBuf,
+    pub path: PathBuf,
 }
 
 /// The directory and the file name of `path`, a file path the caller chose.
@@ -64,6 +63,61 @@ fn split_file_path(path: &Path) -> Result<(&Path, &OsStr)> {
 }
 
 impl Updater {
+    /// The base URL of target files: `target_base_url` or the configured one.
+    pub(super) fn target_base(&self, target_base_url: Option<&str>) -> Result<String> {
+        match target_base_url {
+            Some(b) => Ok(ensure_slash(b)),
+            None => self.config.targets_base_url.clone().ok_or_else(|| {
+                Error::InvalidArgument(
+                    "targets_base_url must be set in the configuration or per download".into(),
+                )
+            }),
+        }
+    }
+
+    /// The URL of `info` under the base URL of target files (`target_base_url` or the
+    /// configured one): `BASE/PATH`, or `BASE/DIR/HASH.NAME` under consistent snapshots with
+    /// `prefix_targets_with_hash`.
+    pub(super) fn target_url(
+        &self,
+        info: &TargetInfo,
+        target_base_url: Option<&str>,
+    ) -> Result<String> {
+        let base = self.target_base(target_base_url)?;
+        let mut remote = info.path.clone();
+        if self.set.root().consistent_snapshot() && self.config.prefix_targets_with_hash {
+            let (_, digest) = info.target.hashes.first();
+            remote = match info.path.rsplit_once('/') {
+                Some((dir, name)) => format!("{dir}/{digest}.{name}"),
+                None => format!("{digest}.{}", info.path),
+            };
+        }
+        Ok(format!("{base}{remote}"))
+    }
+
+    /// Removes the temporary files that ended processes left in the targets directory `dir`,
+    /// once per updater.
+    pub(super) fn clean_targets_dir(&mut self, dir: &Dir) {
+        if self.targets_dir_cleaned {
+            return;
+        }
+        self.targets_dir_cleaned = true;
+        let removed = dir.remove_temp_files(|pid, modified| {
+            let age = SystemTime::now()
+                .duration_since(modified)
+                .unwrap_or_default();
+            age >= STALE_TARGET_TEMP_AGE && fs::process_is_gone(pid)
+        });
+        if removed > 0 {
+            self.config.log(LogLevel::Info, || {
+                format!(
+                    "removed {removed} temporary files that ended processes left in {}",
+                    dir.join("").display()
+                )
+            });
+        }
+    }
+
     /// Where a target is stored locally when no file name is given: `targets_dir` joined
     /// with the percent-encoded target path (one flat file name, as python-tuf makes it).
     /// [`Error::InvalidArgument`] when no `targets_dir` is configured, or for the target paths
@@ -80,7 +134,11 @@ impl Updater {
 
     /// Where `info` goes: `filepath` (its directory is the caller's choice and may be
     /// reached through links), else the targets directory.
-    fn destination(&self, info: &TargetInfo, filepath: Option<&Path>) -> Result<Destination> {
+    pub(super) fn destination(
+        &self,
+        info: &TargetInfo,
+        filepath: Option<&Path>,
+    ) -> Result<Destination> {
         match filepath {
             Some(p) => {
                 let (dir, name) = split_file_path(p)?;
@@ -100,6 +158,18 @@ impl Updater {
                 })
             }
         }
+    }
+
+    /// Where an interrupted download of `info` to `filepath` (`None`: into the targets
+    /// directory) keeps what arrived, for the next download to resume
+    /// ([`UpdaterConfig::resume_downloads`](super::UpdaterConfig::resume_downloads)):
+    /// `.NAME.ID.partial` beside the destination `NAME`, ID naming the target's length and
+    /// hashes. Whether such a file exists is not checked.
+    pub fn partial_path(&self, info: &TargetInfo, filepath: Option<&Path>) -> Result<PathBuf> {
+        let dest = self.destination(info, filepath)?;
+        Ok(dest
+            .dir
+            .join(super::download::partial_name(&dest.name, &info.target)))
     }
 
     /// The local file of `info` if it is a regular file (a link there is not followed, a FIFO
@@ -158,93 +228,23 @@ impl Updater {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<PathBuf> {
         let dest = self.destination(info, filepath)?;
-        let base = match target_base_url {
-            Some(b) => ensure_slash(b),
-            None => self.config.targets_base_url.clone().ok_or_else(|| {
-                Error::InvalidArgument(
-                    "targets_base_url must be set in the configuration or per download".into(),
-                )
-            })?,
-        };
-        let mut remote = info.path.clone();
-        if self.set.root().consistent_snapshot() && self.config.prefix_targets_with_hash {
-            let (_, digest) = info.target.hashes.first();
-            remote = match info.path.rsplit_once('/') {
-                Some((dir, name)) => format!("{dir}/{digest}.{name}"),
-                None => format!("{digest}.{}", info.path),
-            };
-        }
-        let url = format!("{base}{remote}");
+        let url = self.target_url(info, target_base_url)?;
         let dir = Dir::create(&dest.dir).map_err(|e| Error::io(&dest.dir, e))?;
-        if filepath.is_none() && !self.targets_dir_cleaned {
-            self.targets_dir_cleaned = true;
-            let removed = dir.remove_temp_files(|pid, modified| {
-                let age = SystemTime::now()
-                    .duration_since(modified)
-                    .unwrap_or_default();
-                age >= STALE_TARGET_TEMP_AGE && fs::process_is_gone(pid)
-            });
-            if removed > 0 {
-                self.config.log(LogLevel::Info, || {
-                    format!(
-                        "removed {removed} temporary files that ended processes left in {}",
-                        dest.dir.display()
-                    )
-                });
-            }
+        if filepath.is_none() {
+            self.clean_targets_dir(&dir);
         }
-        download_verified(
-            self.fetcher.as_mut(),
-            &url,
-            &info.path,
-            &info.target,
-            (&dir, &dest.name),
-            self.config.sync_all_writes,
-            progress,
-        )?;
+        let job = Job {
+            url: &url,
+            what: &info.path,
+            target: &info.target,
+            dir: &dir,
+            name: &dest.name,
+        };
+        download_verified(self.fetcher.as_mut(), &job, &self.config, progress)?;
         let length = info.target.length;
         self.config.log(LogLevel::Info, || {
             format!("downloaded {} ({length} bytes) from {url}", info.path)
         });
         Ok(dest.path)
     }
-}
-
-/// Streams `url` into a new temporary file in `dest`'s directory, checks length and hashes,
-/// and renames it to `dest`. The temporary file is removed on any failure.
-fn download_verified(
-    fetcher: &mut dyn Fetcher,
-    url: &str,
-    what: &str,
-    target: &TargetFile,
-    (dir, name): (&Dir, &OsStr),
-    durable: bool,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<()> {
-    let dest = dir.join(name);
-    let mut tmp = TempFile::create(dir, name).map_err(|e| Error::io(&dest, e))?;
-    let mut verifier = target.hashes.verifier(what)?;
-    let limit = target.length;
-    let mut so_far: u64 = 0;
-    let received = fetch_limited(fetcher, url, limit, &mut |chunk: &[u8]| {
-        if chunk.is_empty() {
-            return Ok(()); // a fetcher's heartbeat: no progress to report
-        }
-        verifier.update(chunk);
-        tmp.file()
-            .write_all(chunk)
-            .map_err(|e| Error::io(&dest, e))?;
-        so_far += chunk.len() as u64;
-        progress(so_far, limit);
-        Ok(())
-    })?;
-    if received != limit {
-        return Err(Error::LengthOrHashMismatch {
-            what: what.into(),
-            msg: format!("length is {received} bytes, expected {limit}"),
-        });
-    }
-    verifier.finish()?;
-    tmp.persist(dir, name, durable)
-        .map_err(|e| Error::io(&dest, e))
 }

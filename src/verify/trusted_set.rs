@@ -16,6 +16,14 @@ pub struct Policy {
     /// Require every keyid in root and delegations to be the SHA-256 of the canonical key
     /// (the spec's rule; python-tuf does not check it). Off by default.
     pub strict_keyids: bool,
+    /// **Unsafe.** Accept expired metadata: skip the freeze checks of the final root
+    /// (5.3.10), the timestamp (5.4.4), the snapshot (5.5.6) and every targets role (5.6.5),
+    /// and nothing else (signatures, thresholds, versions, lengths and hashes are all still
+    /// checked). This gives up the protection against freeze attacks: whoever can replay old,
+    /// validly signed metadata (an attacker, or simply a stale copy) keeps the client on it
+    /// indefinitely. Off by default; the updater sets it only for an offline updater whose
+    /// configuration asks for it (`UpdaterConfig::offline_accept_expired_unsafe`).
+    pub accept_expired_unsafe: bool,
 }
 
 /// What [`TrustedSet::update_timestamp`] did with a timestamp whose checks passed.
@@ -46,7 +54,8 @@ struct LoadedTargets {
 /// rollback checks and reported as an error, exactly as python-tuf does with "intermediate"
 /// metadata; the next step refuses to use it.
 ///
-/// All expiry checks compare against the one reference time given at construction (5.1).
+/// All expiry checks compare against the one reference time given at construction (5.1); only
+/// [`Policy::accept_expired_unsafe`] skips them.
 #[derive(Debug)]
 pub struct TrustedSet {
     reference_time: DateTime,
@@ -168,7 +177,7 @@ impl TrustedSet {
             return Err(state("cannot update timestamp after snapshot"));
         }
         // 5.3.10: the final root must not be expired.
-        check_expiry(&self.root.signed, self.reference_time, "root")?;
+        self.check_expiry(&self.root.signed, "root")?;
         let new = Metadata::<Timestamp>::from_bytes(bytes)?;
         verify_role(
             &self.root.signed,
@@ -211,7 +220,7 @@ impl TrustedSet {
             .timestamp()
             .ok_or_else(|| state("timestamp is not loaded"))?;
         // 5.4.4
-        check_expiry(ts, self.reference_time, "timestamp")?;
+        self.check_expiry(ts, "timestamp")?;
         Ok(ts)
     }
 
@@ -261,7 +270,7 @@ impl TrustedSet {
             .snapshot()
             .ok_or_else(|| state("snapshot is not loaded"))?;
         // 5.5.6
-        check_expiry(snap, self.reference_time, "snapshot")?;
+        self.check_expiry(snap, "snapshot")?;
         // 5.5.4
         let ts = self
             .timestamp()
@@ -309,7 +318,8 @@ impl TrustedSet {
                 got: new.signed.version,
             });
         }
-        check_expiry(&new.signed, self.reference_time, role)?;
+        // 5.6.5
+        self.check_expiry(&new.signed, role)?;
         if self.policy.strict_keyids {
             if let Some(d) = &new.signed.delegations {
                 check_keyids("signed.delegations.keys", &d.keys)?;
@@ -327,6 +337,16 @@ impl TrustedSet {
 }
 
 impl TrustedSet {
+    /// The freeze check of the workflow (5.3.10, 5.4.4, 5.5.6, 5.6.5): `signed` must not be
+    /// expired at the reference time, unless the policy accepts expired metadata
+    /// ([`Policy::accept_expired_unsafe`]).
+    fn check_expiry<T: Signed>(&self, signed: &T, role: &str) -> Result<()> {
+        if self.policy.accept_expired_unsafe {
+            return Ok(());
+        }
+        check_expiry(signed, self.reference_time, role)
+    }
+
     /// 5.6.3: verifies `md` as targets role `role` with the keys and threshold its trusted
     /// delegator gives it: root's targets keys for the top-level `targets` (root delegates to
     /// nothing else), else the delegator's `delegations`.

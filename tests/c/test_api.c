@@ -177,6 +177,11 @@ static void test_config_null(void) {
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_max_redirects(NULL, 1, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_timeout_ms(NULL, 1, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_lock_timeout_ms(NULL, 1, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_offline(NULL, true, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_offline_accept_expired_unsafe(NULL, false, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_in_memory(NULL, true, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_storage(NULL, NULL, NULL, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
                tuf_updater_config_set_fetcher(NULL, dummy_fetch, NULL, &err));
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
@@ -254,6 +259,20 @@ static void test_config(const struct env *env) {
     CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, 0, &err));
     CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, UINT64_MAX, &err));
     CHECK_OK(tuf_updater_config_set_lock_timeout_ms(cfg, 60000, &err));
+
+    /* Offline mode and where the cache is kept (tested in depth by test_storage.c): the
+     * unsafe option only in offline mode, offline not in memory, and back to the defaults. */
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_config_set_offline_accept_expired_unsafe(cfg, true, &err));
+    CHECK_OK(tuf_updater_config_set_offline(cfg, true, &err));
+    CHECK_OK(tuf_updater_config_set_offline_accept_expired_unsafe(cfg, true, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_offline(cfg, false, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_in_memory(cfg, true, &err));
+    CHECK_OK(tuf_updater_config_set_offline_accept_expired_unsafe(cfg, false, &err));
+    CHECK_OK(tuf_updater_config_set_offline(cfg, false, &err));
+    CHECK_OK(tuf_updater_config_set_in_memory(cfg, true, &err));
+    CHECK_OK(tuf_updater_config_set_in_memory(cfg, false, &err));
+    CHECK_OK(tuf_updater_config_set_storage(cfg, NULL, NULL, &err));
 
     /* Reference time: NULL (system clock), in range, out of range (years 1 to 9999). */
     CHECK_OK(tuf_updater_config_set_reference_time(cfg, NULL, &err));

@@ -1,9 +1,11 @@
 //! A small HTTP/1.1 test server (std only, and OpenSSL for HTTPS).
 //!
-//! It serves an in-memory map of request paths to bytes that tests can change at run time,
-//! counts requests per path and accepted connections, records the headers of every request,
+//! It serves an in-memory map of request paths to bytes that tests can change at run time
+//! (honouring `Range: bytes=N-` with a 206), counts requests per path, accepted connections,
+//! the most connections open and requests answered at once (with an optional delay before
+//! every response, so that parallel requests overlap), records the headers of every request,
 //! and can be told to misbehave on a path (status codes, endless or lying bodies, slow drip,
-//! redirects, failing a few times). Connections are kept alive unless the client or a
+//! redirects, failing a few times, cutting the connection mid-body, mishandling ranges). Connections are kept alive unless the client or a
 //! behaviour closes them. The server stops when dropped. [`TestServer::start_tls`] serves
 //! HTTPS with the certificates of `tests/data/tls`, optionally requiring a client certificate.
 //!
@@ -59,6 +61,18 @@ pub enum Behavior {
     Silent,
     /// Answer the first `times` requests for the path with `status`, then serve normally.
     FailTimes { status: u16, times: usize },
+    /// Serve the first `times` requests for the path normally (a `Range` honoured, with the
+    /// full `Content-Length` of the response) but close the connection after `bytes` body
+    /// bytes; then serve normally.
+    CutAfter { bytes: usize, times: usize },
+    /// 200 with the whole file, whatever `Range` asks for.
+    IgnoreRange,
+    /// To a `Range` request, 206 with a `Content-Range` one byte after the start asked for
+    /// (and those bytes); other requests are served normally.
+    WrongRange,
+    /// To a `Range` request, 206 without `Content-Range`, with the bytes asked for; other
+    /// requests are served normally.
+    RangeWithoutContentRange,
 }
 
 #[derive(Default)]
@@ -79,6 +93,14 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     connections: AtomicUsize,
+    /// Connections open now, and the most that were open at once.
+    open: AtomicUsize,
+    max_open: AtomicUsize,
+    /// Requests being answered now, and the most that were at once.
+    active: AtomicUsize,
+    max_active: AtomicUsize,
+    /// How long every response waits before it starts, in milliseconds.
+    delay_ms: AtomicUsize,
     /// TLS handshakes that failed.
     tls_failures: AtomicUsize,
     stop: AtomicBool,
@@ -171,6 +193,11 @@ impl TestServer {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             connections: AtomicUsize::new(0),
+            open: AtomicUsize::new(0),
+            max_open: AtomicUsize::new(0),
+            active: AtomicUsize::new(0),
+            max_active: AtomicUsize::new(0),
+            delay_ms: AtomicUsize::new(0),
             tls_failures: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
@@ -185,10 +212,13 @@ impl TestServer {
                     }
                     let Ok(stream) = stream else { continue };
                     shared.connections.fetch_add(1, Ordering::SeqCst);
+                    let now = shared.open.fetch_add(1, Ordering::SeqCst) + 1;
+                    shared.max_open.fetch_max(now, Ordering::SeqCst);
                     let shared = shared.clone();
                     let tls = tls.clone();
                     let handle = thread::spawn(move || {
                         let _ = serve_tcp(stream, tls.as_deref(), &shared);
+                        shared.open.fetch_sub(1, Ordering::SeqCst);
                     });
                     workers
                         .lock()
@@ -312,6 +342,22 @@ impl TestServer {
     /// How many TCP connections were accepted.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// The most TCP connections that were open at once.
+    pub fn max_open_connections(&self) -> usize {
+        self.shared.max_open.load(Ordering::SeqCst)
+    }
+
+    /// The most requests that were being answered at once.
+    pub fn max_concurrent_requests(&self) -> usize {
+        self.shared.max_active.load(Ordering::SeqCst)
+    }
+
+    /// Makes every response wait `delay` before it starts (so that requests overlap).
+    pub fn set_delay(&self, delay: Duration) {
+        let ms = usize::try_from(delay.as_millis()).unwrap_or(usize::MAX);
+        self.shared.delay_ms.store(ms, Ordering::SeqCst);
     }
 }
 
@@ -458,12 +504,22 @@ fn serve_connection<S: Read + Write>(stream: S, shared: &Shared) -> io::Result<(
                 Some(Behavior::FailTimes { status, times }) if count <= times => {
                     Behavior::Status(status)
                 }
+                Some(Behavior::CutAfter { times, .. }) if count > times => Behavior::Normal,
                 Some(Behavior::FailTimes { .. }) | None => Behavior::Normal,
                 Some(b) => b,
             };
             (state.files.get(&request.path).cloned(), behavior)
         };
-        let keep = respond(reader.get_mut(), shared, &request, file, behavior)?;
+        let now = shared.active.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_active.fetch_max(now, Ordering::SeqCst);
+        let delay = Duration::from_millis(shared.delay_ms.load(Ordering::SeqCst) as u64);
+        let answered = if delay.is_zero() || nap(shared, delay) {
+            respond(reader.get_mut(), shared, &request, file, behavior)
+        } else {
+            Ok(false)
+        };
+        shared.active.fetch_sub(1, Ordering::SeqCst);
+        let keep = answered?;
         if !keep || !request.keep_alive {
             break;
         }
@@ -483,6 +539,7 @@ fn reason(code: u16) -> &'static str {
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         404 => "Not Found",
+        416 => "Range Not Satisfiable",
         500 => "Internal Server Error",
         _ => "Status",
     }
@@ -512,6 +569,55 @@ fn nap(shared: &Shared, d: Duration) -> bool {
     true
 }
 
+/// The first byte asked for by a `Range: bytes=N-` header, if the request has one.
+fn range_start(request: &Request) -> Option<usize> {
+    let (_, value) = request
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("range"))?;
+    value
+        .strip_prefix("bytes=")?
+        .strip_suffix('-')?
+        .parse()
+        .ok()
+}
+
+/// Writes the head of a 200 for `body`, or of a 206 for its bytes from the `Range` start
+/// (416 when that is past its end); returns the body bytes to send, `None` after a 416.
+fn ranged_head(
+    w: &mut impl Write,
+    request: &Request,
+    body: &[u8],
+    keep: bool,
+) -> io::Result<Option<Vec<u8>>> {
+    let close = if keep { "" } else { "Connection: close\r\n" };
+    match range_start(request) {
+        Some(start) if start >= body.len() => {
+            simple(w, 416, "", b"range not satisfiable\n", keep)?;
+            Ok(None)
+        }
+        Some(start) => {
+            let head = format!(
+                "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\n\
+                 Content-Range: bytes {start}-{}/{}\r\n{close}\r\n",
+                body.len() - start,
+                body.len() - 1,
+                body.len()
+            );
+            w.write_all(head.as_bytes())?;
+            Ok(Some(body[start..].to_vec()))
+        }
+        None => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n{close}\r\n",
+                body.len()
+            );
+            w.write_all(head.as_bytes())?;
+            Ok(Some(body.to_vec()))
+        }
+    }
+}
+
 /// Writes one response. Returns whether the connection may be kept alive.
 fn respond(
     w: &mut impl Write,
@@ -528,8 +634,11 @@ fn respond(
     match behavior {
         Behavior::Normal => match file {
             Some(body) => {
-                simple(w, 200, "", &body, request.keep_alive)?;
-                add_sent(shared, path, body.len());
+                if let Some(sent) = ranged_head(w, request, &body, request.keep_alive)? {
+                    w.write_all(&sent)?;
+                    w.flush()?;
+                    add_sent(shared, path, sent.len());
+                }
                 Ok(true)
             }
             None => {
@@ -639,5 +748,55 @@ fn respond(
         }
         // Resolved to Status or Normal in `serve_connection`.
         Behavior::FailTimes { .. } => Ok(false),
+        Behavior::CutAfter { bytes, .. } => {
+            let body = file.unwrap_or_default();
+            if let Some(sent) = ranged_head(w, request, &body, false)? {
+                let cut = &sent[..bytes.min(sent.len())];
+                w.write_all(cut)?;
+                w.flush()?;
+                add_sent(shared, path, cut.len());
+            }
+            Ok(false)
+        }
+        Behavior::IgnoreRange => {
+            let body = file.unwrap_or_default();
+            simple(w, 200, "", &body, request.keep_alive)?;
+            add_sent(shared, path, body.len());
+            Ok(true)
+        }
+        Behavior::WrongRange | Behavior::RangeWithoutContentRange
+            if range_start(request).is_none() =>
+        {
+            respond(w, shared, request, file, Behavior::Normal)
+        }
+        Behavior::WrongRange | Behavior::RangeWithoutContentRange => {
+            let body = file.unwrap_or_default();
+            let start = range_start(request).unwrap_or(0).min(body.len());
+            let shown = (start + 1).min(body.len());
+            let sent = &body[shown..];
+            let content_range = if behavior == Behavior::WrongRange {
+                format!(
+                    "Content-Range: bytes {shown}-{}/{}\r\n",
+                    body.len().saturating_sub(1),
+                    body.len()
+                )
+            } else {
+                String::new()
+            };
+            let sent = if behavior == Behavior::WrongRange {
+                sent
+            } else {
+                &body[start..]
+            };
+            let head = format!(
+                "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\n{content_range}\r\n",
+                sent.len()
+            );
+            w.write_all(head.as_bytes())?;
+            w.write_all(sent)?;
+            w.flush()?;
+            add_sent(shared, path, sent.len());
+            Ok(true)
+        }
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Mutation check of the verifier: every check of the client workflow must have a test that
-fails when the check is disabled.
+fails when the check is disabled (and so must the updater's offline mode and its recovery from
+a failed refresh).
 
 Each mutant replaces one exact snippet of src/ (which must occur exactly once) with a version
 that skips or weakens a check, runs the verifier tests, and restores the file byte for byte.
@@ -29,7 +30,7 @@ REPO = subprocess.check_output(
     ["git", "rev-parse", "--show-toplevel"], cwd=os.path.dirname(os.path.abspath(__file__))
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
-         "fetcher"]
+         "fetcher", "offline", "storage"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -41,6 +42,8 @@ META = "src/metadata/meta_file.rs"
 ROOT = "src/metadata/root.rs"
 NEWER = "src/verify/newer_role.rs"
 FETCH = "src/fetch/mod.rs"
+UPD = "src/updater/mod.rs"
+CONFIG = "src/updater/config.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -62,7 +65,7 @@ MUTANTS = [
     ("T8", "5.3.4 new root signed by its own threshold", TS,
      "        verify_role(&new.signed, RoleType::Root, &signed, &new.signatures)?;\n", "\n"),
     ("T9", "5.3.10 final root not expired", TS,
-     "        check_expiry(&self.root.signed, self.reference_time, \"root\")?;\n", "\n"),
+     "        self.check_expiry(&self.root.signed, \"root\")?;\n", "\n"),
     ("T10", "order: no timestamp update after snapshot", TS,
      "        if self.snapshot.is_some() {", "        if false {"),
     ("T11", "5.4.2 timestamp threshold", TS,
@@ -80,7 +83,7 @@ MUTANTS = [
     ("T14", "5.4.3.2 snapshot version in timestamp rollback", TS,
      "            if new_v < old_v {", "            if false {"),
     ("T15", "5.4.4 timestamp expiry", TS,
-     "        check_expiry(ts, self.reference_time, \"timestamp\")?;\n", "\n"),
+     "        self.check_expiry(ts, \"timestamp\")?;\n", "\n"),
     ("T16", "order: no snapshot update after targets", TS,
      "        if self.targets.contains_key(\"targets\") {", "        if false {"),
     ("T17", "5.5.2 snapshot length/hashes checked (untrusted bytes)", TS,
@@ -105,7 +108,7 @@ MUTANTS = [
     ("T21", "5.5.5 snapshot entries not lowered", TS,
      "                if new_meta.version < old_meta.version {", "                if false {"),
     ("T22", "5.5.6 snapshot expiry", TS,
-     "        check_expiry(snap, self.reference_time, \"snapshot\")?;\n", "\n"),
+     "        self.check_expiry(snap, \"snapshot\")?;\n", "\n"),
     ("T23", "5.5.4 snapshot version == timestamp meta", TS,
      "        if snap.version != ts.snapshot_meta.version {", "        if false {"),
     ("T24", "5.6 targets listed in snapshot", TS,
@@ -132,7 +135,7 @@ MUTANTS = [
     ("T29", "5.6.4 targets version == snapshot meta", TS,
      "        if new.signed.version != expected_version {", "        if false {"),
     ("T30", "5.6.5 targets expiry", TS,
-     "        check_expiry(&new.signed, self.reference_time, role)?;\n", "\n"),
+     "        self.check_expiry(&new.signed, role)?;\n", "\n"),
     ("T31", "strict keyids: delegations keys", TS,
      "                check_keyids(\"signed.delegations.keys\", &d.keys)?;\n", "\n"),
     ("T32", "delegated role: the delegation's threshold", TS,
@@ -162,6 +165,10 @@ MUTANTS = [
                             .any(|id| self.keys.get(*id) != other.keys.get(*id))""", ""),
     ("T38", "5.3.11 a role missing from a root counts as rotated", ROOT,
      "                _ => true,", "                _ => false,"),
+    ("T39", "the unsafe policy alone skips the freeze checks (expired accepted when set)", TS,
+     "        if self.policy.accept_expired_unsafe {", "        if true {"),
+    ("T40", "the unsafe policy skips the freeze checks when set", TS,
+     "        if self.policy.accept_expired_unsafe {", "        if false {"),
     ("C1", "6.38 _type must match the expected role", COMMON,
      "                if got != role.as_str() {", "                if false {"),
     ("C2", "6.21 expired when reference >= expires", COMMON,
@@ -236,6 +243,36 @@ MUTANTS = [
      """            && self
                 .verify_targets_signatures(role, delegator, &md, role_bytes.len())
                 .is_ok()""", ""),
+    ("O1", "offline: the root walk ends at the cached history", UPD,
+     "                if offline {\n                    break;\n                }\n", ""),
+    ("O2", "offline: a cached root that does not verify is an error", UPD,
+     "                        Err(e) if offline => return Err(e),\n", ""),
+    ("O3", "offline: the cached timestamp is the final one", UPD,
+     "        if self.config.offline {\n            let data = required(&self.cache, \"timestamp\"",
+     "        if false {\n            let data = required(&self.cache, \"timestamp\""),
+    ("O4", "offline: a missing snapshot is named", UPD,
+     "            true => Some(required(&self.cache, \"snapshot\", cached)?),",
+     "            true => cached,"),
+    ("O5", "offline: a cached snapshot that does not verify is the error", UPD,
+     "                Err(e) if self.config.offline => return Err(e),\n", ""),
+    ("O6", "offline: a cached targets role that does not verify is the error", UPD,
+     "            Err(e) if config.offline => return Err(e),\n", ""),
+    ("O7", "offline: a missing targets role is named", UPD,
+     "    if config.offline {\n        return Err(not_cached(cache, role));\n    }\n", ""),
+    ("O8", "offline: the fetcher is never called", UPD,
+     "        let fetcher: Box<dyn Fetcher> = if config.offline {",
+     "        let fetcher: Box<dyn Fetcher> = if false {"),
+    ("O9", "offline_accept_expired_unsafe only with offline", CONFIG,
+     "        if self.offline_accept_expired_unsafe && !self.offline {", "        if false {"),
+    ("O10", "offline_accept_expired_unsafe reaches the verification policy", CONFIG,
+     "            accept_expired_unsafe: self.offline && self.offline_accept_expired_unsafe,",
+     "            accept_expired_unsafe: false,"),
+    ("R1", "a failed refresh restores what the previous one verified", UPD,
+     "                if was_refreshed && previous.root().version == self.set.root().version {",
+     "                if false {"),
+    ("R2", "... but not after moving to a new root", UPD,
+     "                if was_refreshed && previous.root().version == self.set.root().version {",
+     "                if was_refreshed {"),
     ("F1", "endless data: the byte limit of every download", FETCH,
      "        if total > max_length {", "        if false {"),
     ("F2", "endless data: the limit holds even when a fetcher ignores the sink's error", FETCH,

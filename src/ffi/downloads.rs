@@ -1,0 +1,206 @@
+//! Parallel and resumable target downloads: `tuf_updater_download_targets` and the settings
+//! `tuf_updater_config_set_max_connections` and `tuf_updater_config_set_resume`.
+
+use std::ffi::c_char;
+use std::path::Path;
+
+use super::args::{self, handle, opt_str_arg, owned_string};
+use super::boundary::run;
+use super::config::{tuf_updater_config, update_settings};
+use super::error::{tuf_error, tuf_result, TUF_OK};
+use super::target::tuf_target_info;
+use super::updater::{tuf_updater, with_updater};
+use crate::updater::TargetInfo;
+
+/// Sets the most connections `tuf_updater_download_targets` opens at once (default 6; 1 to
+/// 64; `TUF_ERR_INVALID_ARGUMENT` otherwise, and the setting is unchanged). Over HTTP/2
+/// (HTTPS servers that offer it) the transfers share connections. Applies to updaters created
+/// from this configuration afterwards.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_max_connections(
+    config: *mut tuf_updater_config,
+    value: u32,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    update_settings(config, err, |c| {
+        c.max_connections = usize::try_from(value).map_err(|_| args::invalid("too large"))?;
+        Ok(())
+    })
+}
+
+/// Sets whether interrupted target downloads are resumed (default true). When true, a
+/// target download that stops before its end (a broken connection, a cancellation by the
+/// progress callback, the deadline) keeps what arrived in a partial file beside the
+/// destination, named `.NAME.ID.partial` (`NAME` the destination's file name, `ID` 16 hex
+/// digits naming the target's length and hashes, so a partial file of another version of the
+/// target is never continued). The next download of the same target, by any updater of any
+/// process, hashes what the file holds, asks the server only for the rest (an HTTP `Range`
+/// request; a fetch callback is simply called for the whole file) and verifies the length and
+/// every hash over the whole file before it is renamed into place: nothing unverified is ever
+/// at the destination. A server that sends the whole file instead, or another range, makes
+/// the download start over; a partial file that is longer than the target, or whose bytes do
+/// not verify, is removed. A partial file is used only if it is a regular file of the user
+/// running the process (a link in its place is removed, never followed), and only by one
+/// download at a time (a second one meanwhile writes a temporary file of its own). When
+/// false, a failed download leaves nothing behind and every download starts from the
+/// beginning.
+#[no_mangle]
+pub extern "C" fn tuf_updater_config_set_resume(
+    config: *mut tuf_updater_config,
+    value: bool,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    update_settings(config, err, |c| {
+        c.resume_downloads = value;
+        Ok(())
+    })
+}
+
+/// The `count` target infos of `infos`.
+fn infos_arg(
+    infos: *const *const tuf_target_info,
+    count: usize,
+) -> Result<Vec<TargetInfo>, tuf_error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if infos.is_null() {
+        return Err(args::invalid("infos is NULL"));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const tuf_target_info>() {
+        return Err(args::invalid("count is too large"));
+    }
+    // SAFETY: `infos` is non-NULL and points to `count` readable pointers that outlive the
+    // call (caller contract); the byte size fits in isize.
+    let ptrs = unsafe { std::slice::from_raw_parts(infos, count) };
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, p)| handle(*p, &format!("infos[{i}]")).map(|t| t.info.clone()))
+        .collect()
+}
+
+/// Writes `value` at `array[index]` when `array` is not NULL.
+///
+/// # Safety
+/// `array` is NULL or points to at least `index + 1` writable entries.
+unsafe fn put<T>(array: *mut T, index: usize, value: T) {
+    if !array.is_null() {
+        // SAFETY: guaranteed by the caller.
+        unsafe { array.add(index).write(value) }
+    }
+}
+
+/// Downloads the `count` targets of `infos` at once (spec 5.7), each into `target_dir` (NULL:
+/// the configured targets directory) under its local name (the percent-encoded target path,
+/// as `tuf_updater_download_target` with a NULL `filepath`), from `target_base_url` (NULL:
+/// the configured one).
+///
+/// - Targets whose file is already in the directory with the right length and hashes are not
+///   downloaded again (`tuf_updater_find_cached_target`): they succeed at once.
+/// - The others are downloaded in parallel over at most `tuf_updater_config_set_max_connections`
+///   connections (default 6), sharing connections over HTTP/2 where the server offers it. Each
+///   transfer has every protection of `tuf_updater_download_target`: the length limit while
+///   receiving, every hash verified over the whole file before it is renamed into place,
+///   redirects only to http and https with custom headers kept off other origins, the CA,
+///   client certificate and proxy settings, the minimum speed and the deadline of every
+///   transfer. Interrupted downloads are resumed as `tuf_updater_config_set_resume` says.
+///   A target whose transfer failed for a transient reason while retries are configured
+///   (`tuf_updater_config_set_retries`) is then downloaded again on its own.
+/// - With a fetch callback (`tuf_updater_config_set_fetcher`), the targets are downloaded one
+///   after the other through it.
+/// - Progress: the configuration's transfer progress callback
+///   (`tuf_updater_config_set_progress_callback`) is told of every transfer with its URL, the
+///   position counted in the whole file (a resumed download starts where its partial file
+///   ends); a non-zero return cancels every transfer still running or waiting, which then
+///   fail with `TUF_ERR_CANCELLED` (their partial files are kept for the next download).
+///   The updater's `tuf_updater_set_progress_callback` is not called.
+///
+/// `infos`: an array of `count` non-NULL target infos, read during the call only (may be NULL
+/// when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of `count`
+/// entries that the caller owns, written for every target in order once the downloads ran:
+/// - `results[i]`: `TUF_OK` or the error code of target `i`;
+/// - `errors[i]`: NULL, or a new `tuf_error` for a failed target (free each with
+///   `tuf_error_free`); entries are overwritten without being read;
+/// - `paths[i]`: the path of target `i`'s verified file as an owned string (free with
+///   `tuf_string_free`), or NULL when it failed.
+///
+/// Returns `TUF_OK` when every target is in place; otherwise the code of the first target (in
+/// the order of `infos`) that failed, with `*err` naming it and the number of failures (the
+/// output arrays are written all the same). When the call fails before downloading
+/// (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL `infos` with a non-zero `count`, a
+/// NULL entry or a string that is not UTF-8; `TUF_ERR_STATE` when the updater is in a call),
+/// nothing is written to the arrays. One failure stops no other download.
+///
+/// Thread and callbacks: as `tuf_updater_download_target`; every callback runs on the calling
+/// thread, never while a libcurl transfer callback runs.
+#[no_mangle]
+pub extern "C" fn tuf_updater_download_targets(
+    updater: *mut tuf_updater,
+    infos: *const *const tuf_target_info,
+    count: usize,
+    target_dir: *const c_char,
+    target_base_url: *const c_char,
+    results: *mut tuf_result,
+    errors: *mut *mut tuf_error,
+    paths: *mut *mut c_char,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let list = infos_arg(infos, count)?;
+        let dir = opt_str_arg(target_dir, "target_dir")?;
+        let base = opt_str_arg(target_base_url, "target_base_url")?;
+        let outcomes = with_updater(updater, |u| {
+            Ok(u.inner.download_targets(&list, dir.map(Path::new), base))
+        })?;
+        let mut first: Option<(usize, tuf_error)> = None;
+        let mut failed = 0usize;
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            let (code, error, path) = match outcome {
+                Ok(p) => (
+                    TUF_OK,
+                    std::ptr::null_mut(),
+                    owned_string(&p.to_string_lossy()),
+                ),
+                Err(e) => {
+                    failed += 1;
+                    let e = tuf_error::from(e);
+                    let code = e.code();
+                    if first.is_none() {
+                        first = Some((i, e.clone()));
+                    }
+                    let error = if errors.is_null() {
+                        std::ptr::null_mut()
+                    } else {
+                        Box::into_raw(Box::new(e))
+                    };
+                    (code, error, std::ptr::null_mut())
+                }
+            };
+            // SAFETY: each array is NULL or has `count` writable entries (caller contract),
+            // and `i < count`.
+            unsafe {
+                put(results, i, code);
+                put(errors, i, error);
+            }
+            if paths.is_null() {
+                if !path.is_null() {
+                    super::error::tuf_string_free(path);
+                }
+            } else {
+                // SAFETY: as above.
+                unsafe { put(paths, i, path) };
+            }
+        }
+        match first {
+            None => Ok(()),
+            Some((i, e)) => {
+                let msg = format!(
+                    "{failed} of {count} targets failed; the first, {}: {}",
+                    list[i].path,
+                    e.message()
+                );
+                Err(e.with_message(&msg))
+            }
+        }
+    })
+}
