@@ -13,7 +13,8 @@
 // - Errors: every failure throws tuf::Error (a std::runtime_error) with code() and the C
 //   error's fields (http_status(), url(), role()); the C error is freed by then. Index
 //   arguments out of range throw std::out_of_range.
-// - Callbacks are std::function. An exception thrown inside one never crosses libtuf: a
+// - Callbacks are std::function, and an application's metadata storage an object of a class
+//   derived from tuf::Storage (or tuf::LockingStorage). An exception thrown inside one never crosses libtuf: a
 //   noexcept trampoline catches it, fails or cancels the C call (no callback of that call runs
 //   again), and the call's wrapper rethrows it once the C call returned. Functions set on an
 //   UpdaterConfig are kept alive by the configuration and by every Updater, MultiRepoConfig
@@ -32,6 +33,7 @@
 #include "tuf/keys.hpp"
 #include "tuf/metadata.hpp"
 #include "tuf/multirepo.hpp"
+#include "tuf/storage.hpp"
 #include "tuf/target_file.hpp"
 #include "tuf/target_info.hpp"
 #include "tuf/updater.hpp"

@@ -216,17 +216,20 @@ inline const std::int64_t* optional_ptr(const std::optional<std::int64_t>& v) no
     return v ? &*v : nullptr;
 }
 
-/// libtuf's error for `r`: the fields of `raw` (freed here), or the code's description when
-/// libtuf gave no error object.
-[[noreturn]] inline void throw_error(tuf_result r, tuf_error* raw) {
+/// libtuf's error for `r`: the fields of `raw` (freed here, also when this throws), or the
+/// code's description when libtuf gave no error object.
+inline Error make_error(tuf_result r, tuf_error* raw) {
     ErrorPtr e(raw);
     if (e == nullptr) {
-        throw Error(static_cast<Code>(r), ::tuf_result_str(r));
+        return Error(static_cast<Code>(r), ::tuf_result_str(r));
     }
-    throw Error(static_cast<Code>(::tuf_error_code(e.get())), ::tuf_error_message(e.get()),
-                ::tuf_error_http_status(e.get()), optional_string(::tuf_error_url(e.get())),
-                optional_string(::tuf_error_role(e.get())));
+    return Error(static_cast<Code>(::tuf_error_code(e.get())), ::tuf_error_message(e.get()),
+                 ::tuf_error_http_status(e.get()), optional_string(::tuf_error_url(e.get())),
+                 optional_string(::tuf_error_role(e.get())));
 }
+
+/// Throws make_error(r, raw).
+[[noreturn]] inline void throw_error(tuf_result r, tuf_error* raw) { throw make_error(r, raw); }
 
 // ---- calls and callbacks ---------------------------------------------------------------------
 //

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core.hpp"
+#include "storage.hpp"
 #include "target_info.hpp"
 
 namespace tuf {
@@ -111,9 +112,23 @@ struct UpdaterCallbacks {
     std::shared_ptr<const FetchFunction> fetch;
     std::shared_ptr<const LogFunction> log;
     std::shared_ptr<const TransferProgressFunction> progress;
+    std::shared_ptr<Storage> storage;
 };
 
 }  // namespace detail
+
+/// What became of one target of Updater::download_targets: its verified file, or why not.
+struct DownloadResult {
+    /// The path of the target's verified file (set when it succeeded).
+    std::optional<std::string> path;
+    /// The target's error (set when it failed).
+    std::optional<Error> error;
+
+    /// Whether the target is in place.
+    bool ok() const noexcept { return !error; }
+    /// Code::ok, or the error's code.
+    Code code() const noexcept { return error ? error->code() : Code::ok; }
+};
 
 /// The configuration of an Updater (`tuf_updater_config`): directories, URLs, limits, policy,
 /// transport and callbacks. Setters return the configuration, to chain them; each throws
@@ -249,6 +264,69 @@ public:
             return ::tuf_updater_config_set_lock_timeout_ms(get(), milliseconds, e);
         });
     }
+    /// Offline mode (default false): refresh and lookups read the metadata cache only, with
+    /// every check, and no network request is made (not even through a fetch function);
+    /// nothing is written to the cache. When the cache lacks what is needed, the call throws
+    /// Error with Code::state naming the missing file; Updater::download_target always throws
+    /// Code::state (find_cached_target works). Refused (Code::invalid_argument) for true with
+    /// in-memory storage, and for false while set_offline_accept_expired_unsafe is on.
+    UpdaterConfig& set_offline(bool on) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_offline(get(), on, e);
+        });
+    }
+    /// **Unsafe.** Offline, accepts expired metadata (spec 5.3.10, 5.4.4, 5.5.6 and 5.6.5 are
+    /// skipped, every other check stays): this gives up the protection against freeze
+    /// attacks. Only after set_offline(true) (else Code::invalid_argument).
+    UpdaterConfig& set_offline_accept_expired_unsafe(bool on) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_offline_accept_expired_unsafe(get(), on, e);
+        });
+    }
+    /// Keeps the metadata cache in memory only (default false): nothing is written anywhere,
+    /// the metadata directory is not even created; each Updater has its own cache for its
+    /// life, and needs a bootstrap root. true replaces the file cache or set_storage's
+    /// storage; false goes back to the file cache if memory was chosen. Refused
+    /// (Code::invalid_argument) for true in offline mode.
+    UpdaterConfig& set_in_memory(bool on) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_in_memory(get(), on, e);
+        });
+    }
+    /// Keeps the metadata cache in `storage` (see Storage; a LockingStorage is locked around
+    /// its writes), shared by every Updater made from this configuration, which keep it
+    /// alive; nullptr: back to the file cache. Without a bootstrap root the updater starts
+    /// from the storage's `root.json`. A MultiRepoConfig made from this configuration refuses
+    /// it.
+    UpdaterConfig& set_storage(std::shared_ptr<Storage> storage) {
+        if (storage) {
+            tuf_storage callbacks = detail::storage_callbacks(*storage);
+            apply([&](tuf_error** e) {
+                return ::tuf_updater_config_set_storage(get(), &callbacks,
+                                                        static_cast<Storage*>(storage.get()), e);
+            });
+        } else {
+            apply([&](tuf_error** e) {
+                return ::tuf_updater_config_set_storage(get(), nullptr, nullptr, e);
+            });
+        }
+        callbacks_.storage = std::move(storage);
+        return watch_calls();
+    }
+    /// The most connections Updater::download_targets opens at once (default 6; 1 to 64).
+    UpdaterConfig& set_max_connections(std::uint32_t value) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_max_connections(get(), value, e);
+        });
+    }
+    /// Whether an interrupted target download is resumed by the next one (default true): what
+    /// arrived stays in `.NAME.ID.partial` beside the destination, and only the rest is asked
+    /// for; the whole file is verified before it is renamed into place.
+    UpdaterConfig& set_resume(bool value) {
+        return apply([&](tuf_error** e) {
+            return ::tuf_updater_config_set_resume(get(), value, e);
+        });
+    }
     /// The most HTTP redirects followed for one download (default 5).
     UpdaterConfig& set_max_redirects(std::uint32_t value) {
         return apply([&](tuf_error** e) {
@@ -369,7 +447,7 @@ private:
     // A configuration with a C++ callback always has the progress trampoline, so that a call
     // whose callback threw is cancelled at its next transfer.
     UpdaterConfig& watch_calls() {
-        if (!callbacks_.progress && (callbacks_.fetch || callbacks_.log)) {
+        if (!callbacks_.progress && (callbacks_.fetch || callbacks_.log || callbacks_.storage)) {
             install_progress(std::make_shared<const TransferProgressFunction>());
         }
         return *this;
@@ -451,6 +529,66 @@ public:
         std::optional<std::string> path = detail::take_string(out);
         call.check(r);
         return path.value_or(std::string());
+    }
+
+    /// Downloads every target of `infos` at once (spec 5.7; `tuf_updater_download_targets`),
+    /// each into `target_dir` (nullopt: the configured targets directory) under its local
+    /// name, from `target_base_url` (nullopt: the configured one). `infos` is a container of
+    /// TargetInfo or TargetInfoView (e.g. `std::vector<tuf::TargetInfo>`).
+    ///
+    /// Targets already in the directory with the right length and hashes succeed at once; the
+    /// others are downloaded in parallel over at most UpdaterConfig::set_max_connections
+    /// connections (one after the other through a fetch function), each verified as by
+    /// download_target. One failure stops no other download. Progress goes to the
+    /// configuration's TransferProgressFunction, whose false cancels every transfer still
+    /// running or waiting (those targets fail with Code::cancelled); this updater's
+    /// DownloadProgressFunction is not called.
+    ///
+    /// Returns one DownloadResult per target, in the order of `infos`: the path written, or
+    /// the target's error. Throws Error when the call fails before downloading (an empty
+    /// handle, Code::state while the updater is in a call), and rethrows the exception a
+    /// callback threw.
+    template <class Infos>
+    std::vector<DownloadResult> download_targets(
+        const Infos& infos, std::optional<std::string_view> target_dir = std::nullopt,
+        std::optional<std::string_view> target_base_url = std::nullopt) {
+        std::vector<const tuf_target_info*> handles;
+        for (const auto& info : infos) {
+            handles.push_back(static_cast<const TargetInfoView&>(info).native_handle());
+        }
+        detail::OptionalCString dir(target_dir), base(target_base_url);
+        const std::size_t n = handles.size();
+        // Sentinel: libtuf writes every entry once it downloaded, none when it failed first.
+        constexpr tuf_result unwritten = static_cast<tuf_result>(-1);
+        std::vector<tuf_result> codes(n, unwritten);
+        std::vector<tuf_error*> errors(n, nullptr);
+        std::vector<char*> paths(n, nullptr);
+        detail::Call call;
+        tuf_result r = ::tuf_updater_download_targets(
+            handle_.get(), n == 0 ? nullptr : handles.data(), n, dir.get(), base.get(),
+            codes.data(), errors.data(), paths.data(), call.err());
+        // Own everything libtuf returned before anything can throw.
+        std::vector<detail::ErrorPtr> owned_errors;
+        std::vector<detail::StringPtr> owned_paths;
+        owned_errors.reserve(n);
+        owned_paths.reserve(n);
+        for (std::size_t i = 0; i < n; i++) {
+            owned_errors.emplace_back(errors[i]);
+            owned_paths.emplace_back(paths[i]);
+        }
+        call.check(n == 0 || codes[0] == unwritten ? r : TUF_OK);
+        std::vector<DownloadResult> results;
+        results.reserve(n);
+        for (std::size_t i = 0; i < n; i++) {
+            DownloadResult result;
+            if (codes[i] == TUF_OK) {
+                result.path = detail::take_string(owned_paths[i].release());
+            } else {
+                result.error = detail::make_error(codes[i], owned_errors[i].release());
+            }
+            results.push_back(std::move(result));
+        }
+        return results;
     }
 
     /// Told of the progress of every target download of this updater (empty: none).
