@@ -8,7 +8,13 @@
 //
 // Transport options, before the command: --ca-file, --client-cert, --client-key,
 // --client-key-password, --proxy, --header 'NAME: VALUE' (repeatable), --retries,
-// --retry-backoff-ms.
+// --retry-backoff-ms. Cache options: --offline (refresh and download from the metadata cache
+// only, no network request; --metadata-url and --target-base-url are then not needed),
+// --offline-accept-expired-unsafe (with --offline: accept expired metadata, giving up
+// freeze-attack protection), --in-memory (write nothing to the metadata directory: the trusted
+// root is read from DIR/root.json, put there by init). Download options: --max-connections
+// (several --target-name are downloaded in parallel over at most that many connections),
+// --no-resume (interrupted downloads are not continued).
 //
 // Exit status 0 on success, 1 on failure (the reason on stderr, after "tuf-client: "), 2 on
 // bad usage (an unknown option or command, a command without what it needs, --help: the
@@ -36,6 +42,7 @@ const char* const usage_text =
     "  tuf-client [-v] [OPTIONS] --metadata-dir DIR --metadata-url URL --target-name NAME "
     "[--target-name NAME ...]\n"
     "             --target-base-url URL --target-dir DIR download\n"
+    "  (with --offline, --metadata-url and --target-base-url are not needed)\n"
     "\n"
     "Transport options (refresh and download):\n"
     "  --ca-file FILE          trust only the CA certificates of this PEM file for HTTPS\n"
@@ -48,6 +55,28 @@ const char* const usage_text =
     "  --retries N             retry a transient failure up to N times (0-100, default 0)\n"
     "  --retry-backoff-ms MS   first wait before a retry, doubled each time (0-30000,\n"
     "                          default 1000)\n"
+    "Cache options (refresh and download):\n"
+    "  --offline               use only the metadata cache in --metadata-dir, with every\n"
+    "                          check (signatures, versions, expiry), and make no network\n"
+    "                          request at all; fails, naming the file, when the cache lacks\n"
+    "                          metadata (refresh online first); download only finds targets\n"
+    "                          already in --target-dir\n"
+    "  --offline-accept-expired-unsafe\n"
+    "                          with --offline, accept expired metadata. UNSAFE: this gives\n"
+    "                          up the protection against freeze attacks (old, validly signed\n"
+    "                          metadata, replayed or just never refreshed, keeps the client\n"
+    "                          on old targets indefinitely)\n"
+    "  --in-memory             keep the metadata cache in memory: nothing is written to the\n"
+    "                          metadata directory; the trusted root is read from its\n"
+    "                          root.json (run init first); not with --offline\n"
+    "Download options:\n"
+    "  --max-connections N     download several --target-name in parallel over at most N\n"
+    "                          connections (1-64, default 6; HTTP/2 servers share them);\n"
+    "                          one failing target stops no other, and the exit status is 1\n"
+    "                          if any failed\n"
+    "  --no-resume             do not keep what an interrupted download received (by default\n"
+    "                          it stays in TARGET_DIR/.NAME.ID.partial and the next download\n"
+    "                          asks only for the rest, then verifies the whole file)\n"
     "Other options:\n"
     "  -v, --verbose           report each verification step and each target\n"
     "  -h, --help              print this help (exit status 2)\n"
@@ -62,6 +91,9 @@ struct Args {
     std::optional<std::string> ca_file, client_cert, client_key, client_key_password, proxy;
     std::vector<std::string> headers;
     std::optional<std::string> retries, retry_backoff_ms;
+    bool offline = false, offline_accept_expired_unsafe = false, in_memory = false;
+    std::optional<std::string> max_connections;
+    bool no_resume = false;
 };
 
 /// A usage error: its message ("" for --help).
@@ -80,6 +112,20 @@ Args parse_args(int argc, char** argv) {
             continue;
         } else if (s == "-h" || s == "--help") {
             throw Usage{""};
+        } else if (s == "--offline") {
+            a.offline = true;
+            continue;
+        } else if (s == "--offline-accept-expired-unsafe") {
+            a.offline_accept_expired_unsafe = true;
+            continue;
+        } else if (s == "--in-memory") {
+            a.in_memory = true;
+            continue;
+        } else if (s == "--no-resume") {
+            a.no_resume = true;
+            continue;
+        } else if (s == "--max-connections") {
+            slot = &a.max_connections;
         } else if (s == "--metadata-dir") {
             slot = &a.metadata_dir;
         } else if (s == "--metadata-url") {
@@ -135,10 +181,12 @@ Args parse_args(int argc, char** argv) {
     if (command == "init") {
         required.emplace_back("TRUSTED_ROOT", a.trusted_root.has_value());
     } else if (command == "refresh" || command == "download") {
-        required.emplace_back("--metadata-url", a.metadata_url.has_value());
+        // Offline, the URLs are never used.
+        required.emplace_back("--metadata-url", a.metadata_url.has_value() || a.offline);
         if (command == "download") {
             required.emplace_back("--target-name", !a.targets.empty());
-            required.emplace_back("--target-base-url", a.target_base_url.has_value());
+            required.emplace_back("--target-base-url",
+                                  a.target_base_url.has_value() || a.offline);
             required.emplace_back("--target-dir", a.target_dir.has_value());
         }
         if (a.trusted_root) {
@@ -151,6 +199,12 @@ Args parse_args(int argc, char** argv) {
         if (!present) {
             throw Usage{command + " needs " + name};
         }
+    }
+    if (a.offline_accept_expired_unsafe && !a.offline) {
+        throw Usage{"--offline-accept-expired-unsafe needs --offline"};
+    }
+    if (a.in_memory && a.offline) {
+        throw Usage{"--in-memory has no cache to use --offline with"};
     }
     return a;
 }
@@ -231,8 +285,39 @@ int init(const Args& a) {
     return 0;
 }
 
+void set_cache(const Args& a, tuf::UpdaterConfig& config) {
+    if (a.offline) {
+        config.set_offline(true);
+    }
+    if (a.offline_accept_expired_unsafe) {
+        std::cerr << "tuf-client: warning: accepting expired metadata "
+                     "(--offline-accept-expired-unsafe): no protection against freeze attacks\n";
+        config.set_offline_accept_expired_unsafe(true);
+    }
+    if (a.in_memory) {
+        // The trusted root init stored; nothing is written back.
+        config.set_bootstrap_root(read_file(*a.metadata_dir + "/root.json"));
+        config.set_in_memory(true);
+    }
+}
+
+void set_downloads(const Args& a, tuf::UpdaterConfig& config) {
+    if (a.max_connections) {
+        std::optional<std::uint32_t> n = parse_number(*a.max_connections, 64);
+        if (!n || *n < 1) {
+            throw Failure{"--max-connections", "takes 1 to 64"};
+        }
+        config.set_max_connections(*n);
+    }
+    if (a.no_resume) {
+        config.set_resume(false);
+    }
+}
+
 tuf::Updater make_updater(const Args& a) {
-    tuf::UpdaterConfig config(*a.metadata_dir, *a.metadata_url);
+    // Offline, the URLs are never used.
+    const std::string offline_url = "file:///offline/";
+    tuf::UpdaterConfig config(*a.metadata_dir, a.metadata_url.value_or(offline_url));
     const std::uint64_t big = std::uint64_t{1} << 30;
     config.set_max_delegations(1024)
         .set_root_max_length(big)
@@ -240,7 +325,9 @@ tuf::Updater make_updater(const Args& a) {
         .set_snapshot_max_length(big)
         .set_targets_max_length(big)
         .set_targets_dir(a.target_dir)
-        .set_targets_base_url(a.target_base_url);
+        .set_targets_base_url(a.target_base_url ? a.target_base_url
+                              : a.offline      ? std::optional<std::string>(offline_url)
+                                               : std::nullopt);
     if (a.verbose) {
         config.set_log_callback([](tuf::LogLevel level, std::string_view message) {
             std::cerr << "tuf-client: " << (level >= tuf::LogLevel::warn ? "warning: " : "")
@@ -248,33 +335,87 @@ tuf::Updater make_updater(const Args& a) {
         });
     }
     set_transport(a, config);
+    set_cache(a, config);
+    set_downloads(a, config);
     return tuf::Updater(config);
 }
 
-int download(const Args& a, tuf::Updater& updater) {
-    for (const std::string& name : a.targets) {
-        try {
-            std::optional<tuf::TargetInfo> info = updater.get_target_info(name);
-            if (!info) {
-                throw Failure{name, "target not found: no trusted role lists it"};
-            }
-            std::optional<std::string> path = updater.find_cached_target(*info);
-            bool cached = path.has_value();
-            if (!cached) {
-                path = updater.download_target(*info);
-            }
-            if (a.verbose) {
-                std::cout << name << ": " << info->length() << " bytes, "
-                          << info->hash_algorithm(0) << " " << info->hash_hex(0).substr(0, 16)
-                          << "..., listed by " << info->role() << ", "
-                          << (cached ? "already in " : "verified and saved to ") << *path
-                          << "\n";
-            }
-        } catch (const tuf::Error& e) {
-            throw Failure{name, e.what()};
+/// Prints what became of a target (with -v).
+void report(const Args& a, const std::string& name, const tuf::TargetInfoView& info, bool cached,
+            const std::string& path) {
+    if (a.verbose) {
+        std::cout << name << ": " << info.length() << " bytes, " << info.hash_algorithm(0) << " "
+                  << info.hash_hex(0).substr(0, 16) << "..., listed by " << info.role() << ", "
+                  << (cached ? "already in " : "verified and saved to ") << path << "\n";
+    }
+}
+
+tuf::TargetInfo look_up(tuf::Updater& updater, const std::string& name) {
+    try {
+        std::optional<tuf::TargetInfo> info = updater.get_target_info(name);
+        if (!info) {
+            throw Failure{name, "target not found: no trusted role lists it"};
         }
+        return std::move(*info);
+    } catch (const tuf::Error& e) {
+        throw Failure{name, e.what()};
+    }
+}
+
+/// One target: looked up, then downloaded unless its file is already there.
+int download_one(const Args& a, tuf::Updater& updater) {
+    const std::string& name = a.targets[0];
+    tuf::TargetInfo info = look_up(updater, name);
+    try {
+        std::optional<std::string> path = updater.find_cached_target(info);
+        bool cached = path.has_value();
+        if (!cached) {
+            path = updater.download_target(info);
+        }
+        report(a, name, info, cached, *path);
+    } catch (const tuf::Error& e) {
+        throw Failure{name, e.what()};
     }
     return 0;
+}
+
+/// Several targets: all looked up (stopping at the first that is not found), then downloaded
+/// at once; files already there are not downloaded again.
+int download(const Args& a, tuf::Updater& updater) {
+    if (a.targets.size() == 1) {
+        return download_one(a, updater);
+    }
+    std::vector<tuf::TargetInfo> infos;
+    std::vector<bool> cached;
+    for (const std::string& name : a.targets) {
+        infos.push_back(look_up(updater, name));
+        bool found = false;
+        if (a.verbose) {
+            try {
+                found = updater.find_cached_target(infos.back()).has_value();
+            } catch (const tuf::Error&) {
+                // Only for the report: the download says what is wrong.
+            }
+        }
+        cached.push_back(found);
+    }
+    std::vector<tuf::DownloadResult> results;
+    try {
+        results = updater.download_targets(infos);
+    } catch (const tuf::Error& e) {
+        throw Failure{"download", e.what()};
+    }
+    int status = 0;
+    for (std::size_t i = 0; i < results.size(); i++) {
+        if (results[i].ok()) {
+            report(a, a.targets[i], infos[i], cached[i], *results[i].path);
+        } else {
+            std::cerr << "tuf-client: " << a.targets[i] << ": " << results[i].error->what()
+                      << "\n";
+            status = 1;
+        }
+    }
+    return status;
 }
 
 int run(const Args& a) {

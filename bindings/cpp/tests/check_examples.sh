@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The C++ examples against the demo repository over file://: minimal-cpp downloads a target;
 # tuf-client-cpp runs init, refresh and download (targets byte-identical to the repository's),
-# and exits 1 for an unknown target and 2 for bad usage.
+# and exits 1 for an unknown target and 2 for bad usage; several targets in parallel (one
+# failing), --max-connections, --no-resume, --offline, --offline-accept-expired-unsafe and
+# --in-memory as examples-c/tuf-client has them (tests/c/check_tuf_client_cache.sh).
 #
 #   check_examples.sh TUF_CLIENT_CPP MINIMAL_CPP DEMO_REPO_DIR
 set -euo pipefail
@@ -70,6 +72,82 @@ expect 2 "tuf-client-cpp: no command" "$client"
 expect 2 "tuf-client-cpp: unknown option" "$client" --bogus
 expect 2 "tuf-client-cpp: --help" "$client" --help
 grep -q -- "--retry-backoff-ms" "$tmp/out" && ok "--help lists the options" || fail "--help text"
+
+expect 2 "tuf-client-cpp: --help (cache and download options)" "$client" --help
+for flag in --offline --offline-accept-expired-unsafe --in-memory "freeze attacks" \
+    --max-connections --no-resume; do
+    grep -q -e "$flag" "$tmp/out" && ok "--help lists $flag" || fail "--help lacks $flag"
+done
+
+# Several targets at once, one of them missing from the repository: the others are saved, the
+# missing one is named, exit 1.
+p="$tmp/parallel"
+cp -r "$demo/targets" "$p-repo"
+rm "$p-repo"/apps/*.app-1.0.tar.gz
+expect 0 "parallel: init" "$client" --metadata-dir "$p/md" init "$demo/root.json"
+expect 1 "parallel: download with one target failing" "$client" --max-connections 2 \
+    --no-resume --metadata-dir "$p/md" --metadata-url "$md" --target-name hello.txt \
+    --target-name apps/app-1.0.tar.gz --target-name docs/README.txt \
+    --target-base-url "file://$p-repo" --target-dir "$p/targets" download
+grep -q "^tuf-client: apps/app-1.0.tar.gz" "$tmp/out" && ok "parallel: the failure names the target" ||
+    fail "parallel: failure message: $(cat "$tmp/out")"
+same "$p/targets/hello.txt" "$demo"/targets/*.hello.txt "parallel: hello.txt saved"
+same "$p/targets/docs%2FREADME.txt" "$demo"/targets/docs/*.README.txt "parallel: README saved"
+[[ ! -e "$p/targets/apps%2Fapp-1.0.tar.gz" ]] && ok "parallel: nothing for the failed target" ||
+    fail "parallel: a file for the failed target"
+expect 0 "parallel: -v download" "$client" -v --max-connections 3 --metadata-dir "$p/md" \
+    --metadata-url "$md" --target-name hello.txt --target-name apps/app-1.0.tar.gz \
+    --target-base-url "$tg" --target-dir "$p/targets" download
+grep -q "hello.txt: .*already in" "$tmp/out" && ok "parallel: present files are reported" ||
+    fail "parallel -v: $(cat "$tmp/out")"
+same "$p/targets/apps%2Fapp-1.0.tar.gz" "$demo"/targets/apps/*.app-1.0.tar.gz \
+    "parallel: apps/app-1.0.tar.gz saved"
+expect 1 "--max-connections 0" "$client" --max-connections 0 --metadata-dir "$p/md" \
+    --metadata-url "$md" refresh
+
+# Offline: an empty cache names what it lacks; a cache filled online refreshes without a URL,
+# finds a downloaded target, refuses one that is not there; expired metadata only when
+# accepted.
+o="$tmp/offline"
+expect 0 "offline: init" "$client" --metadata-dir "$o/md" init "$demo/root.json"
+expect 1 "offline: empty cache" "$client" --offline --metadata-dir "$o/md" refresh
+grep -q "timestamp.json" "$tmp/out" && ok "offline: the missing file is named" ||
+    fail "offline empty cache: $(cat "$tmp/out")"
+expect 0 "offline: filled online" "$client" --metadata-dir "$o/md" --metadata-url "$md" \
+    --target-name hello.txt --target-base-url "$tg" --target-dir "$o/targets" download
+expect 0 "offline: refresh" "$client" --offline --metadata-dir "$o/md" refresh
+expect 0 "offline: a downloaded target" "$client" --offline --metadata-dir "$o/md" \
+    --target-name hello.txt --target-dir "$o/targets" download
+expect 1 "offline: a target not downloaded" "$client" --offline --metadata-dir "$o/md" \
+    --target-name docs/README.txt --target-dir "$o/targets" download
+grep -q "no network request" "$tmp/out" && ok "offline: download refused" ||
+    fail "offline download: $(cat "$tmp/out")"
+expect 1 "offline: a delegated role not cached" "$client" --offline --metadata-dir "$o/md" \
+    --target-name apps/app-1.0.tar.gz --target-dir "$o/targets" download
+grep -q "apps.json" "$tmp/out" && ok "offline: the missing role is named" ||
+    fail "offline role: $(cat "$tmp/out")"
+expect 0 "offline: accept expired" "$client" --offline --offline-accept-expired-unsafe \
+    --metadata-dir "$o/md" refresh
+grep -q "freeze attacks" "$tmp/out" && ok "offline: the unsafe option warns" ||
+    fail "offline accept expired: $(cat "$tmp/out")"
+expect 2 "--offline-accept-expired-unsafe needs --offline" "$client" \
+    --offline-accept-expired-unsafe --metadata-dir "$o/md" --metadata-url "$md" refresh
+expect 2 "--offline with --in-memory" "$client" --offline --in-memory --metadata-dir "$o/md" \
+    refresh
+
+# In memory: the metadata directory holds the trusted root only, and stays so.
+m="$tmp/memory"
+expect 0 "in memory: init" "$client" --metadata-dir "$m/md" init "$demo/root.json"
+before="$(cd "$m/md" && find . | sort && cksum <root.json)"
+expect 0 "in memory: download" "$client" --in-memory --metadata-dir "$m/md" --metadata-url "$md" \
+    --target-name apps/app-1.0.tar.gz --target-base-url "$tg" --target-dir "$m/targets" download
+same "$m/targets/apps%2Fapp-1.0.tar.gz" "$demo"/targets/apps/*.app-1.0.tar.gz \
+    "in memory: the target is saved"
+after="$(cd "$m/md" && find . | sort && cksum <root.json)"
+[[ "$before" == "$after" ]] && ok "in memory: the metadata directory is unchanged" ||
+    fail "in memory: the metadata directory changed: $after"
+expect 1 "in memory: without init" "$client" --in-memory --metadata-dir "$m/none" \
+    --metadata-url "$md" refresh
 
 echo "$passed passed, $failed failed"
 [[ "$failed" -eq 0 ]]
