@@ -379,16 +379,23 @@ int download_one(const Args& a, tuf::Updater& updater) {
     return 0;
 }
 
-/// Several targets: all looked up (stopping at the first that is not found), then downloaded
-/// at once; files already there are not downloaded again.
+/// Several targets: looked up in order up to the first that is not found (as the sequential
+/// clients stop there), then those found before it are downloaded at once; files already
+/// there are not downloaded again. Exit status 1 if any failed.
 int download(const Args& a, tuf::Updater& updater) {
     if (a.targets.size() == 1) {
         return download_one(a, updater);
     }
     std::vector<tuf::TargetInfo> infos;
     std::vector<bool> cached;
+    std::optional<Failure> lookup_failure;
     for (const std::string& name : a.targets) {
-        infos.push_back(look_up(updater, name));
+        try {
+            infos.push_back(look_up(updater, name));
+        } catch (const Failure& f) {
+            lookup_failure = f;
+            break;
+        }
         bool found = false;
         if (a.verbose) {
             try {
@@ -414,6 +421,9 @@ int download(const Args& a, tuf::Updater& updater) {
                       << "\n";
             status = 1;
         }
+    }
+    if (lookup_failure) {
+        throw *lookup_failure;
     }
     return status;
 }
