@@ -14,12 +14,13 @@
 //   error's fields (http_status(), url(), role()); the C error is freed by then. Index
 //   arguments out of range throw std::out_of_range.
 // - Callbacks are std::function, and an application's metadata storage an object of a class
-//   derived from tuf::Storage (or tuf::LockingStorage). An exception thrown inside one never crosses libtuf: a
-//   noexcept trampoline catches it, fails or cancels the C call (no callback of that call runs
-//   again), and the call's wrapper rethrows it once the C call returned. Functions set on an
-//   UpdaterConfig are kept alive by the configuration and by every Updater, MultiRepoConfig
-//   and MultiRepo made from it. The threads, locks and re-entrance rules of tuf.h apply: a
-//   callback must not call the object that is calling it (Code::state).
+//   derived from tuf::Storage (or tuf::LockingStorage). An exception thrown inside one never
+//   crosses libtuf: a noexcept trampoline catches it, fails or cancels the C call (no callback
+//   of that call runs again, except a storage's unlock), and the call's wrapper rethrows it
+//   once the C call returned. Functions and storage set on an UpdaterConfig are kept alive by
+//   the configuration and by every Updater, MultiRepoConfig and MultiRepo made from it. The
+//   threads, locks and re-entrance rules of tuf.h apply: a callback must not call the object
+//   that is calling it (Code::state).
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #ifndef TUF_HPP

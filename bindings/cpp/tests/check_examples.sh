@@ -89,7 +89,8 @@ expect 1 "parallel: download with one target failing" "$client" --max-connection
     --no-resume --metadata-dir "$p/md" --metadata-url "$md" --target-name hello.txt \
     --target-name apps/app-1.0.tar.gz --target-name docs/README.txt \
     --target-base-url "file://$p-repo" --target-dir "$p/targets" download
-grep -q "^tuf-client: apps/app-1.0.tar.gz" "$tmp/out" && ok "parallel: the failure names the target" ||
+grep -q "^tuf-client: apps/app-1.0.tar.gz" "$tmp/out" &&
+    ok "parallel: the failure names the target" ||
     fail "parallel: failure message: $(cat "$tmp/out")"
 same "$p/targets/hello.txt" "$demo"/targets/*.hello.txt "parallel: hello.txt saved"
 same "$p/targets/docs%2FREADME.txt" "$demo"/targets/docs/*.README.txt "parallel: README saved"

@@ -50,8 +50,9 @@ protected:
         std::string file = fs::path(names[index]).filename().string();
         for (const auto& entry : fs::directory_iterator(dir)) {
             std::string n = entry.path().filename().string();
-            if (n.size() > file.size() && n.compare(n.size() - file.size(), file.size(), file) == 0 &&
-                n[n.size() - file.size() - 1] == '.') {
+            std::size_t at = n.size() - file.size();
+            if (n.size() > file.size() && n.compare(at, file.size(), file) == 0 &&
+                n[at - 1] == '.') {
                 return entry.path();
             }
         }
