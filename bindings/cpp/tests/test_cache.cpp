@@ -262,6 +262,18 @@ TEST_F(CacheTest, CustomStorageKeepsTheCache) {
     offline.refresh();
     EXPECT_TRUE(offline.get_target_info("apps/app-1.1.tar.gz"));
 
+    // A value over the limit is treated as not stored: offline, the timestamp is missing.
+    tuf::UpdaterConfig small(tmp / "metadata", "file:///nonexistent/");
+    small.set_storage(storage).set_offline(true).set_timestamp_max_length(10);
+    tuf::Updater limited(small);
+    try {
+        limited.refresh();
+        ADD_FAILURE() << "an overlong timestamp.json was used";
+    } catch (const tuf::Error& e) {
+        EXPECT_EQ(e.code(), tuf::Code::state) << e.what();
+        EXPECT_NE(std::string(e.what()).find("timestamp.json"), std::string::npos) << e.what();
+    }
+
     // nullptr: back to the file cache.
     tuf::UpdaterConfig files = config();
     files.set_storage(storage).set_storage(nullptr);
