@@ -14,13 +14,25 @@
  * metadata directory: the trusted root is read from DIR/root.json, put there by init).
  * Download options: --max-connections (several --target-name are downloaded in parallel
  * over at most that many connections), --no-resume (interrupted downloads are not
- * continued).
+ * continued). Time and cancellation options: --reference-time SECONDS (check expiry against
+ * this Unix time, set on the live updater), --timeout-ms N (the deadline of every transfer),
+ * --lock-timeout-ms N (the longest wait for the metadata directory's lock), --progress (every
+ * transfer's progress on stderr), --cancel-after-bytes N (cancel once N bytes arrived). A
+ * progress callback is always installed: after SIGINT (Ctrl-C) or SIGTERM it cancels the
+ * running call, which fails with TUF_ERR_CANCELLED and leaves the cache valid.
  *
- * Exit status 0 on success, 1 on failure (the reason on stderr), 2 on bad usage. With -v it
+ * Exit status 0 on success, 1 on failure (the reason on stderr, with the HTTP status, URL and
+ * role of the failure when it has them; a cancelled call is a failure), 2 on bad usage
+ * (a number out of range included; the usage is printed). --help prints the usage and every
+ * option on stdout and exits 0. With -v it
  * reports each verification step on stderr and each target on stdout. Like the other
  * benchmark clients it raises the metadata length limits to 1 GiB and the delegation limit to
  * 1024 so that large benchmark repositories load.
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +70,14 @@ struct args {
     /* Download options. */
     const char *max_connections;
     int no_resume;
+    /* Time and cancellation options (numbers checked by check_usage). */
+    const char *reference_time;
+    const char *timeout_ms;
+    const char *lock_timeout_ms;
+    const char *cancel_after_bytes;
+    int progress;
+    int64_t reference_seconds;
+    uint64_t timeout, lock_timeout, cancel_after;
 };
 
 static void usage(FILE *out) {
@@ -128,8 +148,8 @@ static void help(void) {
            "the\n"
            "                          metadata directory; the trusted root is read from its\n"
            "                          root.json (run init first); not with --offline\n"
-           "\n"
-           "Download options:\n"
+           "\n");
+    printf("Download options:\n"
            "  --max-connections N     download several --target-name in parallel over at "
            "most N\n"
            "                          connections (1-64, default 6; HTTP/2 servers share "
@@ -144,13 +164,189 @@ static void help(void) {
            "download\n"
            "                          asks only for the rest, then verifies the whole file)\n"
            "\n"
+           "Time and cancellation options (refresh and download):\n"
+           "  --reference-time SECONDS\n"
+           "                          check expiry against this time (seconds since\n"
+           "                          1970-01-01T00:00:00Z, may be negative; years 1 to 9999) "
+           "instead\n"
+           "                          of the system clock; set on the live updater before "
+           "refresh\n"
+           "  --timeout-ms N          the deadline of every transfer in milliseconds, "
+           "connection\n"
+           "                          included (default 3600000; 0: none); a transfer still "
+           "running\n"
+           "                          then fails as too slow\n"
+           "  --lock-timeout-ms N     wait at most N milliseconds for the metadata "
+           "directory's lock\n"
+           "                          (default 60000; 0: fail at once when another process "
+           "holds it)\n"
+           "  --progress              print the progress of every transfer (metadata and "
+           "targets)\n"
+           "                          on stderr\n"
+           "  --cancel-after-bytes N  cancel the running call once N bytes arrived over all\n"
+           "                          transfers together (0: at the first transfer), as "
+           "Ctrl-C does\n"
+           "\n");
+    printf("  Ctrl-C (SIGINT) or SIGTERM cancels the running transfer: the client exits with "
+           "status 1\n"
+           "  and a \"cancelled\" message; the cache stays valid (nothing unverified is kept; "
+           "what a\n"
+           "  target download received stays in its partial file for the next download to "
+           "resume).\n"
+           "\n"
+           "Failure messages name the HTTP status, the URL and the role of the failure when "
+           "there\n"
+           "is one, e.g. \"(HTTP 404, URL https://..., role snapshot)\".\n"
+           "\n"
            "Other options:\n"
            "  -v, --verbose           report each verification step on stderr and each "
            "target on\n"
            "                          stdout\n"
            "  -h, --help              print this help\n"
            "\n"
-           "Exit status: 0 on success, 1 on failure, 2 on bad usage.\n");
+           "Exit status: 0 on success (and for --help), 1 on failure (cancellation included), 2 "
+           "on bad\n"
+           "usage (a bad number included).\n");
+}
+
+/* Parses a decimal number of at most `max`; -1 if `s` is not one. */
+static long parse_number(const char *s, long max) {
+    char *end = NULL;
+    long v;
+    if (s == NULL || *s < '0' || *s > '9') {
+        return -1;
+    }
+    v = strtol(s, &end, 10);
+    return *end == '\0' && v >= 0 && v <= max ? v : -1;
+}
+
+/* Parses a decimal number of at most `max` into `*out`; 0 if `s` is not one. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out) {
+    char *end = NULL;
+    unsigned long long v;
+    if (s == NULL || *s < '0' || *s > '9') {
+        return 0;
+    }
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max) {
+        return 0;
+    }
+    *out = (uint64_t)v;
+    return 1;
+}
+
+/* Parses a decimal number, optionally negative, from `min` to `max` into `*out`; 0 if `s` is
+ * not one. */
+static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out) {
+    char *end = NULL;
+    long long v;
+    const char *digits = s != NULL && *s == '-' ? s + 1 : s;
+    if (digits == NULL || *digits < '0' || *digits > '9') {
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return 0;
+    }
+    *out = (int64_t)v;
+    return 1;
+}
+
+/* The Unix times libtuf accepts as a reference time: years 1 to 9999, UTC. */
+#define MIN_REFERENCE_TIME (-62135596800LL) /* 0001-01-01T00:00:00Z */
+#define MAX_REFERENCE_TIME 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* Usage errors (exit 2), in the order the Rust tuf-client reports them: no or an unknown
+ * command, a command without what it needs, options that do not go together, numbers out of
+ * range. Prints the reason; -1 on error. */
+static int check_usage(struct args *a) {
+    const char *c = a->command;
+    if (c == NULL) {
+        fprintf(stderr, "tuf-client: a command is required\n");
+        return -1;
+    }
+    if (strcmp(c, "init") != 0 && strcmp(c, "refresh") != 0 && strcmp(c, "download") != 0) {
+        fprintf(stderr, "tuf-client: unknown command %s\n", c);
+        return -1;
+    }
+    if (strcmp(c, "init") != 0 && a->trusted_root != NULL) {
+        fprintf(stderr, "tuf-client: unexpected argument %s\n", a->trusted_root);
+        return -1;
+    }
+    if (a->metadata_dir == NULL) {
+        fprintf(stderr, "tuf-client: %s needs --metadata-dir\n", c);
+        return -1;
+    }
+    if (strcmp(c, "init") == 0) {
+        if (a->trusted_root == NULL) {
+            fprintf(stderr, "tuf-client: init needs TRUSTED_ROOT\n");
+            return -1;
+        }
+        return 0;
+    }
+    if (a->metadata_url == NULL && !a->offline) {
+        fprintf(stderr, "tuf-client: %s needs --metadata-url (or --offline)\n", c);
+        return -1;
+    }
+    if (strcmp(c, "download") == 0) {
+        const char *missing = a->n_targets == 0                              ? "--target-name"
+                              : a->target_base_url == NULL && !a->offline ? "--target-base-url"
+                              : a->target_dir == NULL                      ? "--target-dir"
+                                                                           : NULL;
+        if (missing != NULL) {
+            fprintf(stderr, "tuf-client: download needs %s%s\n", missing,
+                    strcmp(missing, "--target-base-url") == 0 ? " (or --offline)" : "");
+            return -1;
+        }
+    }
+    if (a->offline_accept_expired_unsafe && !a->offline) {
+        fprintf(stderr, "tuf-client: --offline-accept-expired-unsafe needs --offline\n");
+        return -1;
+    }
+    if (a->in_memory && a->offline) {
+        fprintf(stderr, "tuf-client: --in-memory has no cache to use --offline with\n");
+        return -1;
+    }
+    if ((a->retries != NULL && parse_number(a->retries, 100) < 0) ||
+        (a->retry_backoff_ms != NULL && parse_number(a->retry_backoff_ms, 30000) < 0)) {
+        fprintf(stderr, "tuf-client: --retries takes 0 to 100 and --retry-backoff-ms 0 to "
+                        "30000\n");
+        return -1;
+    }
+    if (a->max_connections != NULL && parse_number(a->max_connections, 64) < 1) {
+        fprintf(stderr, "tuf-client: --max-connections takes 1 to 64\n");
+        return -1;
+    }
+    if (a->reference_time != NULL &&
+        !parse_i64(a->reference_time, MIN_REFERENCE_TIME, MAX_REFERENCE_TIME,
+                   &a->reference_seconds)) {
+        fprintf(stderr,
+                "tuf-client: --reference-time takes seconds since 1970-01-01T00:00:00Z, "
+                "from %lld (year 1) to %lld (year 9999), not %s\n",
+                MIN_REFERENCE_TIME, MAX_REFERENCE_TIME, a->reference_time);
+        return -1;
+    }
+    if (a->timeout_ms != NULL && !parse_u64(a->timeout_ms, UINT64_MAX, &a->timeout)) {
+        fprintf(stderr, "tuf-client: --timeout-ms takes a number of milliseconds, not %s\n",
+                a->timeout_ms);
+        return -1;
+    }
+    if (a->lock_timeout_ms != NULL &&
+        !parse_u64(a->lock_timeout_ms, UINT64_MAX, &a->lock_timeout)) {
+        fprintf(stderr,
+                "tuf-client: --lock-timeout-ms takes a number of milliseconds, not %s\n",
+                a->lock_timeout_ms);
+        return -1;
+    }
+    if (a->cancel_after_bytes != NULL &&
+        !parse_u64(a->cancel_after_bytes, UINT64_MAX, &a->cancel_after)) {
+        fprintf(stderr, "tuf-client: --cancel-after-bytes takes a number of bytes, not %s\n",
+                a->cancel_after_bytes);
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, struct args *a) {
@@ -193,6 +389,17 @@ static int parse_args(int argc, char **argv, struct args *a) {
         } else if (strcmp(s, "--no-resume") == 0) {
             a->no_resume = 1;
             continue;
+        } else if (strcmp(s, "--reference-time") == 0) {
+            slot = &a->reference_time;
+        } else if (strcmp(s, "--timeout-ms") == 0) {
+            slot = &a->timeout_ms;
+        } else if (strcmp(s, "--lock-timeout-ms") == 0) {
+            slot = &a->lock_timeout_ms;
+        } else if (strcmp(s, "--cancel-after-bytes") == 0) {
+            slot = &a->cancel_after_bytes;
+        } else if (strcmp(s, "--progress") == 0) {
+            a->progress = 1;
+            continue;
         } else if (strcmp(s, "--header") == 0) {
             if (a->n_headers == MAX_HEADERS) {
                 fprintf(stderr, "tuf-client: too many --header\n");
@@ -232,19 +439,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
         }
         *slot = argv[i];
     }
-    if (a->command == NULL || a->metadata_dir == NULL) {
-        fprintf(stderr, "tuf-client: a command and --metadata-dir are required\n");
-        return -1;
-    }
-    if (a->offline_accept_expired_unsafe && !a->offline) {
-        fprintf(stderr, "tuf-client: --offline-accept-expired-unsafe needs --offline\n");
-        return -1;
-    }
-    if (a->in_memory && a->offline) {
-        fprintf(stderr, "tuf-client: --in-memory has no cache to use --offline with\n");
-        return -1;
-    }
-    return 0;
+    return check_usage(a);
 }
 
 static void log_to_stderr(void *userdata, int level, const char *message) {
@@ -252,10 +447,149 @@ static void log_to_stderr(void *userdata, int level, const char *message) {
     fprintf(stderr, "tuf-client: %s%s\n", level >= TUF_LOG_WARN ? "warning: " : "", message);
 }
 
-/* Reports a failed call; returns 1 (the exit status). */
+/* Set by the SIGINT and SIGTERM handler; the progress callback then cancels the running
+ * call. */
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig) {
+    signalled = sig;
+}
+
+/* Ctrl-C (SIGINT) and SIGTERM cancel the running call through the progress callback, which
+ * libtuf calls at least once a second during a transfer, so that the process exits with
+ * TUF_ERR_CANCELLED reported and a valid cache instead of dying mid-write. No SA_RESTART: the
+ * signal interrupts a blocking wait, and libtuf retries it. */
+static int install_signal_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
+        fprintf(stderr, "tuf-client: sigaction: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* What each transfer received so far, to count the bytes of all transfers together. */
+struct transfer {
+    char *url;
+    uint64_t received;
+};
+
+/* The progress callback's state (one per process: the updater runs on the main thread). */
+struct progress {
+    int print;              /* --progress */
+    int cancel_after_set;   /* --cancel-after-bytes given */
+    uint64_t cancel_after;  /* its value */
+    uint64_t bytes;         /* received by every transfer together */
+    int cancelled_by_bytes; /* the callback cancelled because of --cancel-after-bytes */
+    struct transfer *transfers;
+    size_t n_transfers, cap_transfers;
+};
+
+static struct progress progress;
+
+/* The transfer of `url`, added with nothing received if new (*added = 1); NULL when out of
+ * memory. */
+static struct transfer *find_transfer(struct progress *p, const char *url, int *added) {
+    size_t i;
+    *added = 0;
+    for (i = p->n_transfers; i > 0; i--) {
+        if (strcmp(p->transfers[i - 1].url, url) == 0) {
+            return &p->transfers[i - 1];
+        }
+    }
+    if (p->n_transfers == p->cap_transfers) {
+        size_t cap = p->cap_transfers ? 2 * p->cap_transfers : 16;
+        struct transfer *t = realloc(p->transfers, cap * sizeof *t);
+        if (t == NULL) {
+            return NULL;
+        }
+        p->transfers = t;
+        p->cap_transfers = cap;
+    }
+    p->transfers[p->n_transfers].url = malloc(strlen(url) + 1);
+    if (p->transfers[p->n_transfers].url == NULL) {
+        return NULL;
+    }
+    strcpy(p->transfers[p->n_transfers].url, url);
+    p->transfers[p->n_transfers].received = 0;
+    *added = 1;
+    return &p->transfers[p->n_transfers++];
+}
+
+static void free_progress(struct progress *p) {
+    size_t i;
+    for (i = 0; i < p->n_transfers; i++) {
+        free(p->transfers[i].url);
+    }
+    free(p->transfers);
+    p->transfers = NULL;
+    p->n_transfers = p->cap_transfers = 0;
+}
+
+/* The progress callback of every transfer (metadata and targets): prints it with --progress,
+ * and cancels the running call (TUF_ERR_CANCELLED) after SIGINT or SIGTERM, or once
+ * --cancel-after-bytes bytes arrived over all transfers together. */
+static int on_progress(void *userdata, const char *url, uint64_t received, uint64_t total) {
+    struct progress *p = userdata;
+    int added = 0;
+    struct transfer *t = find_transfer(p, url, &added);
+    /* A transfer that starts again (a retry) counts again from 0. */
+    uint64_t delta = t != NULL && received >= t->received ? received - t->received : received;
+    if (t != NULL) {
+        t->received = received;
+    }
+    p->bytes += delta;
+    if (p->print && (added || delta > 0 || t == NULL)) {
+        fprintf(stderr, "tuf-client: progress: %s: %llu of %llu bytes\n", url,
+                (unsigned long long)received, (unsigned long long)total);
+    }
+    if (signalled) {
+        return 1;
+    }
+    if (p->cancel_after_set && p->bytes >= p->cancel_after) {
+        p->cancelled_by_bytes = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Reports a failed call, with the HTTP status, URL and role of the error when it has them
+ * and why a cancelled call was cancelled; returns 1 (the exit status). */
 static int fail(const char *what, tuf_result r, tuf_error *err) {
-    fprintf(stderr, "tuf-client: %s: %s\n", what,
+    uint32_t status = tuf_error_http_status(err);
+    const char *url = tuf_error_url(err);
+    const char *role = tuf_error_role(err);
+    const char *sep = " (";
+    fprintf(stderr, "tuf-client: %s: %s", what,
             err != NULL ? tuf_error_message(err) : tuf_result_str(r));
+    if (status != 0) {
+        fprintf(stderr, "%sHTTP %u", sep, (unsigned)status);
+        sep = ", ";
+    }
+    if (url != NULL) {
+        fprintf(stderr, "%sURL %s", sep, url);
+        sep = ", ";
+    }
+    if (role != NULL) {
+        fprintf(stderr, "%srole %s", sep, role);
+        sep = ", ";
+    }
+    if (sep[0] == ',') {
+        fputc(')', stderr);
+    }
+    if (r == TUF_ERR_CANCELLED) {
+        if (signalled) {
+            fprintf(stderr, " (interrupted by %s)", signalled == SIGINT ? "SIGINT" : "SIGTERM");
+        } else if (progress.cancelled_by_bytes) {
+            fprintf(stderr, " (--cancel-after-bytes %llu reached)",
+                    (unsigned long long)progress.cancel_after);
+        }
+    }
+    fputc('\n', stderr);
     tuf_error_free(err);
     return 1;
 }
@@ -279,16 +613,6 @@ static unsigned char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
-/* Parses a decimal number of at most `max`; -1 if `s` is not one. */
-static long parse_number(const char *s, long max) {
-    char *end = NULL;
-    long v;
-    if (s == NULL || *s < '0' || *s > '9') {
-        return -1;
-    }
-    v = strtol(s, &end, 10);
-    return *end == '\0' && v >= 0 && v <= max ? v : -1;
-}
 
 /* Applies the transport options to `config`. */
 static tuf_result set_transport(const struct args *a, tuf_updater_config *config,
@@ -356,13 +680,11 @@ static int init(const struct args *a) {
     size_t len = 0;
     unsigned char *root;
 
-    if (a->trusted_root == NULL) {
-        fprintf(stderr, "tuf-client: init needs TRUSTED_ROOT\n");
-        return 2;
-    }
+    errno = 0;
     root = read_file(a->trusted_root, &len);
     if (root == NULL) {
-        perror(a->trusted_root);
+        fprintf(stderr, "tuf-client: %s: %s\n", a->trusted_root,
+                errno != 0 ? strerror(errno) : "cannot read");
         return 1;
     }
     /* The updater verifies the root's own signatures and stores it; no network request. */
@@ -406,9 +728,11 @@ static tuf_result set_cache(const struct args *a, tuf_updater_config *config, tu
         }
         strcpy(path, a->metadata_dir);
         strcat(path, "/root.json");
+        errno = 0;
         root = read_file(path, &len);
         if (root == NULL) {
-            perror(path);
+            fprintf(stderr, "tuf-client: %s: %s\n", path,
+                    errno != 0 ? strerror(errno) : "cannot read");
             free(path);
             return TUF_ERR_INVALID_ARGUMENT;
         }
@@ -450,7 +774,22 @@ static tuf_result make_updater(const struct args *a, tuf_updater **out, tuf_erro
         }
     }
     if (r == TUF_OK && a->no_resume) r = tuf_updater_config_set_resume(config, false, err);
+    if (r == TUF_OK && a->timeout_ms != NULL)
+        r = tuf_updater_config_set_timeout_ms(config, a->timeout, err);
+    if (r == TUF_OK && a->lock_timeout_ms != NULL)
+        r = tuf_updater_config_set_lock_timeout_ms(config, a->lock_timeout, err);
+    /* Always: it is how SIGINT and SIGTERM cancel. */
+    if (r == TUF_OK)
+        r = tuf_updater_config_set_progress_callback(config, on_progress, &progress, err);
     if (r == TUF_OK) r = tuf_updater_new(config, out, err);
+    /* On the live updater, as a device that learns the time after start-up would. */
+    if (r == TUF_OK && a->reference_time != NULL) {
+        r = tuf_updater_set_reference_time(*out, &a->reference_seconds, err);
+        if (r != TUF_OK) {
+            tuf_updater_free(*out);
+            *out = NULL;
+        }
+    }
     tuf_updater_config_free(config);
     return r;
 }
@@ -466,69 +805,48 @@ static void report(const struct args *a, const char *name, const tuf_target_info
     }
 }
 
-/* One target: looked up, then downloaded unless its file is already there. */
-static int download_one(const struct args *a, tuf_updater *updater) {
-    tuf_target_info *info = NULL;
+/* One target, looked up already: downloaded unless its file is already there. */
+static int download_one(const struct args *a, tuf_updater *updater, const char *name,
+                        const tuf_target_info *info) {
     tuf_error *err = NULL;
     char *path = NULL;
     int cached;
-    tuf_result r = tuf_updater_get_target_info(updater, a->targets[0], &info, &err);
-    if (r != TUF_OK) {
-        return fail(a->targets[0], r, err);
-    }
-    r = tuf_updater_find_cached_target(updater, info, NULL, &path, &err);
+    tuf_result r = tuf_updater_find_cached_target(updater, info, NULL, &path, &err);
     cached = r == TUF_OK && path != NULL;
     if (r == TUF_OK && !cached) {
         r = tuf_updater_download_target(updater, info, NULL, NULL, &path, &err);
     }
     if (r != TUF_OK) {
-        tuf_target_info_free(info);
-        return fail(a->targets[0], r, err);
+        return fail(name, r, err);
     }
-    report(a, a->targets[0], info, cached, path);
+    report(a, name, info, cached, path);
     tuf_string_free(path);
-    tuf_target_info_free(info);
     return 0;
 }
 
-/* Several targets: all looked up (stopping at the first that is not found), then downloaded
- * at once; files already there are not downloaded again. */
-static int download(const struct args *a, tuf_updater *updater) {
-    tuf_target_info **infos;
-    tuf_result *results;
-    tuf_error **errors;
-    char **paths;
-    int *cached;
+/* Several targets, looked up already: downloaded at once; files already there are not
+ * downloaded again. */
+static int download_many(const struct args *a, tuf_updater *updater,
+                         tuf_target_info *const *infos, size_t n) {
+    tuf_result *results = calloc(n, sizeof *results);
+    tuf_error **errors = calloc(n, sizeof *errors);
+    char **paths = calloc(n, sizeof *paths);
+    int *cached = calloc(n, sizeof *cached);
     int status = 0;
-    size_t i, n = a->n_targets;
+    size_t i;
     tuf_error *err = NULL;
-    tuf_result r = TUF_OK;
+    tuf_result r;
 
-    if (n == 1) {
-        return download_one(a, updater);
-    }
-    infos = calloc(n, sizeof *infos);
-    results = calloc(n, sizeof *results);
-    errors = calloc(n, sizeof *errors);
-    paths = calloc(n, sizeof *paths);
-    cached = calloc(n, sizeof *cached);
-    if (infos == NULL || results == NULL || errors == NULL || paths == NULL || cached == NULL) {
+    if (results == NULL || errors == NULL || paths == NULL || cached == NULL) {
         fprintf(stderr, "tuf-client: out of memory\n");
         status = 1;
         goto done;
     }
-    for (i = 0; i < n; i++) {
-        r = tuf_updater_get_target_info(updater, a->targets[i], &infos[i], &err);
-        if (r != TUF_OK) {
-            status = fail(a->targets[i], r, err);
-            goto done;
-        }
-        if (a->verbose) {
-            char *found = NULL;
-            if (tuf_updater_find_cached_target(updater, infos[i], NULL, &found, NULL) == TUF_OK) {
-                cached[i] = found != NULL;
-                tuf_string_free(found);
-            }
+    for (i = 0; a->verbose && i < n; i++) {
+        char *found = NULL;
+        if (tuf_updater_find_cached_target(updater, infos[i], NULL, &found, NULL) == TUF_OK) {
+            cached[i] = found != NULL;
+            tuf_string_free(found);
         }
     }
     for (i = 0; i < n; i++) results[i] = UINT32_MAX;
@@ -550,16 +868,48 @@ static int download(const struct args *a, tuf_updater *updater) {
         }
     }
 done:
-    for (i = 0; infos != NULL && i < n; i++) {
-        tuf_target_info_free(infos[i]);
+    for (i = 0; i < n; i++) {
         if (errors != NULL) tuf_error_free(errors[i]);
         if (paths != NULL) tuf_string_free(paths[i]);
     }
-    free(infos);
     free(results);
     free(errors);
     free(paths);
     free(cached);
+    return status;
+}
+
+/* The targets in order: each looked up, stopping at the first that is not found; those found
+ * before it are downloaded (several at once), then the lookup failure is reported. */
+static int download(const struct args *a, tuf_updater *updater) {
+    tuf_target_info **infos = calloc(a->n_targets, sizeof *infos);
+    tuf_error *err = NULL;
+    tuf_result r = TUF_OK;
+    size_t i, n;
+    int status = 0;
+
+    if (infos == NULL) {
+        fprintf(stderr, "tuf-client: out of memory\n");
+        return 1;
+    }
+    for (n = 0; n < a->n_targets; n++) {
+        r = tuf_updater_get_target_info(updater, a->targets[n], &infos[n], &err);
+        if (r != TUF_OK) {
+            break;
+        }
+    }
+    if (n == 1) {
+        status = download_one(a, updater, a->targets[0], infos[0]);
+    } else if (n > 1) {
+        status = download_many(a, updater, infos, n);
+    }
+    if (r != TUF_OK) {
+        status = fail(a->targets[n], r, err);
+    }
+    for (i = 0; i < n; i++) {
+        tuf_target_info_free(infos[i]);
+    }
+    free(infos);
     return status;
 }
 
@@ -581,32 +931,24 @@ int main(int argc, char **argv) {
     if (strcmp(a.command, "init") == 0) {
         return init(&a);
     }
-    if (strcmp(a.command, "refresh") != 0 && strcmp(a.command, "download") != 0) {
-        fprintf(stderr, "tuf-client: unknown command %s\n", a.command);
-        usage(stderr);
-        return 2;
+    if (install_signal_handlers() != 0) {
+        return 1;
     }
-    if (a.metadata_url == NULL && !a.offline) {
-        fprintf(stderr, "tuf-client: --metadata-url is required (unless --offline)\n");
-        return 2;
-    }
-    if (strcmp(a.command, "download") == 0 &&
-        (a.n_targets == 0 || (a.target_base_url == NULL && !a.offline) ||
-         a.target_dir == NULL)) {
-        fprintf(stderr, "tuf-client: download needs --target-name, --target-base-url (unless "
-                        "--offline) and --target-dir\n");
-        return 2;
-    }
+    progress.print = a.progress;
+    progress.cancel_after_set = a.cancel_after_bytes != NULL;
+    progress.cancel_after = a.cancel_after;
     r = make_updater(&a, &updater, &err);
     if (r != TUF_OK) {
+        free_progress(&progress);
         return fail("cannot create the updater", r, err);
     }
     r = tuf_updater_refresh(updater, &err);
     if (r != TUF_OK) {
-        tuf_updater_free(updater);
-        return fail("refresh", r, err);
+        status = fail("refresh", r, err);
+    } else {
+        status = strcmp(a.command, "download") == 0 ? download(&a, updater) : 0;
     }
-    status = strcmp(a.command, "download") == 0 ? download(&a, updater) : 0;
     tuf_updater_free(updater);
+    free_progress(&progress);
     return status;
 }

@@ -5,6 +5,7 @@
  * them), then looks up each TARGET through the delegations.
  *
  *   verify-metadata TRUSTED_ROOT METADATA_DIR [TARGET ...]
+ *   verify-metadata --help
  *
  * Exit status 0 when everything verified and every target was found, 1 otherwise.
  */
@@ -92,9 +93,23 @@ int main(int argc, char **argv) {
     uint64_t v;
     int i, status = 0;
     tuf_result r;
+    const char *prog = argc > 0 && argv[0][0] != '\0' ? argv[0] : "verify-metadata";
 
+    if (strrchr(prog, '/') != NULL) {
+        prog = strrchr(prog, '/') + 1;
+    }
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: %s TRUSTED_ROOT METADATA_DIR [TARGET ...]\n"
+               "\n"
+               "Verifies the TUF metadata in METADATA_DIR (N.root.json, timestamp.json, snapshot,\n"
+               "targets and delegated roles) starting from TRUSTED_ROOT, without network access,\n"
+               "then looks up each TARGET through the delegations. Exit status: 0 when all\n"
+               "verified and every target was found, 1 otherwise, 2 on bad usage.\n",
+               prog);
+        return 0;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: verify-metadata TRUSTED_ROOT METADATA_DIR [TARGET ...]\n");
+        fprintf(stderr, "usage: %s TRUSTED_ROOT METADATA_DIR [TARGET ...]\n", prog);
         return 2;
     }
     repo.dir = argv[2];

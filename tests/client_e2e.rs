@@ -10,8 +10,9 @@
 //! replaces a corrupted local copy. Then the failure cases: exit 1 with a message for unknown
 //! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
-//! `TUF_CLIENT=/path/to/client` runs the same cases against another client with the same CLI
-//! (examples-c/tuf-client, the bindings' clients) instead of this crate's `tuf-client`.
+//! The client is the crate's `tuf-client` binary, or the program `$TUF_CLIENT` names (e.g. the
+//! C example `examples-c/tuf-client` of a CMake build, or a binding's client such as
+//! `tuf-client-cpp`), which must behave the same.
 //!
 //! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
 //! by tests/run.sh, or its venv); without one these tests fail and say how to get it.
@@ -26,9 +27,11 @@ use common::http::TestServer;
 use common::python::python;
 use tuf::json::Value;
 
-/// The client under test: `$TUF_CLIENT`, else this crate's `tuf-client`.
-fn client() -> String {
-    std::env::var("TUF_CLIENT").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tuf-client").to_string())
+/// The client under test: `$TUF_CLIENT`, or the crate's `tuf-client` binary.
+fn client() -> PathBuf {
+    std::env::var_os("TUF_CLIENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_tuf-client")))
 }
 
 /// A fresh scratch directory for one test.
@@ -157,6 +160,7 @@ fn http_urls(server: &TestServer) -> Urls {
 
 struct Run {
     code: Option<i32>,
+    stdout: String,
     stderr: String,
 }
 
@@ -165,9 +169,10 @@ fn run_client<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
     let out: Output = Command::new(&client)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {client}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", client.display()));
     Run {
         code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
@@ -747,7 +752,6 @@ fn bad_usage_exits_2() {
     let url = "file:///nonexistent/";
     for (args, needle) in [
         (&[][..], "a command is required"),
-        (&["--help"][..], ""),
         (&["--bogus"][..], "unknown option --bogus"),
         (&["--metadata-dir"][..], "--metadata-dir needs a value"),
         (
@@ -819,5 +823,15 @@ fn bad_usage_exits_2() {
     }
     // A usage error touches nothing.
     assert!(!Path::new(md).exists());
+    // --help is no error: the usage on stdout, exit 0.
+    for help in ["--help", "-h"] {
+        let run = run_client(&[help]);
+        assert_eq!(run.code, Some(0), "{help}: stderr:\n{}", run.stderr);
+        assert!(
+            run.stdout.contains("usage:"),
+            "{help}: stdout:\n{}",
+            run.stdout
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -7,7 +7,10 @@
 #                            cmake, a build tool, a C compiler
 #   tests/deps.sh --tests    also: g++, GoogleTest (libgtest-dev), valgrind, binutils,
 #                            python3-venv, abigail-tools (abidw and abidiff, for the ABI check
-#                            tests/abi/check.sh)
+#                            tests/abi/check.sh), and for the packaging tests
+#                            (tests/packaging/): Doxygen, man-db, the Debian package tools
+#                            (make, dpkg-dev, debhelper, lintian), the system libcurl's
+#                            development files, xz-utils
 set -euo pipefail
 
 want=()
@@ -28,6 +31,14 @@ if [[ "${1:-}" == "--tests" ]]; then
     { have abidw && have abidiff; } || want+=(abigail-tools)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ||
         want+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
+    have doxygen || want+=(doxygen)
+    have man || want+=(man-db)
+    have xz || want+=(xz-utils)
+    have make || want+=(make)
+    have dpkg-buildpackage || want+=(dpkg-dev)
+    have dh || want+=(debhelper)
+    have lintian || want+=(lintian)
+    pkg-config --exists libcurl 2>/dev/null || want+=(libcurl4-openssl-dev)
 fi
 if ! have cargo; then
     echo "deps: cargo (Rust) is required; install it with rustup" >&2

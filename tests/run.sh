@@ -3,8 +3,9 @@
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
 # of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
 # Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf, the ABI
-# check (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md) and
-# the fuzz targets for a few seconds each (fuzz/run.sh).
+# check (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md), the
+# end-to-end tests against the C tuf-client of the Debug build (and against tuf-client-cpp),
+# and the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -17,6 +18,8 @@
 #                     python-tuf run the scripts in tests/python/ with it (a plain `cargo test`
 #                     finds the venv itself, and fails with instructions when there is none).
 #   CI                when "true", cargo runs with --locked.
+#   TUF_SKIP_PACKAGING  when "1", the packaging steps (tests/packaging/: Debian packages, offline
+#                     and reproducible builds, API reference) are skipped, e.g. for a quick run.
 #
 # Every step runs even if an earlier one failed (except the venv setup); the script exits
 # non-zero if any step failed and lists the failed steps at the end.
@@ -149,6 +152,64 @@ run_cpp_installed() {
             cargo test "${CARGO_LOCKED[@]}" --test client_e2e
 }
 # ---------------------------------------------------------------------------------------------
+# Packaging (tests/packaging/, README.md "Packaging"), in target/packaging/: the API reference;
+# the source tarball with the crates vendored (packaging/vendor.sh); the .deb files built from it
+# offline (dpkg-buildpackage, symbols file, lintian); those packages installed, used and removed;
+# two offline CMake builds from it that must be byte-identical. Each step needs its tools
+# (tests/deps.sh --tests installs them): without them it says so and is skipped.
+PACKAGING="$REPO/target/packaging"
+TARBALL=""
+
+# packaging_step NAME TOOL... -- CMD...: step NAME CMD... if every TOOL is on PATH.
+packaging_step() {
+    local name="$1" missing=()
+    shift
+    while [[ "$1" != "--" ]]; do
+        command -v "$1" >/dev/null 2>&1 || missing+=("$1")
+        shift
+    done
+    shift
+    if [[ "${TUF_SKIP_PACKAGING:-}" == 1 ]]; then
+        section "$name"
+        echo "--- $name: SKIPPED (TUF_SKIP_PACKAGING=1)"
+    elif ((${#missing[@]})); then
+        section "$name"
+        echo "--- $name: SKIPPED (not installed: ${missing[*]}; tests/deps.sh --tests installs them)"
+    else
+        step "$name" "$@"
+    fi
+}
+make_tarball() {
+    rm -rf "$PACKAGING/dist"
+    XZ_OPT="-0 -T0" "$REPO/packaging/vendor.sh" -o "$PACKAGING/dist" &&
+        TARBALL="$(ls "$PACKAGING"/dist/libtuf-*.tar.xz)"
+}
+# Each needs the tarball; work directories are removed when their step passed.
+with_tarball() {
+    if [[ -z "$TARBALL" ]]; then
+        echo "no source tarball (the step that makes it failed)"
+        return 1
+    fi
+    "$@"
+}
+build_debs() {
+    with_tarball "$REPO/tests/packaging/build-deb.sh" "$TARBALL" "$PACKAGING/deb"
+}
+install_debs() {
+    if ! ls "$PACKAGING"/deb/libtuf0_*.deb >/dev/null 2>&1; then
+        echo "no .deb files (the package build failed)"
+        return 1
+    fi
+    "$REPO/tests/packaging/install-debs.sh" "$PACKAGING/deb" && rm -rf "$PACKAGING/deb"
+}
+reproducible_builds() {
+    with_tarball "$REPO/tests/packaging/reproducible.sh" "$TARBALL" "$PACKAGING/repro" &&
+        rm -rf "$PACKAGING/repro"
+}
+api_docs() {
+    "$REPO/tests/packaging/api-docs.sh" "$PACKAGING/docs" && rm -rf "$PACKAGING/docs"
+}
+# ---------------------------------------------------------------------------------------------
 
 # The fuzz crate (fuzz/, its own workspace, so the steps above skip it): formatting, lints, and
 # the unit tests of its reference implementations (checked against CPython's fnmatch), built in
@@ -179,6 +240,10 @@ step "mutation check (every check of the verifier has a test that fails without 
     python3 "$REPO/tests/mutation/mutate.py"
 step "C tests (ctest: Debug, valgrind, symbols, header, install tree)" run_c_tests debug
 step "C tests (ctest: ASan and UBSan)" run_c_tests asan
+# The end-to-end tests again, against the C client of the Debug build: both clients behave alike.
+step "end to end with examples-c/tuf-client (tests/client_e2e.rs, TUF_CLIENT)" \
+    env TUF_CLIENT="$REPO/target/ctest/debug/examples-c/tuf-client" \
+    cargo test "${CARGO_LOCKED[@]}" --test client_e2e
 step "C++ binding (installed libtuf: ctest, and the end-to-end tests with tuf-client-cpp)" \
     run_cpp_installed
 step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \
@@ -189,6 +254,18 @@ step "fuzz crate (fmt, clippy, reference implementations)" run_fuzz_crate_checks
 # Builds the fuzz targets (ASan, libFuzzer) and runs each for 5 s: they build, start from their
 # seed corpora and find nothing quickly. Long runs: fuzz/README.md.
 step "fuzz targets (fuzz/run.sh 5)" env FUZZ_ARGS=-verbosity=0 "$REPO/fuzz/run.sh" 5
+
+packaging_step "packaging: API reference (Doxygen, man pages)" doxygen python3 cmake -- api_docs
+packaging_step "packaging: source tarball with vendored crates" xz tar -- make_tarball
+packaging_step "packaging: .deb build offline, symbols, lintian" dpkg-buildpackage dh -- build_debs
+if [[ $(id -u) == 0 ]]; then
+    packaging_step "packaging: install the .deb files, build and run against them" dpkg -- install_debs
+else
+    section "packaging: install the .deb files"
+    echo "--- packaging: install the .deb files: SKIPPED (needs root for dpkg -i)"
+fi
+packaging_step "packaging: offline and reproducible builds (CMake, two directories)" xz -- \
+    reproducible_builds
 
 section "summary"
 if ((${#FAILED[@]})); then

@@ -10,6 +10,7 @@
 //!
 //! Exit status 0 on success, 1 on any failure (with the reason on stderr), 2 on bad usage
 //! (unknown option or command, or a command without the options it needs; the usage is printed).
+//! `--help` prints the usage on stdout and exits 0.
 //! Like the other benchmark clients it raises the metadata length limits to 1 GiB and the
 //! delegation limit to 1024 so that large benchmark repositories load; everything else is the
 //! updater's default.
@@ -36,7 +37,8 @@ const USAGE: &str = "usage:
   tuf-client --metadata-dir DIR --metadata-url URL --target-name NAME [--target-name NAME ...]
              --target-base-url URL --target-dir DIR download";
 
-fn parse_args() -> Result<Args, String> {
+/// The arguments, or `None` for `--help`.
+fn parse_args() -> Result<Option<Args>, String> {
     let mut a = Args::default();
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -47,7 +49,7 @@ fn parse_args() -> Result<Args, String> {
             "--target-name" => a.target_names.push(value(&arg)?),
             "--target-base-url" => a.target_base_url = Some(value(&arg)?),
             "--target-dir" => a.target_dir = Some(value(&arg)?.into()),
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(None),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s if a.command.is_none() => a.command = Some(s.to_string()),
             s if a.trusted_root.is_none() => a.trusted_root = Some(s.into()),
@@ -55,7 +57,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     check_usage(&a)?;
-    Ok(a)
+    Ok(Some(a))
 }
 
 /// Usage errors (exit 2): no or an unknown command, or a command without what it needs.
@@ -138,11 +140,13 @@ fn run(a: &Args) -> Result<(), Box<dyn std::error::Error>> {
 
 fn main() -> ExitCode {
     let args = match parse_args() {
-        Ok(a) => a,
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("tuf-client: {msg}");
-            }
+            eprintln!("tuf-client: {msg}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
