@@ -2,8 +2,9 @@
 # The C++ examples against the demo repository over file://: minimal-cpp downloads a target;
 # tuf-client-cpp runs init, refresh and download (targets byte-identical to the repository's),
 # and exits 1 for an unknown target and 2 for bad usage; several targets in parallel (one
-# failing), --max-connections, --no-resume, --offline, --offline-accept-expired-unsafe and
-# --in-memory as examples-c/tuf-client has them (tests/c/check_tuf_client_cache.sh).
+# failing), --max-connections and --no-resume. The cache, time and cancellation options are
+# checked by examples-c/tuf-client's own scripts run against tuf-client-cpp (cpp_client_cache,
+# cpp_client_flags in CMakeLists.txt).
 #
 #   check_examples.sh TUF_CLIENT_CPP MINIMAL_CPP DEMO_REPO_DIR
 set -euo pipefail
@@ -66,16 +67,15 @@ grep -q "^tuf-client: nothing.txt" "$tmp/out" && ok "the failure names the targe
     fail "failure message: $(cat "$tmp/out")"
 expect 1 "tuf-client-cpp: refresh without init" "$client" --metadata-dir "$c/none" \
     --metadata-url "$md" refresh
-expect 1 "tuf-client-cpp: bad --retries" "$client" --retries 101 --metadata-dir "$c/md" \
+expect 2 "tuf-client-cpp: bad --retries" "$client" --retries 101 --metadata-dir "$c/md" \
     --metadata-url "$md" refresh
 expect 2 "tuf-client-cpp: no command" "$client"
 expect 2 "tuf-client-cpp: unknown option" "$client" --bogus
-expect 2 "tuf-client-cpp: --help" "$client" --help
+expect 0 "tuf-client-cpp: --help" "$client" --help
 grep -q -- "--retry-backoff-ms" "$tmp/out" && ok "--help lists the options" || fail "--help text"
 
-expect 2 "tuf-client-cpp: --help (cache and download options)" "$client" --help
-for flag in --offline --offline-accept-expired-unsafe --in-memory "freeze attacks" \
-    --max-connections --no-resume; do
+expect 0 "tuf-client-cpp: --help (download options)" "$client" --help
+for flag in --max-connections --no-resume; do
     grep -q -e "$flag" "$tmp/out" && ok "--help lists $flag" || fail "--help lacks $flag"
 done
 
@@ -103,51 +103,7 @@ grep -q "hello.txt: .*already in" "$tmp/out" && ok "parallel: present files are 
     fail "parallel -v: $(cat "$tmp/out")"
 same "$p/targets/apps%2Fapp-1.0.tar.gz" "$demo"/targets/apps/*.app-1.0.tar.gz \
     "parallel: apps/app-1.0.tar.gz saved"
-expect 1 "--max-connections 0" "$client" --max-connections 0 --metadata-dir "$p/md" \
-    --metadata-url "$md" refresh
-
-# Offline: an empty cache names what it lacks; a cache filled online refreshes without a URL,
-# finds a downloaded target, refuses one that is not there; expired metadata only when
-# accepted.
-o="$tmp/offline"
-expect 0 "offline: init" "$client" --metadata-dir "$o/md" init "$demo/root.json"
-expect 1 "offline: empty cache" "$client" --offline --metadata-dir "$o/md" refresh
-grep -q "timestamp.json" "$tmp/out" && ok "offline: the missing file is named" ||
-    fail "offline empty cache: $(cat "$tmp/out")"
-expect 0 "offline: filled online" "$client" --metadata-dir "$o/md" --metadata-url "$md" \
-    --target-name hello.txt --target-base-url "$tg" --target-dir "$o/targets" download
-expect 0 "offline: refresh" "$client" --offline --metadata-dir "$o/md" refresh
-expect 0 "offline: a downloaded target" "$client" --offline --metadata-dir "$o/md" \
-    --target-name hello.txt --target-dir "$o/targets" download
-expect 1 "offline: a target not downloaded" "$client" --offline --metadata-dir "$o/md" \
-    --target-name docs/README.txt --target-dir "$o/targets" download
-grep -q "no network request" "$tmp/out" && ok "offline: download refused" ||
-    fail "offline download: $(cat "$tmp/out")"
-expect 1 "offline: a delegated role not cached" "$client" --offline --metadata-dir "$o/md" \
-    --target-name apps/app-1.0.tar.gz --target-dir "$o/targets" download
-grep -q "apps.json" "$tmp/out" && ok "offline: the missing role is named" ||
-    fail "offline role: $(cat "$tmp/out")"
-expect 0 "offline: accept expired" "$client" --offline --offline-accept-expired-unsafe \
-    --metadata-dir "$o/md" refresh
-grep -q "freeze attacks" "$tmp/out" && ok "offline: the unsafe option warns" ||
-    fail "offline accept expired: $(cat "$tmp/out")"
-expect 2 "--offline-accept-expired-unsafe needs --offline" "$client" \
-    --offline-accept-expired-unsafe --metadata-dir "$o/md" --metadata-url "$md" refresh
-expect 2 "--offline with --in-memory" "$client" --offline --in-memory --metadata-dir "$o/md" \
-    refresh
-
-# In memory: the metadata directory holds the trusted root only, and stays so.
-m="$tmp/memory"
-expect 0 "in memory: init" "$client" --metadata-dir "$m/md" init "$demo/root.json"
-before="$(cd "$m/md" && find . | sort && cksum <root.json)"
-expect 0 "in memory: download" "$client" --in-memory --metadata-dir "$m/md" --metadata-url "$md" \
-    --target-name apps/app-1.0.tar.gz --target-base-url "$tg" --target-dir "$m/targets" download
-same "$m/targets/apps%2Fapp-1.0.tar.gz" "$demo"/targets/apps/*.app-1.0.tar.gz \
-    "in memory: the target is saved"
-after="$(cd "$m/md" && find . | sort && cksum <root.json)"
-[[ "$before" == "$after" ]] && ok "in memory: the metadata directory is unchanged" ||
-    fail "in memory: the metadata directory changed: $after"
-expect 1 "in memory: without init" "$client" --in-memory --metadata-dir "$m/none" \
+expect 2 "--max-connections 0" "$client" --max-connections 0 --metadata-dir "$p/md" \
     --metadata-url "$md" refresh
 
 echo "$passed passed, $failed failed"
