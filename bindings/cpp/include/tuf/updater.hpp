@@ -563,15 +563,15 @@ public:
         std::vector<tuf_result> codes(n, unwritten);
         std::vector<tuf_error*> errors(n, nullptr);
         std::vector<char*> paths(n, nullptr);
-        detail::Call call;
-        tuf_result r = ::tuf_updater_download_targets(
-            handle_.get(), n == 0 ? nullptr : handles.data(), n, dir.get(), base.get(),
-            codes.data(), errors.data(), paths.data(), call.err());
-        // Own everything libtuf returned before anything can throw.
+        // Reserved before the call, so that taking ownership of its outputs cannot throw.
         std::vector<detail::ErrorPtr> owned_errors;
         std::vector<detail::StringPtr> owned_paths;
         owned_errors.reserve(n);
         owned_paths.reserve(n);
+        detail::Call call;
+        tuf_result r = ::tuf_updater_download_targets(
+            handle_.get(), n == 0 ? nullptr : handles.data(), n, dir.get(), base.get(),
+            codes.data(), errors.data(), paths.data(), call.err());
         for (std::size_t i = 0; i < n; i++) {
             owned_errors.emplace_back(errors[i]);
             owned_paths.emplace_back(paths[i]);
