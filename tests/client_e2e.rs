@@ -11,7 +11,8 @@
 //! targets, tampered metadata or targets, a missing trusted root; exit 2 for bad usage.
 //!
 //! The client is the crate's `tuf-client` binary, or the program `$TUF_CLIENT` names (e.g. the
-//! C example `examples-c/tuf-client` of a CMake build), which must behave the same.
+//! C example `examples-c/tuf-client` of a CMake build, or a binding's client such as
+//! `tuf-client-cpp`), which must behave the same.
 //!
 //! The generator runs with python-tuf's interpreter (`common::python`: `$TUF_TEST_PYTHON`, set
 //! by tests/run.sh, or its venv); without one these tests fail and say how to get it.

@@ -5,12 +5,13 @@
 #
 #   tests/deps.sh            build: OpenSSL and zlib headers (for the bundled libcurl), pkg-config,
 #                            cmake, a build tool, a C compiler
-#   tests/deps.sh --tests    also: g++, valgrind, binutils, python3-venv, abigail-tools (abidw
-#                            and abidiff, for the ABI check tests/abi/check.sh), Go for
-#                            bindings/go (go.mod asks for Go 1.22 or newer), and for the
-#                            packaging tests (tests/packaging/): Doxygen, man-db, the Debian
-#                            package tools (make, dpkg-dev, debhelper, lintian), the system
-#                            libcurl's development files, xz-utils
+#   tests/deps.sh --tests    also: g++, GoogleTest (libgtest-dev), valgrind, binutils,
+#                            python3-venv, abigail-tools (abidw and abidiff, for the ABI check
+#                            tests/abi/check.sh), Go for bindings/go (go.mod asks for Go 1.22
+#                            or newer), and for the packaging tests (tests/packaging/):
+#                            Doxygen, man-db, the Debian package tools (make, dpkg-dev,
+#                            debhelper, lintian), the system libcurl's development files,
+#                            xz-utils
 set -euo pipefail
 
 want=()
@@ -25,6 +26,7 @@ have gcc || want+=(gcc)
 [[ -e /usr/include/stdio.h ]] || want+=(libc6-dev)
 if [[ "${1:-}" == "--tests" ]]; then
     have g++ || want+=(g++)
+    [[ -e /usr/include/gtest/gtest.h ]] || want+=(libgtest-dev)
     have valgrind || want+=(valgrind)
     { have nm && have readelf && have strip; } || want+=(binutils)
     { have go || [[ -x /usr/local/go/bin/go ]]; } || want+=(golang-go)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
 # the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
-# of the verifier (tests/mutation/mutate.py), the C tests (ctest over two CMake builds: Debug
-# with valgrind, and ASan/UBSan), the Go binding (bindings/go, against libtuf installed into
-# target/go-prefix), the ABI check (tests/abi/check.sh: the release build against the
-# baseline in abi/, docs/ABI.md), the end-to-end tests against the C tuf-client of the Debug
-# build, and the fuzz targets for a few seconds each (fuzz/run.sh).
+# of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
+# Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf, the Go
+# binding (bindings/go, against libtuf installed into target/go-prefix), the ABI check
+# (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md), the
+# end-to-end tests against the C tuf-client of the Debug build (and against tuf-client-cpp),
+# and the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -126,6 +127,30 @@ run_c_tests() {
     cmake -S "$REPO" -B "$dir" -G "$generator" "${options[@]}" &&
         cmake --build "$dir" --parallel "$(nproc)" &&
         (cd "$dir" && ctest --output-on-failure --parallel "$(nproc)")
+}
+
+# ---------------------------------------------------------------------------------------------
+# The C++ binding against an installed libtuf: the Debug build of run_c_tests is installed into
+# a scratch prefix (target/cpp-installed/prefix); bindings/cpp, configured as a project of its
+# own with find_package(tuf) (tuf::tuf_cpp), builds its examples and GoogleTest tests against
+# it and ctest runs them; then the end-to-end client tests (tests/client_e2e.rs) run against the
+# tuf-client-cpp built there (TUF_CLIENT). The same C++ tests also run in both ctest builds
+# above (plain, under valgrind, and with ASan/UBSan).
+run_cpp_installed() {
+    local build="$REPO/target/ctest/debug"
+    local scratch="$REPO/target/cpp-installed"
+    local generator="Unix Makefiles"
+    if command -v ninja >/dev/null 2>&1; then
+        generator="Ninja"
+    fi
+    rm -rf "$scratch"
+    cmake --install "$build" --prefix "$scratch/prefix" >/dev/null &&
+        cmake -S "$REPO/bindings/cpp" -B "$scratch/build" -G "$generator" \
+            -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_PREFIX_PATH=$scratch/prefix" &&
+        cmake --build "$scratch/build" --parallel "$(nproc)" &&
+        (cd "$scratch/build" && ctest --output-on-failure --parallel "$(nproc)") &&
+        TUF_CLIENT="$scratch/build/tuf-client-cpp" \
+            cargo test "${CARGO_LOCKED[@]}" --test client_e2e
 }
 # ---------------------------------------------------------------------------------------------
 # Packaging (tests/packaging/, README.md "Packaging"), in target/packaging/: the API reference;
@@ -297,6 +322,8 @@ step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "end to end with examples-c/tuf-client (tests/client_e2e.rs, TUF_CLIENT)" \
     env TUF_CLIENT="$REPO/target/ctest/debug/examples-c/tuf-client" \
     cargo test "${CARGO_LOCKED[@]}" --test client_e2e
+step "C++ binding (installed libtuf: ctest, and the end-to-end tests with tuf-client-cpp)" \
+    run_cpp_installed
 step "Go binding (go vet, go test -race, static link, end-to-end tests of its tuf-client)" \
     run_go_tests
 step "ABI (release libtuf.so and tuf.h against abi/, abidiff)" \

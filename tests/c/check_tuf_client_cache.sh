@@ -6,7 +6,8 @@
 # --offline-accept-expired-unsafe needs --offline; --in-memory writes nothing to the metadata
 # directory.
 #
-#   check_tuf_client_cache.sh TUF_CLIENT DEMO_DIR
+#   check_tuf_client_cache.sh TUF_CLIENT DEMO_DIR   (also run against tuf-client-cpp,
+#                                                   bindings/cpp/tests/CMakeLists.txt)
 set -euo pipefail
 
 exe="$1"

@@ -9,7 +9,8 @@
 # directory's lock; --progress reports transfers; a missing file on the HTTP server is reported
 # with "HTTP 404" and its URL; bad numbers are usage errors (exit 2).
 #
-#   check_tuf_client_flags.sh TUF_CLIENT DEMO_DIR
+#   check_tuf_client_flags.sh TUF_CLIENT DEMO_DIR   (also run against tuf-client-cpp,
+#                                                   bindings/cpp/tests/CMakeLists.txt)
 set -euo pipefail
 
 exe="$1"

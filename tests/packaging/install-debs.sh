@@ -59,9 +59,9 @@ check "dpkg -i ${files[*]##*/}" dpkg -i "${files[@]}"
 multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
 libdir="/usr/lib/$multiarch"
 for f in "$libdir/libtuf.so.0" "$libdir/libtuf.so" "$libdir/libtuf.a" /usr/include/tuf.h \
-    "$libdir/pkgconfig/tuf.pc" "$libdir/cmake/tuf/tufConfig.cmake" \
-    "$libdir/cmake/tuf/tufConfigVersion.cmake" /usr/bin/libtuf-client \
-    /usr/bin/libtuf-verify-metadata /usr/share/doc/libtuf-dev/html/index.html; do
+    /usr/include/tuf.hpp /usr/include/tuf/updater.hpp "$libdir/pkgconfig/tuf.pc" \
+    "$libdir/cmake/tuf/tufConfig.cmake" "$libdir/cmake/tuf/tufConfigVersion.cmake" \
+    /usr/bin/libtuf-client /usr/bin/libtuf-verify-metadata /usr/share/doc/libtuf-dev/html/index.html; do
     check "installed: $f" test -e "$f"
 done
 check "libtuf0 owns libtuf.so.0" sh -c "dpkg -S '$libdir/libtuf.so.0' | grep -q '^libtuf0:'"
