@@ -212,6 +212,13 @@ impl Dir {
         }
     }
 
+    /// The device and inode numbers of entry `name` itself (not what a link points to), if
+    /// it exists.
+    pub fn entry_id(&self, name: &OsStr) -> Option<(u64, u64)> {
+        let stat = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        Some((stat.st_dev, stat.st_ino))
+    }
+
     /// Flushes the directory itself (renames in it) to disk. Best effort: not every file
     /// system supports it.
     pub fn sync(&self) {
