@@ -106,8 +106,15 @@ impl Dir {
 
     /// [`open`](Self::open), creating the directory and its parents first when missing.
     pub fn create(path: &Path) -> io::Result<Dir> {
-        std::fs::create_dir_all(path)?;
-        Dir::open(path)
+        // Opened first: a directory that exists (the usual case) costs no `mkdir` that
+        // fails and `stat`.
+        match Dir::open(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(path)?;
+                Dir::open(path)
+            }
+            r => r,
+        }
     }
 
     /// The path of entry `name` (for messages).
