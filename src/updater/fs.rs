@@ -47,6 +47,10 @@ const READ_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::NOCTTY)
     .union(OFlags::CLOEXEC);
 
+/// The most bytes [`Dir::read_limited`] reserves before reading (a file's size comes from
+/// the directory, which is hostile input); more is read by growing the buffer as usual.
+const PRESIZE_MAX: u64 = 64 << 20;
+
 /// Rounds of "remove what is in the way, then create" before giving up, for when other
 /// processes keep replacing an entry.
 const ROUNDS: usize = 4;
@@ -102,8 +106,15 @@ impl Dir {
 
     /// [`open`](Self::open), creating the directory and its parents first when missing.
     pub fn create(path: &Path) -> io::Result<Dir> {
-        std::fs::create_dir_all(path)?;
-        Dir::open(path)
+        // Opened first: a directory that exists (the usual case) costs no `mkdir` that
+        // fails and `stat`.
+        match Dir::open(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(path)?;
+                Dir::open(path)
+            }
+            r => r,
+        }
     }
 
     /// The path of entry `name` (for messages).
@@ -153,8 +164,22 @@ impl Dir {
     /// The regular file `name` if it is at most `max` bytes; `None` otherwise (a cached file
     /// that is missing, unreadable, too large or not a regular file is simply not used).
     pub fn read_limited(&self, name: &OsStr, max: u64) -> Option<Vec<u8>> {
-        let file = self.open_regular(name).ok()?;
-        let mut buf = Vec::new();
+        check_name(name).ok()?;
+        let fd = rustix::fs::openat(&self.fd, name, READ_FLAGS, Mode::empty()).ok()?;
+        let stat = rustix::fs::fstat(&fd).ok()?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return None;
+        }
+        // Left in O_NONBLOCK mode: it guarded the open, and reading a regular file never
+        // blocks on it (Linux ignores it for regular files), so no `fcntl` pair to clear it.
+        let file = File::from(fd);
+        let size = u64::try_from(stat.st_size).unwrap_or(0);
+        // Room for the whole file as `fstat` saw it, and the byte that tells it ended (or
+        // grew past `max`): one `read` for the data and one that sees the end, instead of
+        // reads doubling from 32 bytes. `take` still bounds what is read if the file grew;
+        // a huge (sparse) file reserves at most `PRESIZE_MAX` up front.
+        let room = size.min(max).min(PRESIZE_MAX).saturating_add(1);
+        let mut buf = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
         file.take(max.saturating_add(1))
             .read_to_end(&mut buf)
             .ok()?;
@@ -192,6 +217,13 @@ impl Dir {
             Ok(()) | Err(Errno::NOENT) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The device and inode numbers of entry `name` itself (not what a link points to), if
+    /// it exists.
+    pub fn entry_id(&self, name: &OsStr) -> Option<(u64, u64)> {
+        let stat = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        Some((stat.st_dev, stat.st_ino))
     }
 
     /// Flushes the directory itself (renames in it) to disk. Best effort: not every file

@@ -28,6 +28,9 @@
 //! # The lock
 //!
 //! `DIR/.lock` is an exclusive advisory lock (see `cache.rs` for when the updater holds it).
+//! The file is opened once per refresh and kept open between the locks of that refresh; a
+//! kept file is used again only while it is still the entry `.lock` (checked once locked),
+//! else a new one is opened, as at the first lock.
 //! Waiting for it is bounded by `UpdaterConfig::lock_timeout`; running out is an I/O error
 //! whose source is of kind `TimedOut`. A thread that holds it already and asks again (a
 //! callback calling into an updater on the same directory while the lock is held) gets
@@ -35,7 +38,9 @@
 
 use std::ffi::OsStr;
 use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::fs::{self, Dir};
@@ -77,17 +82,49 @@ pub(crate) struct FileStore {
     id: StoreId,
     dirs: Dirs,
     lock_timeout: Duration,
+    /// `DIR/.lock`, kept open between the locks of one refresh (emptied by
+    /// [`reopen`](FileStore::reopen)), so that each lock costs a `flock` pair and a `stat`
+    /// instead of an open, its checks and a close. Taken out while a lock is held: another
+    /// thread locking meanwhile opens its own (`flock` excludes open files, not processes).
+    lock_file: Arc<Mutex<Option<LockFile>>>,
+}
+
+/// An open `DIR/.lock`, and which file it is.
+#[derive(Debug)]
+struct LockFile {
+    file: std::fs::File,
+    dev: u64,
+    ino: u64,
 }
 
 /// An exclusive advisory lock on the directory, released when dropped.
 struct DirLock {
-    _file: std::fs::File,
-    // Dropped after the file (fields drop in order): the lock is released first.
+    file: Option<LockFile>,
+    /// Where the lock file goes back once released.
+    slot: Arc<Mutex<Option<LockFile>>>,
+    // Dropped after `drop` released the lock.
     _held: reentry::HeldByThisThread,
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let Some(lock) = self.file.take() else { return };
+        // Released here; kept open for the next lock only if that worked (closing it
+        // releases the lock otherwise).
+        if lock.file.unlock().is_ok() {
+            let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.is_none() {
+                *slot = Some(lock);
+            }
+        }
+    }
 }
 
 /// The longest pause between two attempts to take the lock.
 const LOCK_POLL_MAX: Duration = Duration::from_millis(50);
+
+/// The lock file's name.
+const LOCK: &str = ".lock";
 
 /// The prefix of the names of the root history.
 const HISTORY: &str = "root_history/";
@@ -107,6 +144,7 @@ impl FileStore {
             id: canonical_id(dir)?,
             dirs,
             lock_timeout,
+            lock_file: Arc::default(),
         })
     }
 
@@ -116,7 +154,24 @@ impl FileStore {
     pub fn reopen(&mut self) -> Result<()> {
         self.dirs = Dirs::open(&self.path)?;
         self.id = canonical_id(&self.path)?;
+        self.lock_file = Arc::default();
         Ok(())
+    }
+
+    /// Opens `DIR/.lock` (see [`Dir::open_or_create_regular`]).
+    fn open_lock_file(&self) -> Result<LockFile> {
+        let path = self.dirs.top.join(LOCK);
+        let file = self
+            .dirs
+            .top
+            .open_or_create_regular(LOCK)
+            .map_err(|e| Error::io(&path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(&path, e))?;
+        Ok(LockFile {
+            file,
+            dev: meta.dev(),
+            ino: meta.ino(),
+        })
     }
 
     /// Removes temporary files left by processes that died while writing. Call with the lock
@@ -166,20 +221,36 @@ impl MetadataStore for FileStore {
     fn lock(&self) -> Result<StoreLock> {
         // Waiting for a lock this thread holds would never end: refuse instead.
         let held = reentry::enter(&self.id)?;
-        let name = ".lock";
-        let path = self.dirs.top.join(name);
-        let file = self
-            .dirs
-            .top
-            .open_or_create_regular(name)
-            .map_err(|e| Error::io(&path, e))?;
+        let path = self.dirs.top.join(LOCK);
+        let kept = self
+            .lock_file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let mut check = kept.is_some();
+        let mut file = match kept {
+            Some(file) => file,
+            None => self.open_lock_file()?,
+        };
+        // A file kept from an earlier lock must still be the entry `.lock` once locked (else
+        // it is dropped for a new open, as a first lock does).
         let start = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
-            match file.try_lock() {
+            match file.file.try_lock() {
+                Ok(())
+                    if check
+                        && self.dirs.top.entry_id(LOCK.as_ref()) != Some((file.dev, file.ino)) =>
+                {
+                    drop(file);
+                    file = self.open_lock_file()?;
+                    check = false;
+                    continue;
+                }
                 Ok(()) => {
                     return Ok(StoreLock::new(DirLock {
-                        _file: file,
+                        file: Some(file),
+                        slot: self.lock_file.clone(),
                         _held: held,
                     }))
                 }
@@ -216,3 +287,7 @@ impl MetadataStore for FileStore {
         dir.join(file).display().to_string()
     }
 }
+
+#[cfg(test)]
+#[path = "store_fs_tests.rs"]
+mod tests;
