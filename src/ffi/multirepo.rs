@@ -10,7 +10,7 @@ use super::args::{
     opt_str_arg, out_arg, owned_string, str_arg, write_out,
 };
 use super::boundary::{run, value};
-use super::callbacks::{CallbackFetcher, RawSinkCallback, UserData};
+use super::callbacks::{FetchCallback, RawSinkCallback, UserData};
 use super::config::tuf_updater_config;
 use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
@@ -234,8 +234,9 @@ pub extern "C" fn tuf_multirepo_new(
         out_arg(out, "out")?;
         let client = match cfg.fetch {
             Some((callback, userdata)) => {
+                // A `tuf_fetch_callback`, with its return values as for an updater.
                 MultiRepoClient::with_fetchers(cfg.inner.clone(), &mut |_| {
-                    Ok(Box::new(CallbackFetcher { callback, userdata }) as Box<dyn Fetcher>)
+                    Ok(Box::new(FetchCallback { callback, userdata }) as Box<dyn Fetcher>)
                 })?
             }
             None => MultiRepoClient::new(cfg.inner.clone())?,

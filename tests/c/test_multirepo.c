@@ -418,7 +418,9 @@ struct fetch_state {
     int reentered_once;
 };
 
-/* Serves https://NAME.test/PATH from DEMO/NAME/PATH. */
+/* Serves https://NAME.test/PATH from DEMO/NAME/PATH, with the return values of a
+ * tuf_fetch_callback as for an updater: 200 (any 2xx) on success, TUF_FETCH_NOT_FOUND for a
+ * missing file (which ends the root update, 5.3.3). */
 static int fetch_from_demo(void *userdata, const char *url, uint64_t max_length,
                            tuf_sink *sink) {
     struct fetch_state *s = userdata;
@@ -446,8 +448,9 @@ static int fetch_from_demo(void *userdata, const char *url, uint64_t max_length,
     data = tu_read_file(path, &len);
     free(path);
     if (data == NULL) {
-        return 404;
+        return TUF_FETCH_NOT_FOUND;
     }
+    rc = 200;
     if (tuf_sink_write(sink, data, len) != TUF_OK) {
         rc = -1;
     }

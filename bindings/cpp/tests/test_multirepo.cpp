@@ -189,10 +189,7 @@ TEST(MultiRepo, UpdaterSettingsWithCallbacks) {
     second.refresh();
 }
 
-// Disabled: libtuf's tuf_multirepo_new wraps the settings' fetch callback as a load callback
-// (src/ffi/multirepo.rs: CallbackFetcher instead of FetchCallback), so that a fetch callback's
-// 2xx status and TUF_FETCH_NOT_FOUND fail there; enable it with that fix.
-TEST(MultiRepo, DISABLED_FetchFunctionReturnValuesAsForAnUpdater) {
+TEST(MultiRepo, FetchFunctionReturnValuesAsForAnUpdater) {
     // tuf.h: the settings' callbacks "are called as for a tuf_updater made from settings": a
     // 2xx status is success and tuf::fetch_not_found is 404 (which ends the root update).
     testutil::TempDir tmp;
