@@ -20,12 +20,14 @@ work="$(cd "$work" && pwd)"
 # docs_tree DIR: the files a docs-only configure reads, copied from the repository.
 docs_tree() {
     mkdir -p "$1"
-    (cd "$repo" && tar -cf - CMakeLists.txt Cargo.toml cmake docs include) | tar -x -C "$1"
+    (cd "$repo" && tar -cf - CMakeLists.txt Cargo.toml cmake docs include bindings/cpp) |
+        tar -x -C "$1"
 }
 # build_docs SRC BUILD: configure for the reference alone and build it.
 build_docs() {
     cmake -S "$1" -B "$2" -DTUF_BUILD_DOCS=ON -DTUF_BUILD_EXAMPLES=OFF -DTUF_BUILD_TESTS=OFF \
-        -DCMAKE_INSTALL_PREFIX=/usr >/dev/null && cmake --build "$2" --target docs
+        -DTUF_BUILD_CPP=OFF -DCMAKE_INSTALL_PREFIX=/usr >/dev/null &&
+        cmake --build "$2" --target docs
 }
 
 docs_tree "$work/ok"
