@@ -135,20 +135,25 @@ fn wait(delay: Duration, sink: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()
     }
 }
 
-impl Fetcher for RetryFetcher {
-    fn fetch(
+impl RetryFetcher {
+    /// Runs `attempt` (one try of the inner fetcher, writing to the sink it is given) until
+    /// it succeeds, or until it fails after delivering a byte, with the sink's own error,
+    /// with the retries used up, or with an error the inner fetcher does not call transient.
+    /// Between tries it waits the policy's delay, calling `sink(offset, &[])` as heartbeat.
+    fn with_retries(
         &mut self,
         url: &str,
-        max_length: u64,
-        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+        offset: u64,
+        sink: &mut RangeSink<'_>,
+        mut attempt: impl FnMut(&mut dyn Fetcher, &mut RangeSink<'_>) -> Result<()>,
     ) -> Result<()> {
-        let mut attempt = 0u32;
+        let mut tries = 0u32;
         loop {
             let mut delivered = false;
             let mut sink_failed = false;
-            let result = self.inner.fetch(url, max_length, &mut |chunk: &[u8]| {
+            let result = attempt(self.inner.as_mut(), &mut |at: u64, chunk: &[u8]| {
                 delivered |= !chunk.is_empty();
-                let r = sink(chunk);
+                let r = sink(at, chunk);
                 sink_failed |= r.is_err();
                 r
             });
@@ -158,18 +163,31 @@ impl Fetcher for RetryFetcher {
             };
             if delivered
                 || sink_failed
-                || attempt >= self.policy.retries
+                || tries >= self.policy.retries
                 || !self.inner.is_transient(&err)
             {
                 return Err(err);
             }
-            attempt += 1;
-            let delay = self.policy.delay(attempt);
+            tries += 1;
+            let delay = self.policy.delay(tries);
             if let Some(observer) = &self.observer {
-                observer(url, &err, attempt, delay);
+                observer(url, &err, tries, delay);
             }
-            wait(delay, sink)?;
+            wait(delay, &mut |chunk: &[u8]| sink(offset, chunk))?;
         }
+    }
+}
+
+impl Fetcher for RetryFetcher {
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        self.with_retries(url, 0, &mut |_, chunk| sink(chunk), |inner, s| {
+            inner.fetch(url, max_length, &mut |chunk: &[u8]| s(0, chunk))
+        })
     }
 
     fn is_transient(&self, error: &Error) -> bool {
@@ -184,36 +202,9 @@ impl Fetcher for RetryFetcher {
         max_length: u64,
         sink: &mut RangeSink<'_>,
     ) -> Result<()> {
-        let mut attempt = 0u32;
-        loop {
-            let mut delivered = false;
-            let mut sink_failed = false;
-            let result =
-                self.inner
-                    .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
-                        delivered |= !chunk.is_empty();
-                        let r = sink(at, chunk);
-                        sink_failed |= r.is_err();
-                        r
-                    });
-            let err = match result {
-                Ok(()) => return Ok(()),
-                Err(err) => err,
-            };
-            if delivered
-                || sink_failed
-                || attempt >= self.policy.retries
-                || !self.inner.is_transient(&err)
-            {
-                return Err(err);
-            }
-            attempt += 1;
-            let delay = self.policy.delay(attempt);
-            if let Some(observer) = &self.observer {
-                observer(url, &err, attempt, delay);
-            }
-            wait(delay, &mut |chunk: &[u8]| sink(offset, chunk))?;
-        }
+        self.with_retries(url, offset, sink, |inner, s| {
+            inner.fetch_range(url, offset, max_length, s)
+        })
     }
 }
 
