@@ -123,36 +123,28 @@ var errReentrant = &Error{Code: CodeState, Message: "called from inside a callba
 // goroutine's call is waited for; a re-entrant call (from a callback of the call holding
 // mu, which runs on this thread) gets errReentrant instead.
 func lock(mu *sync.Mutex) error {
-	if mu.TryLock() {
-		return nil
-	}
-	if C.gotuf_in_callback() != 0 {
-		return errReentrant
-	}
-	mu.Lock()
-	return nil
+	return acquire(mu.TryLock, mu.Lock)
 }
 
 // rlock is lock for the readers of a sync.RWMutex.
 func rlock(mu *sync.RWMutex) error {
-	if mu.TryRLock() {
-		return nil
-	}
-	if C.gotuf_in_callback() != 0 {
-		return errReentrant
-	}
-	mu.RLock()
-	return nil
+	return acquire(mu.TryRLock, mu.RLock)
 }
 
 // wlock is lock for the writer of a sync.RWMutex.
 func wlock(mu *sync.RWMutex) error {
-	if mu.TryLock() {
+	return acquire(mu.TryLock, mu.Lock)
+}
+
+// acquire is lock, rlock and wlock: tryLock at once, else errReentrant inside a callback,
+// else wait.
+func acquire(tryLock func() bool, wait func()) error {
+	if tryLock() {
 		return nil
 	}
 	if C.gotuf_in_callback() != 0 {
 		return errReentrant
 	}
-	mu.Lock()
+	wait()
 	return nil
 }
