@@ -84,14 +84,21 @@ fn kept_changing() -> io::Error {
 
 /// `fd` as a `File` in blocking mode, if it is a regular file.
 fn regular(fd: OwnedFd) -> io::Result<File> {
-    let stat = rustix::fs::fstat(&fd)?;
-    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-        return Err(not_regular());
-    }
+    let (fd, _) = regular_nonblocking(fd)?;
     // O_NONBLOCK only guarded the open.
     let flags = rustix::fs::fcntl_getfl(&fd)?;
     rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
     Ok(File::from(fd))
+}
+
+/// `fd` and its size if it is a regular file (else `InvalidData`), still in the O_NONBLOCK
+/// mode it was opened in.
+fn regular_nonblocking(fd: OwnedFd) -> io::Result<(OwnedFd, u64)> {
+    let stat = rustix::fs::fstat(&fd)?;
+    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        return Err(not_regular());
+    }
+    Ok((fd, u64::try_from(stat.st_size).unwrap_or(0)))
 }
 
 impl Dir {
@@ -152,8 +159,13 @@ impl Dir {
     /// blocking on a FIFO or a device; anything but a regular file is refused
     /// (`InvalidData`).
     pub fn open_regular(&self, name: &OsStr) -> io::Result<File> {
+        regular(self.open_for_reading(name)?)
+    }
+
+    /// Opens `name` with [`READ_FLAGS`] (no link followed, no blocking open), whatever it is.
+    fn open_for_reading(&self, name: &OsStr) -> io::Result<OwnedFd> {
         check_name(name)?;
-        regular(rustix::fs::openat(
+        Ok(rustix::fs::openat(
             &self.fd,
             name,
             READ_FLAGS,
@@ -164,16 +176,10 @@ impl Dir {
     /// The regular file `name` if it is at most `max` bytes; `None` otherwise (a cached file
     /// that is missing, unreadable, too large or not a regular file is simply not used).
     pub fn read_limited(&self, name: &OsStr, max: u64) -> Option<Vec<u8>> {
-        check_name(name).ok()?;
-        let fd = rustix::fs::openat(&self.fd, name, READ_FLAGS, Mode::empty()).ok()?;
-        let stat = rustix::fs::fstat(&fd).ok()?;
-        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-            return None;
-        }
+        let (fd, size) = regular_nonblocking(self.open_for_reading(name).ok()?).ok()?;
         // Left in O_NONBLOCK mode: it guarded the open, and reading a regular file never
         // blocks on it (Linux ignores it for regular files), so no `fcntl` pair to clear it.
         let file = File::from(fd);
-        let size = u64::try_from(stat.st_size).unwrap_or(0);
         // Room for the whole file as `fstat` saw it, and the byte that tells it ended (or
         // grew past `max`): one `read` for the data and one that sees the end, instead of
         // reads doubling from 32 bytes. `take` still bounds what is read if the file grew;
