@@ -35,6 +35,36 @@ pub(crate) fn deadline_exceeded(url: &str, timeout: Duration) -> Error {
     }
 }
 
+impl WithDeadline {
+    /// Runs `attempt` (the inner fetcher, writing to the sink it is given) within the
+    /// deadline: past it, the next chunk fails the transfer, and so does the end of a
+    /// transfer that ran past it (whatever the inner fetcher made of the sink's error).
+    fn within_deadline(
+        &mut self,
+        url: &str,
+        sink: &mut RangeSink<'_>,
+        attempt: impl FnOnce(&mut dyn Fetcher, &mut RangeSink<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if self.timeout.is_zero() {
+            return attempt(self.inner.as_mut(), sink);
+        }
+        let start = Instant::now();
+        let timeout = self.timeout;
+        let mut expired = false;
+        let result = attempt(self.inner.as_mut(), &mut |at: u64, chunk: &[u8]| {
+            if expired || start.elapsed() > timeout {
+                expired = true;
+                return Err(deadline_exceeded(url, timeout));
+            }
+            sink(at, chunk)
+        });
+        if expired {
+            return Err(deadline_exceeded(url, timeout));
+        }
+        result
+    }
+}
+
 impl Fetcher for WithDeadline {
     fn fetch(
         &mut self,
@@ -42,23 +72,9 @@ impl Fetcher for WithDeadline {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
-        if self.timeout.is_zero() {
-            return self.inner.fetch(url, max_length, sink);
-        }
-        let start = Instant::now();
-        let timeout = self.timeout;
-        let mut expired = false;
-        let result = self.inner.fetch(url, max_length, &mut |chunk: &[u8]| {
-            if expired || start.elapsed() > timeout {
-                expired = true;
-                return Err(deadline_exceeded(url, timeout));
-            }
-            sink(chunk)
-        });
-        if expired {
-            return Err(deadline_exceeded(url, timeout));
-        }
-        result
+        self.within_deadline(url, &mut |_, chunk| sink(chunk), |inner, s| {
+            inner.fetch(url, max_length, &mut |chunk: &[u8]| s(0, chunk))
+        })
     }
 
     fn fetch_range(
@@ -68,25 +84,9 @@ impl Fetcher for WithDeadline {
         max_length: u64,
         sink: &mut RangeSink<'_>,
     ) -> Result<()> {
-        if self.timeout.is_zero() {
-            return self.inner.fetch_range(url, offset, max_length, sink);
-        }
-        let start = Instant::now();
-        let timeout = self.timeout;
-        let mut expired = false;
-        let result =
-            self.inner
-                .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
-                    if expired || start.elapsed() > timeout {
-                        expired = true;
-                        return Err(deadline_exceeded(url, timeout));
-                    }
-                    sink(at, chunk)
-                });
-        if expired {
-            return Err(deadline_exceeded(url, timeout));
-        }
-        result
+        self.within_deadline(url, sink, |inner, s| {
+            inner.fetch_range(url, offset, max_length, s)
+        })
     }
 
     fn is_transient(&self, error: &Error) -> bool {
