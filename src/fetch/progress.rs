@@ -39,6 +39,48 @@ impl ProgressFetcher {
     }
 }
 
+impl ProgressFetcher {
+    /// Runs `attempt` (the inner fetcher, writing to the sink it is given), reporting
+    /// positions in the whole file from `offset` (where a resumed download starts) before
+    /// the first chunk and with each chunk, and cancelling when a report says so, even if
+    /// the inner fetcher ignores the sink's error.
+    fn reporting(
+        &mut self,
+        url: &str,
+        offset: u64,
+        max_length: u64,
+        sink: &mut RangeSink<'_>,
+        attempt: impl FnOnce(&mut dyn Fetcher, &mut RangeSink<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let cancelled = || Error::Cancelled {
+            url: url.to_string(),
+        };
+        let report = &self.progress.0;
+        if report(url, offset, max_length).is_break() {
+            return Err(cancelled());
+        }
+        let mut received = offset;
+        let mut stopped = false;
+        let result = attempt(self.inner.as_mut(), &mut |at: u64, chunk: &[u8]| {
+            if stopped {
+                return Err(cancelled());
+            }
+            if !chunk.is_empty() {
+                received = at.saturating_add(chunk.len() as u64);
+            }
+            if report(url, received, max_length).is_break() {
+                stopped = true;
+                return Err(cancelled());
+            }
+            sink(at, chunk)
+        });
+        if stopped {
+            return Err(cancelled());
+        }
+        result
+    }
+}
+
 impl Fetcher for ProgressFetcher {
     fn fetch(
         &mut self,
@@ -46,30 +88,20 @@ impl Fetcher for ProgressFetcher {
         max_length: u64,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
-        let cancelled = || Error::Cancelled {
-            url: url.to_string(),
-        };
-        let report = &self.progress.0;
-        if report(url, 0, max_length).is_break() {
-            return Err(cancelled());
-        }
-        let mut received: u64 = 0;
-        let mut stopped = false;
-        let result = self.inner.fetch(url, max_length, &mut |chunk: &[u8]| {
-            if stopped {
-                return Err(cancelled());
-            }
-            received = received.saturating_add(chunk.len() as u64);
-            if report(url, received, max_length).is_break() {
-                stopped = true;
-                return Err(cancelled());
-            }
-            sink(chunk)
-        });
-        if stopped {
-            return Err(cancelled());
-        }
-        result
+        self.reporting(
+            url,
+            0,
+            max_length,
+            &mut |_, chunk| sink(chunk),
+            |inner, s| {
+                let mut position = 0u64;
+                inner.fetch(url, max_length, &mut |chunk: &[u8]| {
+                    let at = position;
+                    position = position.saturating_add(chunk.len() as u64);
+                    s(at, chunk)
+                })
+            },
+        )
     }
 
     fn is_transient(&self, error: &Error) -> bool {
@@ -84,34 +116,9 @@ impl Fetcher for ProgressFetcher {
         max_length: u64,
         sink: &mut RangeSink<'_>,
     ) -> Result<()> {
-        let cancelled = || Error::Cancelled {
-            url: url.to_string(),
-        };
-        let report = &self.progress.0;
-        if report(url, offset, max_length).is_break() {
-            return Err(cancelled());
-        }
-        let mut received = offset;
-        let mut stopped = false;
-        let result =
-            self.inner
-                .fetch_range(url, offset, max_length, &mut |at: u64, chunk: &[u8]| {
-                    if stopped {
-                        return Err(cancelled());
-                    }
-                    if !chunk.is_empty() {
-                        received = at.saturating_add(chunk.len() as u64);
-                    }
-                    if report(url, received, max_length).is_break() {
-                        stopped = true;
-                        return Err(cancelled());
-                    }
-                    sink(at, chunk)
-                });
-        if stopped {
-            return Err(cancelled());
-        }
-        result
+        self.reporting(url, offset, max_length, sink, |inner, s| {
+            inner.fetch_range(url, offset, max_length, s)
+        })
     }
 }
 
