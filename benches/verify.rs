@@ -11,13 +11,23 @@
 //! For each workload it prints the median and range over `RUNS` (default 15) runs of each
 //! phase, and the peak heap in use during one load + verify (counted by a global allocator
 //! wrapper), next to the size of the file.
+//!
+//! Then, for every workload under `$BENCH_WORK/repos` (each directory with a `workload.json`),
+//! the cold refresh on bytes already in memory: the trusted root v1, every newer root, the
+//! timestamp, the snapshot and the top-level targets, through the same `TrustedSet` calls
+//! the updater makes (5.2-5.6.6), so with no I/O, transport or cache. This is what
+//! `../shared/bench/floors.py` bounds from below in its `refresh` column; give its output in
+//! `FLOORS=FILE` and each line also shows the ratio to the floor:
+//!
+//!     ../shared/bench/floors.py limits.jsonl $BENCH_WORK/repos > floors.txt
+//!     FLOORS=floors.txt cargo bench --bench verify
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use tuf::json::ToJson;
+use tuf::json::{ToJson, Value};
 use tuf::metadata::{DateTime, Metadata, Snapshot, Targets};
 use tuf::verify::{Policy, TrustedSet};
 
@@ -210,6 +220,75 @@ fn bench_hashbins(repos: &Path) {
     );
 }
 
+/// `floors.py` output: workload -> refresh floor in ms.
+fn floors() -> Vec<(String, f64)> {
+    let Ok(path) = std::env::var("FLOORS") else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter_map(|line| {
+            let mut cols = line.split_whitespace();
+            let (name, refresh) = (cols.next()?, cols.next()?.parse().ok()?);
+            Some((name.to_string(), refresh))
+        })
+        .collect()
+}
+
+/// The files of a workload's cold refresh, in the order a client verifies them.
+fn refresh_files(dir: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read(dir.join("workload.json")).ok()?;
+    let value = Value::parse(&text).expect("workload.json is JSON");
+    let files = match value.as_object()?.get("refresh_files")? {
+        Value::Array(files) => files,
+        _ => return None,
+    };
+    files.iter().map(|f| f.as_str().map(String::from)).collect()
+}
+
+fn bench_cold_refresh(repos: &Path) {
+    let Ok(entries) = std::fs::read_dir(repos) else {
+        println!("skipping cold refresh: {} not found", repos.display());
+        return;
+    };
+    let mut workloads: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+    workloads.sort();
+    let floors = floors();
+    let now = DateTime::now();
+    println!("cold refresh, in memory (root v1, newer roots, timestamp, snapshot, targets):");
+    for dir in workloads {
+        let Some(files) = refresh_files(&dir) else {
+            continue;
+        };
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let md = dir.join("metadata");
+        let trusted = read(&dir, "root.json");
+        let bytes: Vec<(String, Vec<u8>)> =
+            files.iter().map(|f| (f.clone(), read(&md, f))).collect();
+        let refresh = || {
+            let mut set = TrustedSet::new(&trusted, now, Policy::default()).unwrap();
+            for (file, data) in &bytes {
+                if file.ends_with(".root.json") {
+                    set.update_root(data).unwrap();
+                } else if file == "timestamp.json" {
+                    set.update_timestamp(data).unwrap();
+                } else if file.ends_with(".snapshot.json") {
+                    set.update_snapshot(data, false).unwrap();
+                } else {
+                    set.update_targets(data).unwrap();
+                }
+            }
+            set
+        };
+        let (med, min, max) = time(|| (), |_| drop(refresh()));
+        let floor = floors.iter().find(|(w, _)| *w == name).map(|(_, f)| *f);
+        let ratio = floor.map_or(String::new(), |f| {
+            format!("  floor {f:.2} ms: {:.2}x", med / f)
+        });
+        println!("  {name:<30} median {med:8.2} ms  [{min:.2}-{max:.2}]{ratio}");
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this harness with no
     // argument and gets a quick check only.
@@ -221,4 +300,5 @@ fn main() {
     let repos = PathBuf::from(work).join("repos");
     bench_flat(&repos);
     bench_hashbins(&repos);
+    bench_cold_refresh(&repos);
 }
