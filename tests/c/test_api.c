@@ -23,16 +23,6 @@
 #define BAD_UTF8 "\xff\xfe bad"
 #define HELLO_SHA256 "93a92c4b9f80ef6fe400b265c6a9347652a05cb712d439e338d83f43b061811c"
 
-/* Everything the test works on. */
-struct env {
-    char *tmp;          /* temporary directory, removed at the end */
-    char *repo;         /* tmp/repo: the copy of the demo repository */
-    char *metadata_url; /* file://tmp/repo/metadata */
-    char *targets_url;  /* file://tmp/repo/targets */
-    unsigned char *root;
-    size_t root_len;
-};
-
 /* ---- version, result codes, errors, free(NULL) ------------------------------------------- */
 
 static void test_version(void) {
@@ -188,7 +178,7 @@ static void test_config_null(void) {
                tuf_updater_config_set_log_callback(NULL, dummy_log, NULL, &err));
 }
 
-static void test_config(const struct env *env) {
+static void test_config(const struct tu_demo *env) {
     tuf_updater_config *cfg = TU_SENTINEL;
     int64_t t;
 
@@ -309,7 +299,7 @@ static void test_config(const struct env *env) {
 #define TEST_PEM "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
 /* A configuration over file:// with the bootstrap root, ready for tuf_updater_new. */
-static tuf_updater_config *file_config(const struct env *env) {
+static tuf_updater_config *file_config(const struct tu_demo *env) {
     tuf_updater_config *cfg = NULL;
     char *dir = tu_format("%s/transport-metadata", env->tmp);
     CHECK_OK(tuf_updater_config_new(dir, env->metadata_url, &cfg, &err));
@@ -326,7 +316,7 @@ static void check_new(tuf_updater_config *cfg, tuf_result expected) {
     tuf_updater_free(u);
 }
 
-static void test_transport_config(const struct env *env) {
+static void test_transport_config(const struct tu_demo *env) {
     const uint8_t pem[] = TEST_PEM;
     const uint8_t not_pem[] = "MIIB";
     char *pem_file = tu_format("%s/ca.pem", env->tmp);
@@ -520,7 +510,7 @@ static void record_progress(void *userdata, uint64_t received, uint64_t total) {
     p->total = total;
 }
 
-static tuf_updater_config *new_config(const struct env *env, const char *metadata_dir,
+static tuf_updater_config *new_config(const struct tu_demo *env, const char *metadata_dir,
                                       const char *targets_dir, int bootstrap) {
     tuf_updater_config *cfg = NULL;
     CHECK_OK(tuf_updater_config_new(metadata_dir, env->metadata_url, &cfg, &err));
@@ -584,7 +574,7 @@ static void test_target_info_accessors(const tuf_target_info *info) {
     }
 }
 
-static void test_updater_new(const struct env *env) {
+static void test_updater_new(const struct tu_demo *env) {
     tuf_updater *u = TU_SENTINEL;
     tuf_updater_config *cfg;
     char *dir = tu_format("%s/new-meta", env->tmp);
@@ -636,7 +626,7 @@ static int drip_fetch(void *userdata, const char *url, uint64_t max_length, tuf_
 }
 
 /* The deadline of a transfer (set_timeout_ms) and the lock wait (set_lock_timeout_ms). */
-static void test_timeouts(const struct env *env) {
+static void test_timeouts(const struct tu_demo *env) {
     char *dir = tu_format("%s/timeouts-meta", env->tmp);
     char *lock = tu_format("%s/.lock", dir);
     tuf_updater_config *cfg = new_config(env, dir, NULL, 1);
@@ -674,7 +664,7 @@ static void test_timeouts(const struct env *env) {
     free(dir);
 }
 
-static void test_updater(const struct env *env) {
+static void test_updater(const struct tu_demo *env) {
     char *meta = tu_format("%s/meta", env->tmp);
     char *targets = tu_format("%s/targets", env->tmp);
     char *explicit_path = tu_format("%s/explicit/dir/app.tar.gz", env->tmp);
@@ -956,7 +946,7 @@ static int failing_versioned_loader(void *userdata, const char *role, uint64_t v
     return failing_loader(userdata, role, max_length, sink);
 }
 
-static unsigned char *read_meta(const struct env *env, const char *name, size_t *len) {
+static unsigned char *read_meta(const struct tu_demo *env, const char *name, size_t *len) {
     char *path = tu_format("%s/metadata/%s", env->repo, name);
     unsigned char *data = tu_read_file(path, len);
     CHECK(data != NULL);
@@ -964,7 +954,7 @@ static unsigned char *read_meta(const struct env *env, const char *name, size_t 
     return data;
 }
 
-static void test_verifier_api(const struct env *env) {
+static void test_verifier_api(const struct tu_demo *env) {
     tuf_verifier *v = TU_SENTINEL;
     tuf_target_info *info = TU_SENTINEL;
     const uint8_t byte = '{';
@@ -1092,7 +1082,7 @@ static void test_verifier_api(const struct env *env) {
 /* ---- multiple repositories (TAP 4): every function's argument checks (the behaviour is in
  * test_multirepo.c) ------------------------------------------------------------------------ */
 
-static void test_multirepo_api(const struct env *env) {
+static void test_multirepo_api(const struct tu_demo *env) {
     char *map = tu_format("{\"repositories\": {\"demo\": [\"file://%s\"]}, \"mapping\":"
                           " [{\"paths\": [\"*\"], \"repositories\": [\"demo\"],"
                           " \"threshold\": 1, \"terminating\": true}]}",
@@ -1224,20 +1214,10 @@ static void test_multirepo_api(const struct env *env) {
 }
 
 int main(int argc, char **argv) {
-    struct env env;
+    struct tu_demo env;
     const char *demo = tu_demo_repo(argc, argv);
-    char *root_path;
 
-    memset(&env, 0, sizeof env);
-    env.tmp = tu_mkdtemp();
-    env.repo = tu_format("%s/repo", env.tmp);
-    CHECK(tu_copytree(demo, env.repo) == 0);
-    env.metadata_url = tu_format("file://%s/metadata", env.repo);
-    env.targets_url = tu_format("file://%s/targets", env.repo);
-    root_path = tu_format("%s/root.json", env.repo);
-    env.root = tu_read_file(root_path, &env.root_len);
-    CHECK(env.root != NULL);
-    free(root_path);
+    tu_demo_copy(demo, &env);
 
     test_version();
     test_result_str();
@@ -1251,11 +1231,6 @@ int main(int argc, char **argv) {
     test_verifier_api(&env);
     test_multirepo_api(&env);
 
-    tu_rmtree(env.tmp);
-    free(env.tmp);
-    free(env.repo);
-    free(env.metadata_url);
-    free(env.targets_url);
-    free(env.root);
+    tu_demo_free(&env);
     return tu_finish();
 }

@@ -31,16 +31,7 @@ static const char *const REMOTE[N] = {
 static const char *const LOCAL[N] = {"hello.txt", "apps%2Fapp-1.1.tar.gz",
                                      "docs%2FREADME.txt"};
 
-struct env {
-    char *tmp;
-    char *repo;
-    char *metadata_url;
-    char *targets_url;
-    unsigned char *root;
-    size_t root_len;
-};
-
-static tuf_updater_config *new_config(const struct env *env, const char *name) {
+static tuf_updater_config *new_config(const struct tu_demo *env, const char *name) {
     tuf_updater_config *cfg = NULL;
     char *metadata = tu_format("%s/%s-metadata", env->tmp, name);
     char *targets = tu_format("%s/%s-targets", env->tmp, name);
@@ -73,7 +64,7 @@ static void free_infos(tuf_target_info *infos[N]) {
 }
 
 /* Whether the local file `local` in `dir` has the bytes of the repository's `remote`. */
-static int same_as_remote(const struct env *env, const char *dir, const char *local,
+static int same_as_remote(const struct tu_demo *env, const char *dir, const char *local,
                           const char *remote) {
     char *a = tu_format("%s/%s", dir, local);
     char *b = tu_format("%s/targets/%s", env->repo, remote);
@@ -103,7 +94,7 @@ static void test_settings(void) {
     tuf_updater_config_free(cfg);
 }
 
-static void test_parallel(const struct env *env) {
+static void test_parallel(const struct tu_demo *env) {
     tuf_updater_config *cfg = new_config(env, "parallel");
     tuf_updater *u;
     tuf_target_info *infos[N];
@@ -212,7 +203,7 @@ static int cancel_targets(void *userdata, const char *url, uint64_t received, ui
     return 0;
 }
 
-static void test_cancel(const struct env *env) {
+static void test_cancel(const struct tu_demo *env) {
     tuf_updater_config *cfg = new_config(env, "cancel");
     tuf_updater *u;
     tuf_target_info *infos[N];
@@ -241,7 +232,7 @@ static void test_cancel(const struct env *env) {
 /* A fetch callback that serves files of the repository copy, the first time only half of the
  * first target it is asked for, then failing. */
 struct half_server {
-    const struct env *env;
+    const struct tu_demo *env;
     int served_half;
 };
 
@@ -281,7 +272,7 @@ static int record_first(void *userdata, const char *url, uint64_t received, uint
     return 0;
 }
 
-static void test_resume(const struct env *env, bool resume) {
+static void test_resume(const struct tu_demo *env, bool resume) {
     const char *name = resume ? "resume" : "noresume";
     tuf_updater_config *cfg = new_config(env, name);
     tuf_updater *u;
@@ -320,20 +311,10 @@ static void test_resume(const struct env *env, bool resume) {
 }
 
 int main(int argc, char **argv) {
-    struct env env;
+    struct tu_demo env;
     const char *demo = tu_demo_repo(argc, argv);
-    char *root_path;
 
-    memset(&env, 0, sizeof env);
-    env.tmp = tu_mkdtemp();
-    env.repo = tu_format("%s/repo", env.tmp);
-    CHECK(tu_copytree(demo, env.repo) == 0);
-    env.metadata_url = tu_format("file://%s/metadata", env.repo);
-    env.targets_url = tu_format("file://%s/targets", env.repo);
-    root_path = tu_format("%s/root.json", env.repo);
-    env.root = tu_read_file(root_path, &env.root_len);
-    CHECK(env.root != NULL);
-    free(root_path);
+    tu_demo_copy(demo, &env);
 
     test_settings();
     test_parallel(&env);
@@ -341,11 +322,6 @@ int main(int argc, char **argv) {
     test_resume(&env, true);
     test_resume(&env, false);
 
-    tu_rmtree(env.tmp);
-    free(env.tmp);
-    free(env.repo);
-    free(env.metadata_url);
-    free(env.targets_url);
-    free(env.root);
+    tu_demo_free(&env);
     return tu_finish();
 }

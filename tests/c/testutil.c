@@ -288,3 +288,28 @@ int tu_walk(const char *dir, void (*fn)(void *userdata, const char *rel, const c
             void *userdata) {
     return walk(dir, "", fn, userdata);
 }
+
+void tu_demo_copy(const char *demo, struct tu_demo *d) {
+    char *root_path;
+
+    memset(d, 0, sizeof *d);
+    d->tmp = tu_mkdtemp();
+    d->repo = tu_format("%s/repo", d->tmp);
+    CHECK(tu_copytree(demo, d->repo) == 0);
+    d->metadata_url = tu_format("file://%s/metadata", d->repo);
+    d->targets_url = tu_format("file://%s/targets", d->repo);
+    root_path = tu_format("%s/root.json", d->repo);
+    d->root = tu_read_file(root_path, &d->root_len);
+    CHECK(d->root != NULL);
+    free(root_path);
+}
+
+void tu_demo_free(struct tu_demo *d) {
+    tu_rmtree(d->tmp);
+    free(d->tmp);
+    free(d->repo);
+    free(d->metadata_url);
+    free(d->targets_url);
+    free(d->root);
+    memset(d, 0, sizeof *d);
+}

@@ -75,6 +75,20 @@ int tu_write_file(const char *path, const void *data, size_t len);
 int tu_exists(const char *path);
 /* Number of entries (other than . and ..) in a directory, or -1. */
 int tu_count_entries(const char *dir);
+/* A copy of the demo repository in a temporary directory, served over file://. */
+struct tu_demo {
+    char *tmp;          /* temporary directory, removed by tu_demo_free */
+    char *repo;         /* tmp/repo: the copy of the demo repository */
+    char *metadata_url; /* file://tmp/repo/metadata */
+    char *targets_url;  /* file://tmp/repo/targets */
+    unsigned char *root; /* the bytes of repo/root.json, the trusted root */
+    size_t root_len;
+};
+/* Copies the demo repository `demo` into a new temporary directory and fills `d` (a failed
+ * copy is a failed check). */
+void tu_demo_copy(const char *demo, struct tu_demo *d);
+/* Removes the temporary directory and frees what tu_demo_copy allocated. */
+void tu_demo_free(struct tu_demo *d);
 /* snprintf into a malloc'd string. */
 char *tu_format(const char *fmt, ...)
 #if defined(__GNUC__)
