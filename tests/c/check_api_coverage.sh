@@ -9,8 +9,7 @@ shift
 sources=("$@")
 passed=0
 failed=0
-for f in $(grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *]tuf_[a-z0-9_]+\(' "$header" | grep -v '^typedef' |
-    sed -E 's/^.*[ *](tuf_[a-z0-9_]+)\(.*$/\1/' | sort); do
+for f in $("$(dirname "${BASH_SOURCE[0]}")/header_functions.sh" "$header"); do
     if grep -Eq "\\b$f\\(" "${sources[@]}"; then
         passed=$((passed + 1))
     else

@@ -38,9 +38,8 @@ readelf --dyn-syms -W "$lib" |
 awk '$1 == "OBJECT" && $3 == "ABS" && $4 !~ /@/ {print $4}' "$tmp/dynsyms" | sort >"$tmp/node_syms"
 awk '!($1 == "OBJECT" && $3 == "ABS" && $4 !~ /@/)' "$tmp/dynsyms" >"$tmp/exported_full"
 awk '{print $4}' "$tmp/exported_full" | sed 's/@.*//' | sort >"$tmp/exported"
-# Function declarations in the header: "RET name(ARGS);" on one line, outside typedefs.
-grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *]tuf_[a-z0-9_]+\(' "$header" | grep -v '^typedef' |
-    sed -E 's/^.*[ *](tuf_[a-z0-9_]+)\(.*$/\1/' | sort >"$tmp/declared"
+# Function declarations in the header.
+"$(dirname "${BASH_SOURCE[0]}")/header_functions.sh" "$header" >"$tmp/declared"
 
 n_exported=$(wc -l <"$tmp/exported")
 n_declared=$(wc -l <"$tmp/declared")

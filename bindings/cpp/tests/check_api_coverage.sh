@@ -8,11 +8,11 @@ set -euo pipefail
 
 header="$1"
 include="$2"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 code="$(find "$include" -name '*.hpp' -print0 | sort -z | xargs -0 cat | sed -e 's://.*$::')"
 passed=0
 failed=0
-for f in $(grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *]tuf_[a-z0-9_]+\(' "$header" | grep -v '^typedef' |
-    sed -E 's/^.*[ *](tuf_[a-z0-9_]+)\(.*$/\1/' | sort); do
+for f in $("$here/../../../tests/c/header_functions.sh" "$header"); do
     if grep -Eq "::$f([^a-z0-9_]|\$)" <<<"$code"; then
         passed=$((passed + 1))
     else
