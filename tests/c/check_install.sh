@@ -13,22 +13,8 @@ generator="$4"
 demo="$5"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic)
-passed=0
-failed=0
-skipped=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
-# check DESCRIPTION CMD...: runs CMD (output shown only on failure).
-check() {
-    local what="$1"
-    shift
-    if "$@" >"$tmp/out" 2>&1; then
-        ok "$what"
-    else
-        fail "$what"
-        sed 's/^/    /' "$tmp/out"
-    fi
-}
+# shellcheck source=tests/checks.sh
+. "$here/../checks.sh"
 needed_libtuf() { readelf -d "$1" | grep -q 'NEEDED.*\[libtuf\.so\.0\]'; }
 # The program records the symbol version of the libtuf functions it calls (abi/libtuf.map).
 needs_tuf_version() {
@@ -79,8 +65,7 @@ else
         [[ "$ours" == *" $l "* ]] && only_theirs=0
     done
     if [[ -n "$missing" && "$only_theirs" == 1 ]]; then
-        skipped=$((skipped + 1))
-        echo "skipped: pkg-config --static: no development files here for the static dependencies: $missing"
+        skip "pkg-config --static: no development files here for the static dependencies: $missing"
     else
         fail "pkg-config --static: build against libtuf.a"
         sed 's/^/    /' "$tmp/out"
@@ -97,9 +82,4 @@ check "find_package(tuf): run tuf::tuf" "$tmp/consumer/consumer" "$demo/root.jso
 check "find_package(tuf): tuf::tuf_static does not need libtuf.so" not_needed_libtuf "$tmp/consumer/consumer_static"
 check "find_package(tuf): run tuf::tuf_static" "$tmp/consumer/consumer_static" "$demo/root.json"
 
-if ((skipped)); then
-    echo "$passed passed, $failed failed, $skipped skipped"
-else
-    echo "$passed passed, $failed failed"
-fi
-[[ "$failed" -eq 0 ]]
+summary

@@ -10,8 +10,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-# shellcheck source=tests/packaging/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/checks.sh
+. "$here/../checks.sh"
 work="$1"
 rm -rf "$work"
 mkdir -p "$work"

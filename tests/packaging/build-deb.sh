@@ -14,8 +14,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-# shellcheck source=tests/packaging/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/checks.sh
+. "$here/../checks.sh"
 tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 work="$2"
 

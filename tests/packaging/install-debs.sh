@@ -15,8 +15,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-# shellcheck source=tests/packaging/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/checks.sh
+. "$here/../checks.sh"
 debs="$(cd "$1" && pwd)"
 demo="$repo/examples-c/demo-repo"
 packages=(libtuf0 libtuf-dev tuf-tools)

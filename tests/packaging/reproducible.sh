@@ -12,8 +12,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=tests/packaging/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/checks.sh
+. "$here/../checks.sh"
 tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 work="$2"
 rm -rf "$work"

@@ -12,20 +12,8 @@ cxx="$3"
 generator="$4"
 demo="$5"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
-check() {
-    local what="$1"
-    shift
-    if "$@" >"$tmp/out" 2>&1; then
-        ok "$what"
-    else
-        fail "$what"
-        sed 's/^/    /' "$tmp/out"
-    fi
-}
+# shellcheck source=tests/checks.sh
+. "$here/../../../tests/checks.sh"
 needed_libtuf() { readelf -d "$1" | grep -q 'NEEDED.*\[libtuf\.so\.0\]'; }
 
 tmp="$(mktemp -d)"
@@ -53,5 +41,4 @@ check "pkg-config: build" "$cxx" -std=c++17 -Wall -Wextra -Werror -pedantic \
     -o "$tmp/pc-consumer" "$here/install/consumer.cpp" "${pc_flags[@]}"
 check "pkg-config: run" env LD_LIBRARY_PATH="$libdir" "$tmp/pc-consumer" "$demo/root.json"
 
-echo "$passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+summary

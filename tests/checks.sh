@@ -1,4 +1,5 @@
-# Helpers of the packaging tests (sourced): counted checks and the closing line.
+# Helpers of the shell tests (sourced): counted checks and the closing line. Used by the
+# packaging tests and by the install checks of the C library and the C++ binding.
 #   check DESCRIPTION CMD...   runs CMD, output shown only on failure
 #   ok / fail / skip MESSAGE   count a result
 #   offline CMD...             runs CMD in a new network namespace (no network at all) when
