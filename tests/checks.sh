@@ -1,6 +1,8 @@
 # Helpers of the shell tests (sourced): counted checks and the closing line. Used by the
 # packaging tests and by the install checks of the C library and the C++ binding.
 #   check DESCRIPTION CMD...   runs CMD, output shown only on failure
+#   expect CMD...              runs CMD as it is (its output not captured), the result named
+#                              by CMD's arguments
 #   ok / fail / skip MESSAGE   count a result
 #   offline CMD...             runs CMD in a new network namespace (no network at all) when
 #                              this machine allows it, else as it is (then only cargo's
@@ -33,6 +35,13 @@ check() {
         sed 's/^/    /' "$log" | tail -n 60
     fi
     rm -f "$log"
+}
+expect() {
+    if "$@"; then
+        ok "${*:2}"
+    else
+        fail "${*:2}"
+    fi
 }
 offline() {
     if unshare --net true 2>/dev/null; then

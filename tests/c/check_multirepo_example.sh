@@ -12,35 +12,28 @@ demo="$3"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 roots=("vendor=$demo/vendor/root.json" "distro=$demo/distro/root.json")
-failed=0
 
-check() {
-    if "$@"; then
-        echo "ok: ${*:2}"
-    else
-        echo "FAILED: ${*:2}"
-        failed=1
-    fi
-}
+# shellcheck source=tests/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../checks.sh"
 
 # Accepted: exit 0, the file downloaded and identical to the vendor's.
 out="$("$exe" "$map" "$dir/client" "${roots[@]}" -- app-1.0.tar.gz)" && status=0 || status=$?
 echo "$out"
-check test "$status" -eq 0
-check grep -q "^app-1.0.tar.gz: accepted by vendor distro -> $dir/client/targets/app-1.0.tar.gz\$" <<<"$out"
-check cmp -s "$dir/client/targets/app-1.0.tar.gz" \
+expect test "$status" -eq 0
+expect grep -q "^app-1.0.tar.gz: accepted by vendor distro -> $dir/client/targets/app-1.0.tar.gz\$" <<<"$out"
+expect cmp -s "$dir/client/targets/app-1.0.tar.gz" \
     "$demo"/vendor/targets/*.app-1.0.tar.gz
 
 # Refused: exit 1, with the reason; nothing downloaded.
 out="$("$exe" "$map" "$dir/client" "${roots[@]}" -- readme.txt vendor-only.txt)" && status=0 || status=$?
 echo "$out"
-check test "$status" -eq 1
-check grep -q "^readme.txt: refused: .*disagreeing: distro" <<<"$out"
-check grep -q "^vendor-only.txt: refused: .*not listing it: distro" <<<"$out"
-check test ! -e "$dir/client/targets/readme.txt"
+expect test "$status" -eq 1
+expect grep -q "^readme.txt: refused: .*disagreeing: distro" <<<"$out"
+expect grep -q "^vendor-only.txt: refused: .*not listing it: distro" <<<"$out"
+expect test ! -e "$dir/client/targets/readme.txt"
 
 # Without distro's trusted root (and none cached in a new directory): an error, exit 2.
 "$exe" "$map" "$dir/other" "vendor=$demo/vendor/root.json" -- app-1.0.tar.gz && status=0 || status=$?
-check test "$status" -eq 2
+expect test "$status" -eq 2
 
-exit "$failed"
+summary

@@ -14,16 +14,9 @@ exe="$1"
 demo="$2"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-failed=0
 
-check() {
-    if "$@"; then
-        echo "ok: ${*:2}"
-    else
-        echo "FAILED: ${*:2}"
-        failed=1
-    fi
-}
+# shellcheck source=tests/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../checks.sh"
 
 # Runs the client; sets $status and $err (its stderr).
 run() {
@@ -36,38 +29,38 @@ targets="$dir/targets"
 
 help="$("$exe" --help)"
 for flag in --offline --offline-accept-expired-unsafe --in-memory "freeze attacks"; do
-    check grep -qe "$flag" <<<"$help"
+    expect grep -qe "$flag" <<<"$help"
 done
 
 # Offline before anything is cached: the missing file is named.
 run --metadata-dir "$md" init "$demo/root.json"
-check test "$status" -eq 0
+expect test "$status" -eq 0
 run --offline --metadata-dir "$md" refresh
-check test "$status" -eq 1
-check grep -q "timestamp.json" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "timestamp.json" <<<"$err"
 
 # Online once, then offline without a metadata URL.
 run "${urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt download
-check test "$status" -eq 0
+expect test "$status" -eq 0
 run --offline --metadata-dir "$md" refresh
-check test "$status" -eq 0
+expect test "$status" -eq 0
 run --offline --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt download
-check test "$status" -eq 0
+expect test "$status" -eq 0
 # A target not downloaded yet is not downloaded; a delegated role not cached is named.
 run --offline --metadata-dir "$md" --target-dir "$targets" --target-name docs/README.txt download
-check test "$status" -eq 1
-check grep -q "no network request" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "no network request" <<<"$err"
 run --offline --metadata-dir "$md" --target-dir "$targets" --target-name apps/app-1.0.tar.gz \
     download
-check test "$status" -eq 1
-check grep -q "apps.json" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "apps.json" <<<"$err"
 run --offline --offline-accept-expired-unsafe --metadata-dir "$md" refresh
-check test "$status" -eq 0
-check grep -q "freeze attacks" <<<"$err"
+expect test "$status" -eq 0
+expect grep -q "freeze attacks" <<<"$err"
 run --offline-accept-expired-unsafe "${urls[@]}" --metadata-dir "$md" refresh
-check test "$status" -eq 2
+expect test "$status" -eq 2
 run --offline --in-memory --metadata-dir "$md" refresh
-check test "$status" -eq 2
+expect test "$status" -eq 2
 
 # In memory: the metadata directory holds the trusted root only, and stays so.
 mem="$dir/memory"
@@ -75,9 +68,9 @@ run --metadata-dir "$mem" init "$demo/root.json"
 before="$(cd "$mem" && find . | sort && cat root.json | cksum)"
 run --in-memory "${urls[@]}" --metadata-dir "$mem" --target-dir "$dir/mem-targets" \
     --target-name apps/app-1.0.tar.gz download
-check test "$status" -eq 0
-check test -f "$dir/mem-targets/apps%2Fapp-1.0.tar.gz"
+expect test "$status" -eq 0
+expect test -f "$dir/mem-targets/apps%2Fapp-1.0.tar.gz"
 after="$(cd "$mem" && find . | sort && cat root.json | cksum)"
-check test "$before" = "$after"
+expect test "$before" = "$after"
 
-[[ "$failed" -eq 0 ]]
+summary

@@ -24,16 +24,9 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
-failed=0
 
-check() {
-    if "$@"; then
-        echo "ok: ${*:2}"
-    else
-        echo "FAILED: ${*:2}"
-        failed=1
-    fi
-}
+# shellcheck source=tests/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../checks.sh"
 
 # Runs the client; sets $status and $err (its stderr).
 run() {
@@ -46,7 +39,7 @@ hello_file=("$demo"/targets/*.hello.txt)
 help="$("$exe" --help)"
 for flag in --reference-time --timeout-ms --lock-timeout-ms --progress --cancel-after-bytes \
     SIGINT "HTTP 404"; do
-    check grep -qe "$flag" <<<"$help"
+    expect grep -qe "$flag" <<<"$help"
 done
 
 # Bad numbers: usage errors, nothing touched.
@@ -57,57 +50,57 @@ for bad in "--reference-time abc" "--reference-time 1e9" "--reference-time 25340
     "--cancel-after-bytes 0x10"; do
     eval "args=($bad)"
     run "${args[@]}" "${file_urls[@]}" --metadata-dir "$dir/never" refresh
-    check test "$status" -eq 2
-    check grep -qe "${args[0]}" <<<"$err"
-    check grep -q "usage:" <<<"$err"
+    expect test "$status" -eq 2
+    expect grep -qe "${args[0]}" <<<"$err"
+    expect grep -q "usage:" <<<"$err"
 done
-check test ! -e "$dir/never"
+expect test ! -e "$dir/never"
 
 md="$dir/metadata"
 targets="$dir/targets"
 run --metadata-dir "$md" init "$demo/root.json"
-check test "$status" -eq 0
+expect test "$status" -eq 0
 
 # Reference time: far in the future everything has expired; now, nothing has.
 run "${file_urls[@]}" --metadata-dir "$md" --reference-time 253402300799 refresh
-check test "$status" -eq 1
-check grep -q "expired" <<<"$err"
-check grep -q "(role root)" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "expired" <<<"$err"
+expect grep -q "(role root)" <<<"$err"
 run "${file_urls[@]}" --metadata-dir "$md" --reference-time "$(date +%s)" refresh
-check test "$status" -eq 0
+expect test "$status" -eq 0
 
 # Cancelled after the first byte: exit 1, cancelled, nothing at the destination; the cache
 # stays valid and a plain download then succeeds.
 run "${file_urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt \
     --cancel-after-bytes 1 download
-check test "$status" -eq 1
-check grep -q "cancelled" <<<"$err"
-check grep -q "cancel-after-bytes 1 reached" <<<"$err"
-check test ! -e "$targets/hello.txt"
+expect test "$status" -eq 1
+expect grep -q "cancelled" <<<"$err"
+expect grep -q "cancel-after-bytes 1 reached" <<<"$err"
+expect test ! -e "$targets/hello.txt"
 # With the cache warm, refresh fetches timestamp.json (and no new root): one byte more cancels
 # the target's transfer.
 timestamp_length="$(wc -c <"$demo/metadata/timestamp.json")"
 run "${file_urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt \
     --cancel-after-bytes "$((timestamp_length + 1))" download
-check test "$status" -eq 1
-check grep -q "hello.txt: cancelled" <<<"$err"
-check test ! -e "$targets/hello.txt"
+expect test "$status" -eq 1
+expect grep -q "hello.txt: cancelled" <<<"$err"
+expect test ! -e "$targets/hello.txt"
 run "${file_urls[@]}" --metadata-dir "$md" --target-dir "$targets" --target-name hello.txt \
     --progress download
-check test "$status" -eq 0
-check cmp -s "$targets/hello.txt" "${hello_file[0]}"
-check grep -q "progress: file://.*hello.txt: 39 of 39 bytes" <<<"$err"
+expect test "$status" -eq 0
+expect cmp -s "$targets/hello.txt" "${hello_file[0]}"
+expect grep -q "progress: file://.*hello.txt: 39 of 39 bytes" <<<"$err"
 
 # The lock of the metadata directory, held by this shell: 0 ms fails at once.
 exec 9>"$md/.lock"
 flock 9
 run "${file_urls[@]}" --metadata-dir "$md" --lock-timeout-ms 0 refresh
-check test "$status" -eq 1
-check grep -q "lock timeout (0 ms)" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "lock timeout (0 ms)" <<<"$err"
 flock -u 9
 exec 9>&-
 run "${file_urls[@]}" --metadata-dir "$md" --lock-timeout-ms 0 refresh
-check test "$status" -eq 0
+expect test "$status" -eq 0
 
 # HTTP: a local server over the demo repository.
 command -v python3 >/dev/null || {
@@ -159,27 +152,27 @@ base="http://127.0.0.1:$(cat "$dir/port")"
 hmd="$dir/http-metadata"
 htargets="$dir/http-targets"
 run --metadata-dir "$hmd" init "$demo/root.json"
-check test "$status" -eq 0
+expect test "$status" -eq 0
 
 # Missing files: the HTTP status and the URL.
 run --metadata-url "$base/nowhere/" --metadata-dir "$hmd" refresh
-check test "$status" -eq 1
-check grep -q "HTTP 404" <<<"$err"
-check grep -qF "URL $base/nowhere/timestamp.json" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "HTTP 404" <<<"$err"
+expect grep -qF "URL $base/nowhere/timestamp.json" <<<"$err"
 run --metadata-url "$base/metadata/" --target-base-url "$base/nowhere/" --metadata-dir "$hmd" \
     --target-dir "$htargets" --target-name hello.txt download
-check test "$status" -eq 1
-check grep -q "HTTP 404" <<<"$err"
-check grep -qF "URL $base/nowhere/$(basename "${hello_file[0]}")" <<<"$err"
+expect test "$status" -eq 1
+expect grep -q "HTTP 404" <<<"$err"
+expect grep -qF "URL $base/nowhere/$(basename "${hello_file[0]}")" <<<"$err"
 
 # A stalled target transfer: --timeout-ms ends it.
 slow=(--metadata-url "$base/metadata/" --target-base-url "$base/slow/targets/"
     --metadata-dir "$hmd" --target-dir "$htargets" --target-name hello.txt)
 run "${slow[@]}" --timeout-ms 1000 download
-check test "$status" -eq 1
-check grep -qF "$base/slow/targets/" <<<"$err"
-check grep -q "deadline of 1000 ms" <<<"$err"
-check test ! -e "$htargets/hello.txt"
+expect test "$status" -eq 1
+expect grep -qF "$base/slow/targets/" <<<"$err"
+expect grep -q "deadline of 1000 ms" <<<"$err"
+expect test ! -e "$htargets/hello.txt"
 
 # SIGINT during a stalled transfer: cancelled, exit 1; then a plain download succeeds.
 "$exe" "${slow[@]}" --progress --timeout-ms 0 download 2>"$dir/sigint.err" &
@@ -192,13 +185,13 @@ kill -INT "$client_pid"
 wait "$client_pid" && status=0 || status=$?
 client_pid=
 err="$(cat "$dir/sigint.err")"
-check test "$status" -eq 1
-check grep -q "cancelled" <<<"$err"
-check grep -q "interrupted by SIGINT" <<<"$err"
-check test ! -e "$htargets/hello.txt"
+expect test "$status" -eq 1
+expect grep -q "cancelled" <<<"$err"
+expect grep -q "interrupted by SIGINT" <<<"$err"
+expect test ! -e "$htargets/hello.txt"
 run --metadata-url "$base/metadata/" --target-base-url "$base/targets/" --metadata-dir "$hmd" \
     --target-dir "$htargets" --target-name hello.txt download
-check test "$status" -eq 0
-check cmp -s "$htargets/hello.txt" "${hello_file[0]}"
+expect test "$status" -eq 0
+expect cmp -s "$htargets/hello.txt" "${hello_file[0]}"
 
-[[ "$failed" -eq 0 ]]
+summary
