@@ -324,6 +324,34 @@ public:
     using Error::Error;
 };
 
+/// The body of every trampoline: returns `failed` without running `body` once a callback of
+/// the innermost call has thrown; runs `body` and returns what it returns; if it throws,
+/// keeps the exception (keep_current_exception) and returns `failed`. A SinkError returns
+/// `failed` and is not kept: libtuf fails the call with its own error.
+template <typename R, typename F>
+R guarded(R failed, F&& body) noexcept {
+    if (call_has_exception()) {
+        return failed;
+    }
+    try {
+        return body();
+    } catch (const SinkError&) {
+        return failed;
+    } catch (...) {
+        keep_current_exception();
+        return failed;
+    }
+}
+
+/// guarded() for a callback that returns nothing: `body` is skipped, or its exception kept.
+template <typename F>
+void guarded(F&& body) noexcept {
+    guarded(0, [&] {
+        body();
+        return 0;
+    });
+}
+
 }  // namespace detail
 
 /// Where a fetch function or a metadata loader writes the bytes it received

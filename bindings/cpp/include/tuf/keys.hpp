@@ -103,20 +103,12 @@ namespace detail {
 
 inline int sign_trampoline(void* userdata, const std::uint8_t* data, std::size_t len,
                            tuf_sink* signature) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         std::vector<std::uint8_t> sig =
             (*static_cast<const SignFunction*>(userdata))(ByteView(data, len));
         Sink(signature).write(sig);
         return 0;
-    } catch (const SinkError&) {
-        return -1;  // libtuf fails the signing with its own error
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 }  // namespace detail

@@ -64,10 +64,7 @@ namespace detail {
 
 inline int storage_read_trampoline(void* userdata, const char* name, std::uint64_t max_length,
                                    tuf_sink* sink) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         std::optional<std::vector<std::uint8_t>> value =
             static_cast<Storage*>(userdata)->read(name != nullptr ? name : "", max_length);
         if (!value) {
@@ -80,53 +77,32 @@ inline int storage_read_trampoline(void* userdata, const char* name, std::uint64
                                 value->size()) == TUF_OK
                    ? 0
                    : -1;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 inline int storage_write_trampoline(void* userdata, const char* name, const std::uint8_t* data,
                                     std::size_t len, bool durable) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         static_cast<Storage*>(userdata)->write(name != nullptr ? name : "", ByteView(data, len),
                                                durable);
         return 0;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 inline int storage_remove_trampoline(void* userdata, const char* name) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         return static_cast<Storage*>(userdata)->remove(name != nullptr ? name : "")
                    ? 0
                    : TUF_STORAGE_NOT_FOUND;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 // `userdata` is the Storage, which set_storage checked to be a LockingStorage.
 inline int storage_lock_trampoline(void* userdata) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         static_cast<LockingStorage*>(static_cast<Storage*>(userdata))->lock();
         return 0;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 // Always runs: a lock taken must be released, whatever happened since.

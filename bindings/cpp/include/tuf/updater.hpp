@@ -45,31 +45,18 @@ namespace detail {
 
 inline int fetch_trampoline(void* userdata, const char* url, std::uint64_t max_length,
                             tuf_sink* sink) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         Sink s(sink);
         return (*static_cast<const FetchFunction*>(userdata))(url != nullptr ? url : "",
                                                              max_length, s);
-    } catch (const SinkError&) {
-        return -1;  // libtuf fails the call with its own error
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 inline void log_trampoline(void* userdata, int level, const char* message) noexcept {
-    if (call_has_exception()) {
-        return;
-    }
-    try {
+    guarded([&] {
         (*static_cast<const LogFunction*>(userdata))(static_cast<LogLevel>(level),
                                                       message != nullptr ? message : "");
-    } catch (...) {
-        keep_current_exception();
-    }
+    });
 }
 
 // Installed whenever a configuration has a C++ callback, also without a progress function: it
@@ -77,31 +64,18 @@ inline void log_trampoline(void* userdata, int level, const char* message) noexc
 // call itself, and a fetch function's failure may be retried).
 inline int transfer_progress_trampoline(void* userdata, const char* url, std::uint64_t received,
                                         std::uint64_t total) noexcept {
-    if (call_has_exception()) {
-        return 1;
-    }
-    const auto& progress = *static_cast<const TransferProgressFunction*>(userdata);
-    if (!progress) {
-        return 0;
-    }
-    try {
+    return guarded(1, [&] {
+        const auto& progress = *static_cast<const TransferProgressFunction*>(userdata);
+        if (!progress) {
+            return 0;
+        }
         return progress(url != nullptr ? url : "", received, total) ? 0 : 1;
-    } catch (...) {
-        keep_current_exception();
-        return 1;
-    }
+    });
 }
 
 inline void download_progress_trampoline(void* userdata, std::uint64_t received,
                                          std::uint64_t total) noexcept {
-    if (call_has_exception()) {
-        return;
-    }
-    try {
-        (*static_cast<const DownloadProgressFunction*>(userdata))(received, total);
-    } catch (...) {
-        keep_current_exception();
-    }
+    guarded([&] { (*static_cast<const DownloadProgressFunction*>(userdata))(received, total); });
 }
 
 /// The std::functions a configuration gave libtuf. libtuf keeps pointers to them in the

@@ -29,40 +29,24 @@ namespace detail {
 
 inline int load_trampoline(void* userdata, const char* role, std::uint64_t max_length,
                            tuf_sink* sink) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         Sink s(sink);
         return (*static_cast<const LoadFunction*>(userdata))(role != nullptr ? role : "",
                                                             max_length, s)
                    ? 0
                    : -1;
-    } catch (const SinkError&) {
-        return -1;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 inline int versioned_load_trampoline(void* userdata, const char* role, std::uint64_t version,
                                      std::uint64_t max_length, tuf_sink* sink) noexcept {
-    if (call_has_exception()) {
-        return -1;
-    }
-    try {
+    return guarded(-1, [&] {
         Sink s(sink);
         return (*static_cast<const VersionedLoadFunction*>(userdata))(
                    role != nullptr ? role : "", version, max_length, s)
                    ? 0
                    : -1;
-    } catch (const SinkError&) {
-        return -1;
-    } catch (...) {
-        keep_current_exception();
-        return -1;
-    }
+    });
 }
 
 }  // namespace detail
