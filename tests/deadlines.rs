@@ -15,21 +15,13 @@ use common::http::{Behavior, TestServer};
 use common::sim::Sim;
 use common::sim_fetcher::{all_files, Client, SimFetcher};
 use tuf::fetch::{fetch_bytes, CurlFetcher, Fetcher, FetcherConfig, DEFAULT_TIMEOUT};
-use tuf::metadata::PathSpec;
 use tuf::updater::{Updater, DEFAULT_LOCK_TIMEOUT};
 use tuf::ErrorKind;
 
 const TARGET: &str = "dir/file.txt";
 
 fn sim() -> Sim {
-    let mut sim = Sim::new();
-    sim.add_delegation(
-        "targets",
-        "role1",
-        PathSpec::Paths(vec!["dir/*".into()]),
-        false,
-    );
-    sim.add_target("role1", TARGET, b"hello from role1");
+    let mut sim = Sim::with_delegated_target("role1", TARGET, b"hello from role1");
     sim.update_snapshot();
     sim
 }

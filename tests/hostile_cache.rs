@@ -15,7 +15,6 @@ use std::time::{Duration, SystemTime};
 
 use common::sim::Sim;
 use common::sim_fetcher::{Client, TempDir};
-use tuf::metadata::PathSpec;
 use tuf::updater::{Updater, STALE_TARGET_TEMP_AGE};
 use tuf::ErrorKind;
 
@@ -23,14 +22,7 @@ const TARGET: &str = "dir/file.txt";
 const TARGET_DATA: &[u8] = b"hello from role1";
 
 fn sim() -> Sim {
-    let mut sim = Sim::new();
-    sim.add_delegation(
-        "targets",
-        "role1",
-        PathSpec::Paths(vec!["dir/*".into()]),
-        false,
-    );
-    sim.add_target("role1", TARGET, TARGET_DATA);
+    let mut sim = Sim::with_delegated_target("role1", TARGET, TARGET_DATA);
     sim.update_snapshot();
     sim
 }

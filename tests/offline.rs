@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use common::sim::{in_secs, Sim};
 use common::sim_fetcher::{Client, Response};
 use tuf::fetch::Fetcher;
-use tuf::metadata::{PathSpec, RoleType};
+use tuf::metadata::RoleType;
 use tuf::updater::{LogLevel, Logger, MetadataStorage, Updater, UpdaterConfig};
 use tuf::{Error, ErrorKind};
 
@@ -33,14 +33,7 @@ impl Fetcher for NoNetwork {
 /// A repository with a delegated role `role1` (paths `dir/*`) listing `dir/file.txt`, and a
 /// top-level target `top.txt`.
 fn sim() -> Sim {
-    let mut sim = Sim::new();
-    sim.add_delegation(
-        "targets",
-        "role1",
-        PathSpec::Paths(vec!["dir/*".into()]),
-        false,
-    );
-    sim.add_target("role1", "dir/file.txt", b"hello from role1");
+    let mut sim = Sim::with_delegated_target("role1", "dir/file.txt", b"hello from role1");
     sim.add_target("targets", "top.txt", b"top-level target");
     sim.update_snapshot();
     sim

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::sim::Sim;
 use common::sim_fetcher::{Client, SimFetcher};
-use tuf::metadata::{PathSpec, RoleType};
+use tuf::metadata::RoleType;
 use tuf::updater::{
     LogLevel, Logger, MemoryStore, MetadataStorage, MetadataStore, StoreLock, Updater,
     UpdaterConfig,
@@ -19,14 +19,7 @@ use tuf::updater::{
 use tuf::{Error, ErrorKind, Result};
 
 fn sim() -> Sim {
-    let mut sim = Sim::new();
-    sim.add_delegation(
-        "targets",
-        "a/b",
-        PathSpec::Paths(vec!["dir/*".into()]),
-        false,
-    );
-    sim.add_target("a/b", "dir/file.txt", b"hello from a/b");
+    let mut sim = Sim::with_delegated_target("a/b", "dir/file.txt", b"hello from a/b");
     sim.add_target("targets", "top.txt", b"top-level target");
     sim.update_snapshot();
     sim

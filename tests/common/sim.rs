@@ -70,6 +70,21 @@ impl Sim {
         sim
     }
 
+    /// A repository whose targets delegate `dir/*` to `role` (one new key, not terminating),
+    /// which lists `path` with `data`. Nothing but root v1 is published yet: add what else
+    /// the test needs, then call [`update_snapshot`](Self::update_snapshot).
+    pub fn with_delegated_target(role: &str, path: &str, data: &[u8]) -> Sim {
+        let mut sim = Sim::new();
+        sim.add_delegation(
+            "targets",
+            role,
+            PathSpec::Paths(vec!["dir/*".into()]),
+            false,
+        );
+        sim.add_target(role, path, data);
+        sim
+    }
+
     /// Signs `md` with the current signers of `role` and returns its bytes.
     pub fn signed_bytes<T: Signed + Clone>(&self, role: &str, md: &Metadata<T>) -> Vec<u8> {
         let mut md = md.clone();
