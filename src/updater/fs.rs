@@ -404,6 +404,16 @@ impl<'a> TempFile<'a> {
     }
 }
 
+/// What [`Dir::lock_entry`] found.
+enum EntryLock {
+    /// Another open file holds the lock.
+    Held,
+    /// Locked, but the entry is gone or is another file now.
+    Moved,
+    /// Locked, and still the entry.
+    Locked,
+}
+
 /// Renames `from` in `dir` to `to` in `dest` (on the same file system), replacing the entry
 /// there whatever it is but a directory that is not empty (a link or a FIFO is replaced, not
 /// followed; an empty directory is removed).
@@ -453,22 +463,36 @@ impl Dir {
                 self.remove(name)?;
                 continue;
             }
-            match rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
-                Ok(()) => {}
-                Err(Errno::WOULDBLOCK) => return Ok(None),
-                Err(e) => return Err(e.into()),
-            }
-            // Still the entry `name`? The updater that held the lock may have renamed the file
-            // into place or removed it meanwhile.
-            match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
-                    return regular(fd).map(Some);
-                }
-                Ok(_) | Err(Errno::NOENT) => continue,
-                Err(e) => return Err(e.into()),
+            match self.lock_entry(name, &fd, &stat)? {
+                EntryLock::Held => return Ok(None),
+                EntryLock::Moved => continue,
+                EntryLock::Locked => return regular(fd).map(Some),
             }
         }
         Err(kept_changing())
+    }
+
+    /// Locks `fd`, opened from entry `name` (`stat`: its `fstat`), exclusively (`flock`)
+    /// without waiting, and checks that it is still that entry: the updater that held the
+    /// lock may have renamed the file into place or removed it meanwhile.
+    fn lock_entry(
+        &self,
+        name: &OsStr,
+        fd: &OwnedFd,
+        stat: &rustix::fs::Stat,
+    ) -> io::Result<EntryLock> {
+        match rustix::fs::flock(fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(Errno::WOULDBLOCK) => return Ok(EntryLock::Held),
+            Err(e) => return Err(e.into()),
+        }
+        match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
+                Ok(EntryLock::Locked)
+            }
+            Ok(_) | Err(Errno::NOENT) => Ok(EntryLock::Moved),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Removes the regular file `name` unless a download holds its lock
@@ -485,18 +509,12 @@ impl Dir {
         if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
             return Ok(false);
         }
-        match rustix::fs::flock(&fd, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => {}
-            Err(Errno::WOULDBLOCK) => return Ok(false),
-            Err(e) => return Err(e.into()),
-        }
-        match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(now) if now.st_dev == stat.st_dev && now.st_ino == stat.st_ino => {
+        match self.lock_entry(name, &fd, &stat)? {
+            EntryLock::Held | EntryLock::Moved => Ok(false),
+            EntryLock::Locked => {
                 self.remove(name)?;
                 Ok(true)
             }
-            Ok(_) | Err(Errno::NOENT) => Ok(false),
-            Err(e) => Err(e.into()),
         }
     }
 
