@@ -227,22 +227,8 @@ pub(super) fn apply_ca(easy: &mut Easy, ca: &Pem) -> Setup {
         Pem::File(path) => easy.cainfo(path).map_err(curl_err)?,
         Pem::Memory(bytes) => easy.ssl_cainfo_blob(bytes).map_err(curl_err)?,
     }
-    // SAFETY: `easy.raw()` is the live handle owned by `easy`; CURLOPT_CAPATH takes a
-    // `char *`, and NULL restores "no CA directory", which libcurl documents.
-    let rc = unsafe {
-        curl_sys::curl_easy_setopt(
-            easy.raw(),
-            curl_sys::CURLOPT_CAPATH,
-            std::ptr::null::<c_char>(),
-        )
-    };
-    if rc == curl_sys::CURLE_OK {
-        Ok(())
-    } else {
-        Err(format!(
-            "cannot clear the CA directory (libcurl error {rc})"
-        ))
-    }
+    // NULL restores "no CA directory", which libcurl documents.
+    clear_string_option(easy, curl_sys::CURLOPT_CAPATH, "clear the CA directory")
 }
 
 /// Presents `cert` to servers asking for a client certificate.
@@ -360,20 +346,21 @@ pub(super) fn set_range(easy: &mut Easy, offset: u64) -> Setup {
     if offset > 0 {
         return easy.range(&format!("{offset}-")).map_err(curl_err);
     }
-    // SAFETY: `easy.raw()` is the live handle owned by `easy`; CURLOPT_RANGE takes a
-    // `char *`, and NULL turns ranges off, which libcurl documents (an empty string would
-    // still send a Range header).
-    let rc = unsafe {
-        curl_sys::curl_easy_setopt(
-            easy.raw(),
-            curl_sys::CURLOPT_RANGE,
-            std::ptr::null::<c_char>(),
-        )
-    };
+    // NULL turns ranges off, which libcurl documents (an empty string would still send a
+    // Range header).
+    clear_string_option(easy, curl_sys::CURLOPT_RANGE, "turn ranges off")
+}
+
+/// Sets the string option `option` of `easy` to NULL (which the curl crate cannot do), for
+/// `what` the error message names.
+fn clear_string_option(easy: &mut Easy, option: curl_sys::CURLoption, what: &str) -> Setup {
+    // SAFETY: `easy.raw()` is the live handle owned by `easy`; the callers pass options that
+    // take a `char *`, for which NULL is a valid value.
+    let rc = unsafe { curl_sys::curl_easy_setopt(easy.raw(), option, std::ptr::null::<c_char>()) };
     if rc == curl_sys::CURLE_OK {
         Ok(())
     } else {
-        Err(format!("cannot turn ranges off (libcurl error {rc})"))
+        Err(format!("cannot {what} (libcurl error {rc})"))
     }
 }
 
