@@ -88,6 +88,13 @@ impl Setup {
         Client::list(&self.c.targets_dir())
     }
 
+    /// Puts `bytes` where `u` keeps the partial file of `info`.
+    fn plant_partial(&self, u: &Updater, info: &TargetInfo, bytes: &[u8]) {
+        let partial = u.partial_path(info, None).unwrap();
+        std::fs::create_dir_all(self.c.targets_dir()).unwrap();
+        std::fs::write(partial, bytes).unwrap();
+    }
+
     /// Cuts the first download after `CUT` bytes: it fails, leaving its partial file.
     fn interrupted(&self, u: &mut Updater, info: &TargetInfo) -> PathBuf {
         self.server.set_behavior(
@@ -226,9 +233,7 @@ fn a_partial_file_longer_than_the_target_is_discarded() {
     let s = Setup::new("resume-too-long");
     let mut u = s.updater();
     let info = s.info(&mut u);
-    let partial = u.partial_path(&info, None).unwrap();
-    std::fs::create_dir_all(s.c.targets_dir()).unwrap();
-    std::fs::write(&partial, vec![b'x'; LENGTH + 10]).unwrap();
+    s.plant_partial(&u, &info, &[b'x'; LENGTH + 10]);
     let path = u.download_target(&info, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
     assert_eq!(s.ranges(), [None]);
@@ -240,11 +245,9 @@ fn a_tampered_partial_file_fails_the_hashes_is_removed_and_the_download_starts_o
     let s = Setup::new("resume-tampered");
     let mut u = s.updater();
     let info = s.info(&mut u);
-    let partial = u.partial_path(&info, None).unwrap();
-    std::fs::create_dir_all(s.c.targets_dir()).unwrap();
     let mut bad = s.data[..1000].to_vec();
     bad[10] ^= 1;
-    std::fs::write(&partial, &bad).unwrap();
+    s.plant_partial(&u, &info, &bad);
     let path = u.download_target(&info, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
     assert_eq!(s.ranges(), [Some("bytes=1000-".to_string()), None]);
@@ -274,9 +277,7 @@ fn a_complete_partial_file_is_verified_and_renamed_without_a_request() {
     let s = Setup::new("resume-complete");
     let mut u = s.updater();
     let info = s.info(&mut u);
-    let partial = u.partial_path(&info, None).unwrap();
-    std::fs::create_dir_all(s.c.targets_dir()).unwrap();
-    std::fs::write(&partial, &s.data).unwrap();
+    s.plant_partial(&u, &info, &s.data);
     let path = u.download_target(&info, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
     assert_eq!(s.server.requests(&s.target_path()), 0);
@@ -365,9 +366,7 @@ fn file_urls_are_resumed_too() {
     })));
     let mut u = Updater::new(config).unwrap();
     let info = s.info(&mut u);
-    let partial = u.partial_path(&info, None).unwrap();
-    std::fs::create_dir_all(s.c.targets_dir()).unwrap();
-    std::fs::write(&partial, &s.data[..CUT]).unwrap();
+    s.plant_partial(&u, &info, &s.data[..CUT]);
     let path = u.download_target(&info, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
     // Read from the offset on: no position below it was ever reported.
@@ -381,9 +380,7 @@ fn a_custom_fetcher_without_ranges_starts_over_and_verifies() {
     let s = Setup::new("resume-custom");
     let mut u = s.c.updater();
     let info = s.info(&mut u);
-    let partial = u.partial_path(&info, None).unwrap();
-    std::fs::create_dir_all(s.c.targets_dir()).unwrap();
-    std::fs::write(&partial, &s.data[..CUT]).unwrap();
+    s.plant_partial(&u, &info, &s.data[..CUT]);
     let path = u.download_target(&info, None, None).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), s.data);
     assert_eq!(s.files(), ["big.bin"]);
