@@ -118,16 +118,6 @@ protected:
         ASSERT_TRUE(hello);
         online.download_target(*hello);
     }
-    template <class E, class F>
-    static E expect_throw(F&& f) {
-        try {
-            f();
-        } catch (const E& e) {
-            return e;
-        }
-        ADD_FAILURE() << "no exception of the expected type";
-        throw std::logic_error("expected an exception");
-    }
     testutil::TempDir tmp;
 };
 
@@ -155,7 +145,7 @@ TEST_F(CacheTest, OfflineRefreshesFromACacheFilledOnline) {
     // A download needs the network: refused, naming why.
     std::optional<tuf::TargetInfo> readme = offline.get_target_info("docs/README.txt");
     ASSERT_TRUE(readme);
-    auto e = expect_throw<tuf::Error>([&] { offline.download_target(*readme); });
+    auto e = testutil::expect_throw<tuf::Error>([&] { offline.download_target(*readme); });
     EXPECT_EQ(e.code(), tuf::Code::state);
     EXPECT_FALSE(fs::exists(tmp.path() / "targets" / "docs%2FREADME.txt"));
 
@@ -167,11 +157,11 @@ TEST_F(CacheTest, OfflineWithAnEmptyCacheThrowsStateNamingTheFile) {
     tuf::UpdaterConfig c = config();
     c.set_offline(true);
     tuf::Updater updater(c);
-    auto e = expect_throw<tuf::Error>([&] { updater.refresh(); });
+    auto e = testutil::expect_throw<tuf::Error>([&] { updater.refresh(); });
     EXPECT_EQ(e.code(), tuf::Code::state);
     EXPECT_NE(std::string(e.what()).find("timestamp.json"), std::string::npos) << e.what();
     // A lookup refreshes first, and fails the same way.
-    auto lookup = expect_throw<tuf::Error>([&] { updater.get_target_info("hello.txt"); });
+    auto lookup = testutil::expect_throw<tuf::Error>([&] { updater.get_target_info("hello.txt"); });
     EXPECT_EQ(lookup.code(), tuf::Code::state);
 }
 
@@ -180,17 +170,17 @@ TEST_F(CacheTest, OfflineExpiredMetadataOnlyWhenAcceptedUnsafely) {
     tuf::UpdaterConfig c = config("file:///nonexistent/");
     c.set_reference_time(year_2100);
     // Only in offline mode; refused settings change nothing.
-    auto refused = expect_throw<tuf::Error>([&] { c.set_offline_accept_expired_unsafe(true); });
+    auto refused = testutil::expect_throw<tuf::Error>([&] { c.set_offline_accept_expired_unsafe(true); });
     EXPECT_EQ(refused.code(), tuf::Code::invalid_argument);
     c.set_offline(true);
     {
         tuf::Updater updater(c);
-        auto e = expect_throw<tuf::Error>([&] { updater.refresh(); });
+        auto e = testutil::expect_throw<tuf::Error>([&] { updater.refresh(); });
         EXPECT_EQ(e.code(), tuf::Code::expired);
     }
     c.set_offline_accept_expired_unsafe(true);
     // Offline cannot be turned off while expired metadata is accepted.
-    auto still_offline = expect_throw<tuf::Error>([&] { c.set_offline(false); });
+    auto still_offline = testutil::expect_throw<tuf::Error>([&] { c.set_offline(false); });
     EXPECT_EQ(still_offline.code(), tuf::Code::invalid_argument);
     std::vector<std::string> warnings;
     c.set_log_callback([&](tuf::LogLevel level, std::string_view message) {
@@ -208,7 +198,7 @@ TEST_F(CacheTest, InMemoryWritesNothing) {
     tuf::UpdaterConfig c = config();
     c.set_in_memory(true);
     // In memory there is no cache to be offline with.
-    auto e = expect_throw<tuf::Error>([&] { c.set_offline(true); });
+    auto e = testutil::expect_throw<tuf::Error>([&] { c.set_offline(true); });
     EXPECT_EQ(e.code(), tuf::Code::invalid_argument);
     {
         tuf::Updater updater(c);
@@ -224,7 +214,7 @@ TEST_F(CacheTest, InMemoryWritesNothing) {
     // In memory needs the bootstrap root.
     tuf::UpdaterConfig no_root(tmp / "metadata", demo_url("metadata"));
     no_root.set_in_memory(true);
-    auto needs_root = expect_throw<tuf::Error>([&] { tuf::Updater u(no_root); });
+    auto needs_root = testutil::expect_throw<tuf::Error>([&] { tuf::Updater u(no_root); });
     EXPECT_EQ(needs_root.code(), tuf::Code::invalid_argument);
     // false goes back to the file cache.
     c.set_in_memory(false);
@@ -289,25 +279,25 @@ TEST_F(CacheTest, StorageExceptionsAreRethrownAndTheLockReleased) {
 
     // The updater stores the bootstrap root when it is made.
     storage->fail = "write";
-    auto root = expect_throw<Boom>([&] { tuf::Updater u(c); });
+    auto root = testutil::expect_throw<Boom>([&] { tuf::Updater u(c); });
     EXPECT_NE(std::string(root.what()).find("root"), std::string::npos) << root.what();
     EXPECT_EQ(storage->locks, storage->unlocks);
     storage->fail.clear();
     tuf::Updater updater(c);
     storage->fail = "write";
-    auto write = expect_throw<Boom>([&] { updater.refresh(); });
+    auto write = testutil::expect_throw<Boom>([&] { updater.refresh(); });
     EXPECT_NE(std::string(write.what()).find("boom: write"), std::string::npos);
     EXPECT_EQ(storage->locks, storage->unlocks);
     EXPECT_FALSE(storage->locked);
 
     storage->fail = "lock";
-    expect_throw<Boom>([&] { updater.refresh(); });
+    testutil::expect_throw<Boom>([&] { updater.refresh(); });
     EXPECT_FALSE(storage->locked);
 
     // A failed read is "not stored" for libtuf, which would fetch the file: the call stops
     // and the exception comes back.
     storage->fail = "read";
-    auto read = expect_throw<Boom>([&] { updater.refresh(); });
+    auto read = testutil::expect_throw<Boom>([&] { updater.refresh(); });
     EXPECT_NE(std::string(read.what()).find("boom: read"), std::string::npos);
     EXPECT_EQ(storage->locks, storage->unlocks);
 
@@ -321,13 +311,13 @@ TEST_F(CacheTest, StorageExceptionsAreRethrownAndTheLockReleased) {
     tuf::UpdaterConfig from_storage(tmp / "metadata", demo_url("metadata"));
     from_storage.set_storage(storage);
     storage->fail = "read";
-    expect_throw<Boom>([&] { tuf::Updater u(from_storage); });
+    testutil::expect_throw<Boom>([&] { tuf::Updater u(from_storage); });
     // And offline, where a failed read fails the call.
     from_storage.set_offline(true);
     storage->fail.clear();
     tuf::Updater offline(from_storage);
     storage->fail = "read";
-    expect_throw<Boom>([&] { offline.refresh(); });
+    testutil::expect_throw<Boom>([&] { offline.refresh(); });
 }
 
 TEST_F(CacheTest, PlainStorageHasNoLock) {

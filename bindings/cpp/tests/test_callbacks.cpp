@@ -69,16 +69,6 @@ protected:
             .set_targets_dir(tmp / "targets");
         return c;
     }
-    template <class E, class F>
-    static E expect_throw(F&& f) {
-        try {
-            f();
-        } catch (const E& e) {
-            return e;
-        }
-        ADD_FAILURE() << "no exception of the expected type";
-        throw std::logic_error("expected an exception");
-    }
     testutil::TempDir tmp;
     MemoryRepo repo;
 };
@@ -106,7 +96,7 @@ TEST_F(CallbackTest, CustomFetcherServesTheRepositoryFromMemory) {
                      "tar.gz");
     std::optional<tuf::TargetInfo> newer = updater.get_target_info("apps/app-1.1.tar.gz");
     ASSERT_TRUE(newer);
-    tuf::Error e = expect_throw<tuf::Error>([&] { updater.download_target(*newer); });
+    tuf::Error e = testutil::expect_throw<tuf::Error>([&] { updater.download_target(*newer); });
     EXPECT_EQ(e.code(), tuf::Code::download);
     EXPECT_EQ(e.http_status(), 404u);
     EXPECT_EQ(e.url(), base + "/targets/apps/"
@@ -129,7 +119,7 @@ TEST_F(CallbackTest, SinkLimitIsLibtufsError) {
         }
     });
     tuf::Updater updater(c);
-    tuf::Error e = expect_throw<tuf::Error>([&] { updater.refresh(); });
+    tuf::Error e = testutil::expect_throw<tuf::Error>([&] { updater.refresh(); });
     EXPECT_TRUE(sink_threw);
     EXPECT_EQ(e.code(), tuf::Code::length_exceeded);
     EXPECT_EQ(e.url(), base + "/metadata/timestamp.json");
@@ -150,7 +140,7 @@ TEST_F(CallbackTest, FetcherExceptionIsRethrownAndTheUpdaterStaysUsable) {
     });
     c.set_retries(3, 0);  // a failure without a status would be retried: not after a throw
     tuf::Updater updater(c);
-    Boom b = expect_throw<Boom>([&] { updater.refresh(); });
+    Boom b = testutil::expect_throw<Boom>([&] { updater.refresh(); });
     EXPECT_STREQ(b.what(), "boom: fetcher");
     EXPECT_EQ(timestamp_calls, 1);
     EXPECT_FALSE(fs::exists(tmp.path() / "metadata" / "timestamp.json"));
@@ -178,7 +168,7 @@ TEST_F(CallbackTest, ProgressCancelsAndItsExceptionIsRethrown) {
         return true;
     });
     tuf::Updater updater(c);
-    tuf::Error e = expect_throw<tuf::Error>([&] { updater.refresh(); });
+    tuf::Error e = testutil::expect_throw<tuf::Error>([&] { updater.refresh(); });
     EXPECT_EQ(e.code(), tuf::Code::cancelled);
     EXPECT_FALSE(urls.empty());
     EXPECT_FALSE(fs::exists(tmp.path() / "metadata" / "snapshot.json"));
@@ -307,7 +297,7 @@ TEST_F(CallbackTest, AnExceptionFromANestedCallTravelsThroughBothTrampolines) {
         return repo.serve(url, max, sink);
     });
     tuf::Updater outer(outer_config);
-    Boom b = expect_throw<Boom>([&] { outer.refresh(); });
+    Boom b = testutil::expect_throw<Boom>([&] { outer.refresh(); });
     EXPECT_TRUE(inner_threw);
     EXPECT_STREQ(b.what(), "boom: inner");
 }

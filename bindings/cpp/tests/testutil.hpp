@@ -1,12 +1,16 @@
-// Helpers of the C++ binding's tests: scratch directories, files, the demo repositories.
+// Helpers of the C++ binding's tests: scratch directories, files, the demo repositories,
+// expected exceptions.
 #ifndef TUF_CPP_TESTUTIL_HPP
 #define TUF_CPP_TESTUTIL_HPP
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace testutil {
 
@@ -44,6 +48,19 @@ std::string file_url(const fs::path& dir);
 /// Every file of a repository directory (DIR/metadata and DIR/targets), by URL path
 /// ("/metadata/1.root.json", "/targets/HASH.hello.txt", ...), to serve from memory.
 std::map<std::string, std::vector<std::uint8_t>> load_repository(const fs::path& dir);
+
+/// Runs `f`, which must throw an E, and returns that exception; any other outcome fails the
+/// test (and throws std::logic_error, ending it).
+template <class E, class F>
+E expect_throw(F&& f) {
+    try {
+        f();
+    } catch (const E& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no exception of the expected type";
+    throw std::logic_error("expected an exception");
+}
 
 }  // namespace testutil
 
