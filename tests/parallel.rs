@@ -75,6 +75,16 @@ impl Setup {
     }
 }
 
+/// Nothing but verified targets in the targets directory: no partial or temporary file.
+#[track_caller]
+fn assert_no_hidden_files(s: &Setup) {
+    let hidden: Vec<String> = Client::list(&s.c.targets_dir())
+        .into_iter()
+        .filter(|f| f.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+}
+
 #[test]
 fn every_target_is_downloaded_over_at_most_max_connections() {
     let s = Setup::new("parallel-all");
@@ -101,9 +111,7 @@ fn every_target_is_downloaded_over_at_most_max_connections() {
         s.server.max_open_connections()
     );
     assert!(s.server.connections() - before <= 3);
-    let mut files = Client::list(&s.c.targets_dir());
-    files.retain(|f| f.starts_with('.'));
-    assert!(files.is_empty(), "{files:?}");
+    assert_no_hidden_files(&s);
 }
 
 #[test]
@@ -133,11 +141,7 @@ fn one_failing_target_fails_alone() {
     assert!(!s.c.targets_dir().join(name(4)).exists());
     assert!(!s.c.targets_dir().join(name(6)).exists());
     // Nothing unverified stays: not even a partial file of the overlong one.
-    let hidden: Vec<String> = Client::list(&s.c.targets_dir())
-        .into_iter()
-        .filter(|f| f.starts_with('.'))
-        .collect();
-    assert!(hidden.is_empty(), "{hidden:?}");
+    assert_no_hidden_files(&s);
 }
 
 #[test]
