@@ -222,9 +222,13 @@ impl MetadataCache {
                 .ok()
                 .map(|s| s.root().version)
         };
-        let ours = Metadata::<Root>::from_bytes(data)?.signed.version;
         // A store that cannot be read is written: our root is trusted.
         let cached = self.read_root_json(self.root_max_length).unwrap_or(None);
+        if cached.as_deref() == Some(data) {
+            // Already there (the usual case: the root the updater started from).
+            return Ok(());
+        }
+        let ours = Metadata::<Root>::from_bytes(data)?.signed.version;
         if cached.as_deref().and_then(version) >= Some(ours) {
             return Ok(());
         }
