@@ -28,6 +28,7 @@ mod cache;
 mod config;
 mod download;
 mod fs;
+mod lookup_many;
 mod offline;
 mod parallel;
 mod reentry;
@@ -514,8 +515,42 @@ fn load_targets(
     role: &str,
     delegator: &str,
 ) -> Result<()> {
-    if set.get_targets(role).is_some() && set.delegator_of(role) == Some(delegator) {
+    let Some(remote) = load_cached_targets(set, cache, config, role, delegator)? else {
         return Ok(());
+    };
+    let data = fetch_targets_metadata(
+        set,
+        fetcher,
+        &remote.url,
+        role,
+        delegator,
+        config.targets_max_length,
+    )?;
+    persist_targets(set, cache, config, role, delegator, &remote, &data)
+}
+
+/// Where the metadata of a targets role that is not trusted yet comes from, and how it is
+/// cached: what [`load_cached_targets`] leaves to fetch.
+struct RemoteTargets {
+    url: String,
+    /// The version snapshot gives.
+    version: u64,
+    /// The most bytes read from the cache for the role.
+    cache_limit: u64,
+}
+
+/// The first half of [`load_targets`]: `Ok(None)` when `role` (delegated by `delegator`) is
+/// trusted already, or now from its cached file; otherwise where to fetch it from (offline:
+/// the error saying it is not cached).
+fn load_cached_targets(
+    set: &mut TrustedSet,
+    cache: &MetadataCache,
+    config: &UpdaterConfig,
+    role: &str,
+    delegator: &str,
+) -> Result<Option<RemoteTargets>> {
+    if set.get_targets(role).is_some() && set.delegator_of(role) == Some(delegator) {
+        return Ok(None);
     }
     let meta = set
         .snapshot()
@@ -527,7 +562,8 @@ fn load_targets(
     let expected_version = meta.version;
     let version = set.root().consistent_snapshot().then_some(expected_version);
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
-    // another length may be another version (see below); verification checks the length.
+    // another length may be another version (see persist_targets); verification checks the
+    // length.
     let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
     let cached = usable(config, cache.read(role, cache_limit), role)?;
     let now = set.reference_time();
@@ -539,7 +575,7 @@ fn load_targets(
                 if role != "targets" && config.trust_policy().accept_expired_unsafe {
                     warn_if_expired(config, now, t, role);
                 }
-                return Ok(());
+                return Ok(None);
             }
             Err(e) if config.offline => return Err(e),
             Err(e) => config.log(LogLevel::Debug, || format!("cached {role} not valid: {e}")),
@@ -548,27 +584,36 @@ fn load_targets(
     if config.offline {
         return Err(not_cached(cache, role));
     }
-    let url = metadata_url(&config.metadata_base_url, role, version);
-    let data = fetch_targets_metadata(
-        set,
-        fetcher,
-        &url,
-        role,
-        delegator,
-        config.targets_max_length,
-    )?;
+    Ok(Some(RemoteTargets {
+        url: metadata_url(&config.metadata_base_url, role, version),
+        version: expected_version,
+        cache_limit,
+    }))
+}
+
+/// The second half of [`load_targets`]: caches `data`, the metadata of `role` fetched from
+/// `remote` and verified into `set`.
+fn persist_targets(
+    set: &TrustedSet,
+    cache: &MetadataCache,
+    config: &UpdaterConfig,
+    role: &str,
+    delegator: &str,
+    remote: &RemoteTargets,
+    data: &[u8],
+) -> Result<()> {
     config.log(LogLevel::Debug, || {
-        format!("{role} v{expected_version}: from {url}")
+        format!("{role} v{}: from {}", remote.version, remote.url)
     });
     // Another updater sharing this cache may have refreshed to a newer snapshot since this
     // one did and stored a newer version of the role: keep it rather than roll the cache
     // back, but only if the cached snapshot vouches for it against what this updater trusts
     // (a role that only a superseded snapshot vouched for, e.g. before the snapshot keys
     // rotated, is replaced: 5.3.11). The version number alone decides nothing. The cache is
-    // read again under the lock: the fetch above ran without it.
+    // read again under the lock: the fetch ran without it.
     let lock = cache.lock()?;
     // A store that cannot be read is written: ours is verified.
-    if let Ok(Some(cached)) = cache.read(role, cache_limit) {
+    if let Ok(Some(cached)) = cache.read(role, remote.cache_limit) {
         let snapshot = cache
             .read("snapshot", config.snapshot_max_length)
             .unwrap_or(None);
@@ -581,7 +626,7 @@ fn load_targets(
             return Ok(());
         }
     }
-    cache.write(role, &data)
+    cache.write(role, data)
 }
 
 /// Whether `cached` is metadata of role `T` of a version above `version`, signed by a

@@ -30,7 +30,7 @@ REPO = subprocess.check_output(
     ["git", "rev-parse", "--show-toplevel"], cwd=os.path.dirname(os.path.abspath(__file__))
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
-         "fetcher", "offline", "storage"]
+         "fetcher", "offline", "storage", "lookup_many"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -44,6 +44,7 @@ NEWER = "src/verify/newer_role.rs"
 FETCH = "src/fetch/mod.rs"
 UPD = "src/updater/mod.rs"
 CONFIG = "src/updater/config.rs"
+AHEAD = "src/updater/lookup_many.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -280,6 +281,9 @@ MUTANTS = [
         return Err(length_exceeded(url, max_length));
     }
     if let Some(e) = consume_error {""", """    if let Some(e) = consume_error {"""),
+    ("L1", "fetched ahead: each role verified against its delegator before it is trusted or cached",
+     AHEAD, "        self.set\n            .update_delegated_targets(data, &w.role, &w.delegator)?;\n",
+     ""),
 ]
 
 

@@ -1,0 +1,181 @@
+//! Looking up many targets at once ([`Updater::get_target_infos`]): the delegated metadata
+//! the lookups need is fetched ahead, several roles at once over libcurl's multi interface,
+//! then every lookup runs as [`Updater::get_target_info`] runs it.
+
+use std::sync::{Arc, Mutex};
+
+use super::{load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Updater};
+use crate::error::{Error, Result};
+use crate::fetch::{MultiFetcher, MultiRequest};
+use crate::verify::TrustedSet;
+
+/// A role a lookup needs next and does not trust yet, with where to fetch it.
+struct Wanted {
+    role: String,
+    delegator: String,
+    remote: RemoteTargets,
+}
+
+impl Updater {
+    /// Looks up every path of `target_paths` through the delegation graph (5.6.7), as
+    /// [`get_target_info`](Self::get_target_info) does, and returns one result per path, in
+    /// order: `Ok(None)` when no trusted role lists the target (5.7.2). Refreshes first if
+    /// this updater has not; when that refresh fails, so does the call, and nothing is looked
+    /// up.
+    ///
+    /// With the built-in fetcher, online, the delegated metadata the lookups need is fetched
+    /// ahead: the delegation searches advance together, and the roles each one needs next
+    /// are fetched at once over at most
+    /// [`UpdaterConfig::max_connections`](super::UpdaterConfig::max_connections)
+    /// connections, each transfer with the protections of a single one (the length snapshot
+    /// gives or the configured maximum, the redirect rules, the transport settings, the
+    /// deadline), and each role verified (5.6.1-5.6.6) against the role that delegated it
+    /// before it is trusted or cached. A role is fetched once however many lookups need it. A
+    /// role that could not be fetched or verified ahead is left to the lookup that needs it,
+    /// which fetches it again on its own (with retries, when configured) and reports why it
+    /// failed. When the progress function cancels, no role is fetched afterwards: the
+    /// lookups that still needed one fail with [`Error::Cancelled`].
+    ///
+    /// With a custom fetcher ([`Updater::with_fetcher`]), or offline, the lookups run one
+    /// after the other.
+    pub fn get_target_infos(
+        &mut self,
+        target_paths: &[&str],
+    ) -> Result<Vec<Result<Option<TargetInfo>>>> {
+        if !self.refreshed {
+            self.refresh()?;
+        }
+        let mut cancelled = None;
+        if self.builtin_fetcher && !self.config.offline && target_paths.len() > 1 {
+            cancelled = self.fetch_ahead(target_paths);
+        }
+        Ok(target_paths
+            .iter()
+            .map(|path| match &cancelled {
+                None => self.get_target_info(path),
+                Some(url) => self
+                    .find_trusted(path)
+                    .unwrap_or_else(|| Err(Error::Cancelled { url: url.clone() })),
+            })
+            .collect())
+    }
+
+    /// Looks up `path` in what is trusted or cached only: `None` when the search needs a role
+    /// to be fetched.
+    fn find_trusted(&mut self, path: &str) -> Option<Result<Option<TargetInfo>>> {
+        let mut needed = false;
+        let found = self.walk(path, &mut |_| needed = true);
+        (!needed).then_some(found)
+    }
+
+    /// Runs the delegation search for `path` over the roles trusted or cached; a role it needs
+    /// that neither holds is handed to `need` and ends the search (with an error).
+    fn walk(&mut self, path: &str, need: &mut dyn FnMut(Wanted)) -> Result<Option<TargetInfo>> {
+        let Updater {
+            set, cache, config, ..
+        } = self;
+        let mut load =
+            |set: &mut TrustedSet, role: &str, delegator: &str| match load_cached_targets(
+                set, cache, config, role, delegator,
+            )? {
+                None => Ok(()),
+                Some(remote) => {
+                    need(Wanted {
+                        role: role.to_string(),
+                        delegator: delegator.to_string(),
+                        remote,
+                    });
+                    Err(Error::State(format!("{role} is not trusted yet")))
+                }
+            };
+        set.find_target(path, config.max_delegations, &mut load)
+    }
+
+    /// Fetches ahead, round after round, the roles the searches for `target_paths` need next;
+    /// returns the URL of a transfer the progress function cancelled, if it did.
+    fn fetch_ahead(&mut self, target_paths: &[&str]) -> Option<String> {
+        let mut multi =
+            MultiFetcher::new(self.config.fetcher.clone(), self.config.max_connections).ok()?;
+        // Roles that failed ahead: left to the lookups, never fetched ahead again.
+        let mut failed: Vec<String> = Vec::new();
+        // Each round trusts at least one more role, or stops: the searches are bounded by
+        // max_delegations, and so are the rounds.
+        for _ in 0..=self.config.max_delegations {
+            let mut wanted: Vec<Wanted> = Vec::new();
+            for path in target_paths {
+                let _ = self.walk(path, &mut |w| {
+                    if !failed.contains(&w.role) && !wanted.iter().any(|o| o.role == w.role) {
+                        wanted.push(w);
+                    }
+                });
+            }
+            if wanted.is_empty() {
+                return None;
+            }
+            let bodies: Vec<Arc<Mutex<Vec<u8>>>> = wanted.iter().map(|_| Arc::default()).collect();
+            let requests = wanted
+                .iter()
+                .zip(&bodies)
+                .map(|(w, body)| {
+                    let body = body.clone();
+                    MultiRequest {
+                        url: w.remote.url.clone(),
+                        offset: 0,
+                        max_length: self.length_limit(&w.role),
+                        sink: Box::new(move |_, chunk| {
+                            body.lock()
+                                .map_err(|_| Error::State("a metadata buffer is unusable".into()))?
+                                .extend_from_slice(chunk);
+                            Ok(())
+                        }),
+                    }
+                })
+                .collect();
+            let fetched = multi.fetch_all(requests, self.config.progress.as_ref());
+            let mut cancelled = None;
+            for ((w, body), result) in wanted.iter().zip(&bodies).zip(fetched) {
+                let data = std::mem::take(&mut *body.lock().unwrap_or_else(|p| p.into_inner()));
+                let accepted = result.and_then(|()| self.accept(w, &data));
+                if let Err(e) = accepted {
+                    self.config.log(LogLevel::Debug, || {
+                        format!("{} not fetched ahead: {e}", w.role)
+                    });
+                    if let Error::Cancelled { url } = e {
+                        cancelled.get_or_insert(url);
+                    }
+                    failed.push(w.role.clone());
+                }
+            }
+            if cancelled.is_some() {
+                return cancelled;
+            }
+        }
+        None
+    }
+
+    /// The download limit of `role`'s metadata: the length the trusted snapshot gives (5.6.1),
+    /// else the configured maximum.
+    fn length_limit(&self, role: &str) -> u64 {
+        self.set
+            .snapshot()
+            .and_then(|s| s.role_meta(role))
+            .and_then(|m| m.length)
+            .unwrap_or(self.config.targets_max_length)
+    }
+
+    /// Verifies `data`, the fetched metadata of `w.role`, against its delegator (5.6.2-5.6.6)
+    /// and caches it.
+    fn accept(&mut self, w: &Wanted, data: &[u8]) -> Result<()> {
+        self.set
+            .update_delegated_targets(data, &w.role, &w.delegator)?;
+        persist_targets(
+            &self.set,
+            &self.cache,
+            &self.config,
+            &w.role,
+            &w.delegator,
+            &w.remote,
+            data,
+        )
+    }
+}

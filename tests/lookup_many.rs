@@ -1,0 +1,262 @@
+//! Looking up many targets at once ([`Updater::get_target_infos`]) against a real HTTP
+//! server: the same answers as one lookup after the other, in order; the delegated roles the
+//! lookups need fetched ahead, several at once (the server delays every response so that
+//! they overlap) and each once; a role that fails verification ahead neither trusted nor
+//! cached, its lookup reporting why (5.6.3); cancellation; a failed refresh; a custom fetcher.
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::http::TestServer;
+use common::sim::Sim;
+use common::sim_fetcher::{all_files, Client};
+use tuf::fetch::Progress;
+use tuf::metadata::PathSpec;
+use tuf::updater::{Updater, UpdaterConfig};
+use tuf::ErrorKind;
+
+/// Delegated roles `r0`..`r5` of `targets`, role `r{i}` trusted for `r{i}/*`.
+const ROLES: usize = 6;
+
+/// The lookups of the tests, with the role that lists each (`None`: not found).
+fn lookups() -> Vec<(&'static str, Option<&'static str>)> {
+    vec![
+        ("r0/file", Some("r0")),
+        ("top.txt", Some("targets")),
+        ("r1/file", Some("r1")),
+        ("r0/deep/file", Some("deep")),
+        ("r1/missing", None),
+        ("r2/file", Some("r2")),
+        ("nowhere/file", None),
+        ("r3/file", Some("r3")),
+        ("r4/file", Some("r4")),
+        ("r5/file", Some("r5")),
+    ]
+}
+
+fn paths() -> Vec<&'static str> {
+    lookups().into_iter().map(|(p, _)| p).collect()
+}
+
+struct Setup {
+    c: Client,
+    server: TestServer,
+}
+
+impl Setup {
+    /// The repository: `top.txt` in `targets`; `r{i}/file` in role `r{i}`; `r0` delegating
+    /// `r0/deep/*` to `deep`, which lists `r0/deep/file`.
+    fn new(test: &str) -> Setup {
+        let mut sim = Sim::new();
+        sim.add_target("targets", "top.txt", b"top");
+        for i in 0..ROLES {
+            let role = format!("r{i}");
+            sim.add_delegation(
+                "targets",
+                &role,
+                PathSpec::Paths(vec![format!("{role}/*"), format!("{role}/deep/*")]),
+                false,
+            );
+            sim.add_target(&role, &format!("{role}/file"), role.as_bytes());
+        }
+        sim.add_delegation(
+            "r0",
+            "deep",
+            PathSpec::Paths(vec!["r0/deep/*".into()]),
+            false,
+        );
+        sim.add_target("deep", "r0/deep/file", b"deep");
+        sim.update_snapshot();
+        let c = Client::new(test, sim);
+        let server = TestServer::start();
+        for (path, bytes) in all_files(&c.repo.sim()) {
+            server.set(&format!("/{path}"), bytes);
+        }
+        Setup { c, server }
+    }
+
+    fn config(&self) -> UpdaterConfig {
+        let mut config = self.c.bootstrap_config();
+        config.metadata_base_url = self.server.url("/metadata");
+        config.targets_base_url = Some(self.server.url("/targets"));
+        config
+    }
+
+    /// The requests of delegated role `role`'s metadata.
+    fn role_requests(&self, role: &str) -> usize {
+        self.server.requests(&format!("/metadata/1.{role}.json"))
+    }
+}
+
+/// Each result is the target's info from the role that lists it, or `None`, in order.
+#[track_caller]
+fn assert_answers(results: &[tuf::Result<Option<tuf::updater::TargetInfo>>]) {
+    let expected = lookups();
+    assert_eq!(results.len(), expected.len());
+    for (r, (path, role)) in results.iter().zip(expected) {
+        let found = r.as_ref().unwrap_or_else(|e| panic!("{path}: {e}"));
+        match (found, role) {
+            (Some(info), Some(role)) => {
+                assert_eq!(info.path, path);
+                assert_eq!(info.role, role, "{path}");
+            }
+            (None, None) => {}
+            (found, role) => panic!("{path}: found {found:?}, expected in {role:?}"),
+        }
+    }
+}
+
+#[test]
+fn finds_every_target_in_order_fetching_the_roles_ahead_at_once() {
+    let s = Setup::new("lookup_many_ahead");
+    let mut config = s.config();
+    config.max_connections = 3;
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    s.server.set_delay(Duration::from_millis(100));
+    let results = u.get_target_infos(&paths()).unwrap();
+    assert_answers(&results);
+    // Every role fetched once, although r0 is on the way to two lookups and r1 to two.
+    for i in 0..ROLES {
+        assert_eq!(s.role_requests(&format!("r{i}")), 1, "r{i}");
+    }
+    assert_eq!(s.role_requests("deep"), 1);
+    // The transfers overlapped, never more than three at once.
+    let at_once = s.server.max_concurrent_requests();
+    assert!((2..=3).contains(&at_once), "{at_once}");
+    // Verified roles are cached: a new updater finds them without the network.
+    for role in ["r0", "r5", "deep"] {
+        assert!(s.c.read_cached(&format!("{role}.json")).is_some(), "{role}");
+    }
+}
+
+#[test]
+fn answers_as_one_lookup_after_the_other_does() {
+    let s = Setup::new("lookup_many_same");
+    let mut one = Updater::new(s.config()).unwrap();
+    let single: Vec<_> = paths()
+        .iter()
+        .map(|p| one.get_target_info(p).unwrap())
+        .collect();
+    std::fs::remove_dir_all(s.c.metadata_dir()).unwrap();
+    let mut many = Updater::new(s.config()).unwrap();
+    let results = many.get_target_infos(&paths()).unwrap();
+    assert_answers(&results);
+    for (a, b) in single.iter().zip(&results) {
+        let b = b.as_ref().unwrap();
+        assert_eq!(
+            a.as_ref().map(|i| (&i.path, &i.role, &i.target)),
+            b.as_ref().map(|i| (&i.path, &i.role, &i.target))
+        );
+    }
+}
+
+#[test]
+fn refreshes_first_when_needed() {
+    let s = Setup::new("lookup_many_refresh");
+    let mut u = Updater::new(s.config()).unwrap();
+    assert_answers(&u.get_target_infos(&paths()).unwrap());
+    assert_eq!(s.server.requests("/metadata/timestamp.json"), 1);
+}
+
+#[test]
+fn a_role_that_fails_verification_ahead_is_neither_trusted_nor_cached() {
+    let s = Setup::new("lookup_many_bad_role");
+    // r2's metadata signed by r3's key instead: it fails 5.6.3.
+    let wrong = s.c.repo.sim().bytes("r3");
+    s.server.set("/metadata/1.r2.json", wrong);
+    let mut u = Updater::new(s.config()).unwrap();
+    let results = u.get_target_infos(&paths()).unwrap();
+    for (r, (path, role)) in results.iter().zip(lookups()) {
+        if path == "r2/file" {
+            let e = r.as_ref().unwrap_err();
+            assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::BadSignature | ErrorKind::InvalidMetadata | ErrorKind::BadVersion
+                ),
+                "{e}"
+            );
+        } else {
+            let found = r.as_ref().unwrap();
+            assert_eq!(found.as_ref().map(|i| i.role.as_str()), role, "{path}");
+        }
+    }
+    assert!(s.c.read_cached("r2.json").is_none());
+    // Its lookup fetched it again, on its own, to say why it failed.
+    assert_eq!(s.role_requests("r2"), 2);
+}
+
+#[test]
+fn cancelling_fails_the_lookups_that_still_needed_metadata() {
+    let s = Setup::new("lookup_many_cancel");
+    let mut config = s.config();
+    let reports = Arc::new(AtomicUsize::new(0));
+    let counter = reports.clone();
+    config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
+        // Metadata of the top-level roles goes through; the delegated roles are cancelled.
+        if url.contains("/metadata/1.r") || url.contains("/metadata/1.deep") {
+            counter.fetch_add(1, Ordering::SeqCst);
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })));
+    let mut u = Updater::new(config).unwrap();
+    let results = u.get_target_infos(&paths()).unwrap();
+    assert!(reports.load(Ordering::SeqCst) >= 1);
+    for (r, (path, role)) in results.iter().zip(lookups()) {
+        match role {
+            // Answered from top-level targets alone.
+            Some("targets") => assert!(r.as_ref().unwrap().is_some(), "{path}"),
+            _ if path == "nowhere/file" => assert!(r.as_ref().unwrap().is_none(), "{path}"),
+            _ => assert_eq!(
+                r.as_ref().unwrap_err().kind(),
+                ErrorKind::Cancelled,
+                "{path}"
+            ),
+        }
+    }
+    for i in 0..ROLES {
+        assert!(s.c.read_cached(&format!("r{i}.json")).is_none(), "r{i}");
+    }
+}
+
+#[test]
+fn a_failed_refresh_fails_the_call() {
+    let s = Setup::new("lookup_many_no_timestamp");
+    s.server.remove("/metadata/timestamp.json");
+    let mut u = Updater::new(s.config()).unwrap();
+    let e = u.get_target_infos(&paths()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Download, "{e}");
+    assert_eq!(s.role_requests("r0"), 0);
+}
+
+#[test]
+fn no_paths_no_lookup() {
+    let s = Setup::new("lookup_many_empty");
+    let mut u = Updater::new(s.config()).unwrap();
+    assert!(u.get_target_infos(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn with_a_custom_fetcher_the_lookups_run_one_after_the_other() {
+    let s = Setup::new("lookup_many_custom");
+    let mut u = s.c.updater();
+    let results = u.get_target_infos(&paths()).unwrap();
+    assert_answers(&results);
+    let log = s.c.repo.metadata_log();
+    for i in 0..ROLES {
+        let name = format!("1.r{i}.json");
+        assert_eq!(
+            log.iter().filter(|l| l.ends_with(&name)).count(),
+            1,
+            "{log:?}"
+        );
+    }
+    assert_eq!(s.server.total_requests(), 0);
+}
