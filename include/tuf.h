@@ -2179,6 +2179,49 @@ tuf_result tuf_updater_refresh(tuf_updater *updater, tuf_error **err);
 tuf_result tuf_updater_get_target_info(tuf_updater *updater, const char *target_path, tuf_target_info **out, tuf_error **err);
 
 /**
+ * Looks up the `count` targets of `target_paths` through the delegations (spec 5.6.7), as
+ * `tuf_updater_get_target_info` looks up each one; refreshes first if needed.
+ *
+ * - The delegated metadata the lookups need is fetched ahead, several roles at once over at
+ *   most `tuf_updater_config_set_max_connections` connections (default 6): the searches
+ *   advance together, and the roles they need next are fetched in parallel, each once however
+ *   many lookups need it. Each transfer has every protection of a single metadata download
+ *   (the length snapshot gives or the configured maximum, the redirect rules, the transport
+ *   settings, the deadline), and each role is verified against the role that delegated it
+ *   (spec 5.6.1 to 5.6.6) before it is trusted or cached. A role that could not be fetched or
+ *   verified ahead is fetched again by the lookup that needs it, which reports why it failed.
+ * - With a fetch callback (`tuf_updater_config_set_fetcher`), or offline, the lookups run one
+ *   after the other.
+ * - Progress: the configuration's transfer progress callback
+ *   (`tuf_updater_config_set_progress_callback`) is told of every transfer; a non-zero return
+ *   cancels every transfer still running or waiting, and the lookups that still needed
+ *   metadata fail with `TUF_ERR_CANCELLED`. The updater's `tuf_updater_set_progress_callback`
+ *   is not called for the transfers made ahead.
+ *
+ * `target_paths`: an array of `count` non-NULL UTF-8 strings, read during the call only (may
+ * be NULL when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of
+ * `count` entries that the caller owns, written for every path in order:
+ * - `infos[i]`: a new target info (free with `tuf_target_info_free`), or NULL when target `i`
+ *   was not found or its lookup failed; entries are overwritten without being read;
+ * - `results[i]`: `TUF_OK`, `TUF_ERR_TARGET_NOT_FOUND` when no trusted role lists target `i`,
+ *   or the error code of its lookup;
+ * - `errors[i]`: NULL, or a new `tuf_error` (free each with `tuf_error_free`) when
+ *   `results[i]` is not `TUF_OK`; entries are overwritten without being read.
+ *
+ * Returns `TUF_OK` when every target was found; otherwise the code of the first path (in the
+ * order of `target_paths`) that was not, with `*err` naming it and the number of paths not
+ * found (the output arrays are written all the same). When the call fails before looking up
+ * (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL `target_paths` with a non-zero
+ * `count`, a NULL entry or a string that is not UTF-8; `TUF_ERR_STATE` when the updater is
+ * in a call; the error of the refresh that had to run first), nothing is written to the
+ * arrays. One failed lookup stops no other.
+ *
+ * Thread and callbacks: as `tuf_updater_get_target_info`; every callback runs on the calling
+ * thread, never while a libcurl transfer callback runs.
+ */
+tuf_result tuf_updater_get_target_infos(tuf_updater *updater, const char *const *target_paths, size_t count, tuf_target_info **infos, tuf_result *results, tuf_error **errors, tuf_error **err);
+
+/**
  * Checks whether a local file holds the target: `filepath`, or (if NULL) the file in the
  * configured targets directory. On success `*out_path` is an owned string (free with
  * `tuf_string_free`) when the file exists with the right length and hashes, NULL when not.

@@ -76,6 +76,17 @@ pub(crate) fn opt_str_array_arg(
         .map(Some)
 }
 
+/// Writes `value` at `array[index]` when `array` is not NULL.
+///
+/// # Safety
+/// `array` is NULL or points to at least `index + 1` writable entries.
+pub(crate) unsafe fn put<T>(array: *mut T, index: usize, value: T) {
+    if !array.is_null() {
+        // SAFETY: guaranteed by the caller.
+        unsafe { array.add(index).write(value) }
+    }
+}
+
 /// A required handle argument.
 pub(crate) fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, tuf_error> {
     // SAFETY: `p` is NULL or a live handle of type T created by libtuf (caller contract).

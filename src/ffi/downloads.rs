@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 use std::path::Path;
 
-use super::args::{self, handle, opt_str_arg, owned_string};
+use super::args::{self, handle, opt_str_arg, owned_string, put};
 use super::boundary::run;
 use super::config::{tuf_updater_config, update_settings};
 use super::error::{tuf_error, tuf_result, TUF_OK};
@@ -77,17 +77,6 @@ fn infos_arg(
         .enumerate()
         .map(|(i, p)| handle(*p, &format!("infos[{i}]")).map(|t| t.info.clone()))
         .collect()
-}
-
-/// Writes `value` at `array[index]` when `array` is not NULL.
-///
-/// # Safety
-/// `array` is NULL or points to at least `index + 1` writable entries.
-unsafe fn put<T>(array: *mut T, index: usize, value: T) {
-    if !array.is_null() {
-        // SAFETY: guaranteed by the caller.
-        unsafe { array.add(index).write(value) }
-    }
 }
 
 /// Downloads the `count` targets of `infos` at once (spec 5.7), each into `target_dir` (NULL:

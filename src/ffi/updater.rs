@@ -5,12 +5,13 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::args::{
-    free_unless_in_use, handle, lock_state, opt_str_arg, out_arg, owned_string, str_arg, write_out,
+    free_unless_in_use, handle, lock_state, opt_str_arg, opt_str_array_arg, out_arg, owned_string,
+    put, str_arg, write_out,
 };
 use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, FetchCallback, UserData};
 use super::config::{reference_time_arg, tuf_updater_config};
-use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
+use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND, TUF_OK};
 use super::target::tuf_target_info;
 use crate::updater::Updater;
 
@@ -120,6 +121,112 @@ pub extern "C" fn tuf_updater_get_target_info(
                 TUF_ERR_TARGET_NOT_FOUND,
                 &format!("target not found: {path}"),
             )),
+        }
+    })
+}
+
+/// Looks up the `count` targets of `target_paths` through the delegations (spec 5.6.7), as
+/// `tuf_updater_get_target_info` looks up each one; refreshes first if needed.
+///
+/// - The delegated metadata the lookups need is fetched ahead, several roles at once over at
+///   most `tuf_updater_config_set_max_connections` connections (default 6): the searches
+///   advance together, and the roles they need next are fetched in parallel, each once however
+///   many lookups need it. Each transfer has every protection of a single metadata download
+///   (the length snapshot gives or the configured maximum, the redirect rules, the transport
+///   settings, the deadline), and each role is verified against the role that delegated it
+///   (spec 5.6.1 to 5.6.6) before it is trusted or cached. A role that could not be fetched or
+///   verified ahead is fetched again by the lookup that needs it, which reports why it failed.
+/// - With a fetch callback (`tuf_updater_config_set_fetcher`), or offline, the lookups run one
+///   after the other.
+/// - Progress: the configuration's transfer progress callback
+///   (`tuf_updater_config_set_progress_callback`) is told of every transfer; a non-zero return
+///   cancels every transfer still running or waiting, and the lookups that still needed
+///   metadata fail with `TUF_ERR_CANCELLED`. The updater's `tuf_updater_set_progress_callback`
+///   is not called for the transfers made ahead.
+///
+/// `target_paths`: an array of `count` non-NULL UTF-8 strings, read during the call only (may
+/// be NULL when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of
+/// `count` entries that the caller owns, written for every path in order:
+/// - `infos[i]`: a new target info (free with `tuf_target_info_free`), or NULL when target `i`
+///   was not found or its lookup failed; entries are overwritten without being read;
+/// - `results[i]`: `TUF_OK`, `TUF_ERR_TARGET_NOT_FOUND` when no trusted role lists target `i`,
+///   or the error code of its lookup;
+/// - `errors[i]`: NULL, or a new `tuf_error` (free each with `tuf_error_free`) when
+///   `results[i]` is not `TUF_OK`; entries are overwritten without being read.
+///
+/// Returns `TUF_OK` when every target was found; otherwise the code of the first path (in the
+/// order of `target_paths`) that was not, with `*err` naming it and the number of paths not
+/// found (the output arrays are written all the same). When the call fails before looking up
+/// (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL `target_paths` with a non-zero
+/// `count`, a NULL entry or a string that is not UTF-8; `TUF_ERR_STATE` when the updater is
+/// in a call; the error of the refresh that had to run first), nothing is written to the
+/// arrays. One failed lookup stops no other.
+///
+/// Thread and callbacks: as `tuf_updater_get_target_info`; every callback runs on the calling
+/// thread, never while a libcurl transfer callback runs.
+#[no_mangle]
+pub extern "C" fn tuf_updater_get_target_infos(
+    updater: *mut tuf_updater,
+    target_paths: *const *const c_char,
+    count: usize,
+    infos: *mut *mut tuf_target_info,
+    results: *mut tuf_result,
+    errors: *mut *mut tuf_error,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let paths = opt_str_array_arg(target_paths, count, "target_paths")?.unwrap_or_default();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let outcomes = with_updater(updater, |u| Ok(u.inner.get_target_infos(&refs)?))?;
+        let mut first: Option<(usize, tuf_error)> = None;
+        let mut missed = 0usize;
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            let (info, error) = match outcome {
+                Ok(Some(info)) => (Some(info), None),
+                Ok(None) => (
+                    None,
+                    Some(tuf_error::new(
+                        TUF_ERR_TARGET_NOT_FOUND,
+                        &format!("target not found: {}", paths[i]),
+                    )),
+                ),
+                Err(e) => (None, Some(tuf_error::from(e))),
+            };
+            let code = error.as_ref().map_or(TUF_OK, tuf_error::code);
+            if let Some(e) = &error {
+                missed += 1;
+                if first.is_none() {
+                    first = Some((i, e.clone()));
+                }
+            }
+            let info = match info {
+                Some(info) if !infos.is_null() => {
+                    Box::into_raw(Box::new(tuf_target_info::new(info)))
+                }
+                _ => std::ptr::null_mut(),
+            };
+            let error = match error {
+                Some(e) if !errors.is_null() => Box::into_raw(Box::new(e)),
+                _ => std::ptr::null_mut(),
+            };
+            // SAFETY: each array is NULL or has `count` writable entries (caller contract),
+            // and `i < count`.
+            unsafe {
+                put(infos, i, info);
+                put(results, i, code);
+                put(errors, i, error);
+            }
+        }
+        match first {
+            None => Ok(()),
+            Some((i, e)) => {
+                let msg = format!(
+                    "{missed} of {count} targets not found or failed; the first, {}: {}",
+                    paths[i],
+                    e.message()
+                );
+                Err(e.with_message(&msg))
+            }
         }
     })
 }

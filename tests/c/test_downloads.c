@@ -1,6 +1,9 @@
 /*
- * test_downloads: parallel and resumable target downloads from C, over file:// against a copy
- * of the demo repository. tuf_updater_download_targets writes one result, error and path per
+ * test_downloads: many lookups at once, parallel and resumable target downloads from C, over
+ * file:// against a copy of the demo repository. tuf_updater_get_target_infos writes one info,
+ * result and error per path in order (a path not found is TUF_ERR_TARGET_NOT_FOUND, and the
+ * first such path the return value), and nothing on argument errors or a failed refresh.
+ * tuf_updater_download_targets writes one result, error and path per
  * target, skips files already there, reports a failing target alone (and the first failure as
  * its return value), leaves the output arrays untouched on argument errors, and cancels every
  * transfer when the progress callback says so. tuf_updater_config_set_max_connections and
@@ -91,6 +94,126 @@ static void test_settings(void) {
     CHECK_CODE(TUF_ERR_INVALID_ARGUMENT, tuf_updater_config_set_resume(NULL, true, &err));
     CHECK_OK(tuf_updater_config_set_resume(cfg, false, &err));
     CHECK_OK(tuf_updater_config_set_resume(cfg, true, &err));
+    tuf_updater_config_free(cfg);
+}
+
+/* A transfer progress callback that cancels transfers of the delegated role apps. */
+static int cancel_apps(void *userdata, const char *url, uint64_t received, uint64_t total) {
+    unsigned *calls = userdata;
+    (void)received;
+    (void)total;
+    if (strstr(url, "apps.json") != NULL) {
+        (*calls)++;
+        return 1;
+    }
+    return 0;
+}
+
+static void test_lookups(const struct tu_demo *env) {
+    enum { M = 5 };
+    static const char *const PATHS[M] = {"hello.txt", "apps/app-1.1.tar.gz", "apps/none.tar.gz",
+                                         "docs/README.txt", "apps/app-1.0.tar.gz"};
+    static const char *const ROLES[M] = {"targets", "apps", NULL, "targets", "apps"};
+    tuf_updater_config *cfg = new_config(env, "lookups");
+    tuf_updater *u = new_updater(cfg);
+    tuf_target_info *infos[M];
+    tuf_result results[M];
+    tuf_error *errors[M];
+    const char *bad[M];
+    tuf_error *e = NULL;
+    unsigned calls = 0;
+    size_t i;
+
+    /* Argument errors write nothing. */
+    for (i = 0; i < M; i++) {
+        infos[i] = TU_SENTINEL;
+        results[i] = 999;
+        errors[i] = TU_SENTINEL;
+        bad[i] = PATHS[i];
+    }
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_get_target_infos(NULL, PATHS, M, infos, results, errors, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_get_target_infos(u, NULL, M, infos, results, errors, &err));
+    bad[2] = NULL;
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_get_target_infos(u, bad, M, infos, results, errors, &err));
+    bad[2] = "\xff\xfe";
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_get_target_infos(u, bad, M, infos, results, errors, &err));
+    for (i = 0; i < M; i++) {
+        CHECK(infos[i] == TU_SENTINEL && results[i] == 999 && errors[i] == TU_SENTINEL);
+    }
+    CHECK_OK(tuf_updater_get_target_infos(u, NULL, 0, NULL, NULL, NULL, &err));
+
+    /* One info, result and error per path, in order; the first path not found is the
+     * return value. */
+    CHECK(tuf_updater_get_target_infos(u, PATHS, M, infos, results, errors, &e) ==
+          TUF_ERR_TARGET_NOT_FOUND);
+    CHECK(e != NULL && tuf_error_code(e) == TUF_ERR_TARGET_NOT_FOUND);
+    CHECK(strstr(tuf_error_message(e), "1 of 5") != NULL);
+    CHECK(strstr(tuf_error_message(e), "apps/none.tar.gz") != NULL);
+    tuf_error_free(e);
+    e = NULL;
+    for (i = 0; i < M; i++) {
+        if (ROLES[i] == NULL) {
+            CHECK(infos[i] == NULL);
+            CHECK(results[i] == TUF_ERR_TARGET_NOT_FOUND);
+            CHECK(errors[i] != NULL && tuf_error_code(errors[i]) == TUF_ERR_TARGET_NOT_FOUND);
+        } else {
+            CHECK(infos[i] != NULL && results[i] == TUF_OK && errors[i] == NULL);
+            CHECK_STR(tuf_target_info_path(infos[i]), PATHS[i]);
+            CHECK_STR(tuf_target_info_role(infos[i]), ROLES[i]);
+        }
+        tuf_target_info_free(infos[i]);
+        tuf_error_free(errors[i]);
+    }
+
+    /* Every output optional. */
+    CHECK(tuf_updater_get_target_infos(u, PATHS, M, NULL, results, NULL, NULL) ==
+          TUF_ERR_TARGET_NOT_FOUND);
+    CHECK(results[0] == TUF_OK && results[2] == TUF_ERR_TARGET_NOT_FOUND);
+    CHECK_OK(tuf_updater_get_target_infos(u, PATHS, 2, NULL, NULL, NULL, &err));
+    tuf_updater_free(u);
+    tuf_updater_config_free(cfg);
+
+    /* Cancelled by the progress callback: the lookups that needed apps fail with
+     * TUF_ERR_CANCELLED, the others are answered. */
+    cfg = new_config(env, "lookups-cancel");
+    CHECK_OK(tuf_updater_config_set_progress_callback(cfg, cancel_apps, &calls, &err));
+    u = new_updater(cfg);
+    CHECK(tuf_updater_get_target_infos(u, PATHS, M, infos, results, errors, &e) ==
+          TUF_ERR_CANCELLED);
+    tuf_error_free(e);
+    e = NULL;
+    CHECK(calls >= 1);
+    for (i = 0; i < M; i++) {
+        if (ROLES[i] != NULL && strcmp(ROLES[i], "targets") == 0) {
+            CHECK(results[i] == TUF_OK && infos[i] != NULL);
+        } else {
+            CHECK(results[i] == TUF_ERR_CANCELLED && infos[i] == NULL);
+        }
+        tuf_target_info_free(infos[i]);
+        tuf_error_free(errors[i]);
+    }
+    tuf_updater_free(u);
+    tuf_updater_config_free(cfg);
+
+    /* A refresh that fails fails the call, and writes nothing. */
+    {
+        char *metadata = tu_format("%s/lookups-norepo-metadata", env->tmp);
+        cfg = NULL;
+        CHECK_OK(tuf_updater_config_new(metadata, "file:///nonexistent/metadata/", &cfg, &err));
+        CHECK_OK(tuf_updater_config_set_bootstrap_root(cfg, env->root, env->root_len, &err));
+        free(metadata);
+    }
+    u = new_updater(cfg);
+    for (i = 0; i < M; i++) results[i] = 999;
+    CHECK(tuf_updater_get_target_infos(u, PATHS, M, NULL, results, NULL, &e) ==
+          TUF_ERR_DOWNLOAD);
+    tuf_error_free(e);
+    for (i = 0; i < M; i++) CHECK(results[i] == 999);
+    tuf_updater_free(u);
     tuf_updater_config_free(cfg);
 }
 
@@ -317,6 +440,7 @@ int main(int argc, char **argv) {
     tu_demo_copy(demo, &env);
 
     test_settings();
+    test_lookups(&env);
     test_parallel(&env);
     test_cancel(&env);
     test_resume(&env, true);
