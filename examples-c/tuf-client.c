@@ -879,37 +879,51 @@ done:
     return status;
 }
 
-/* The targets in order: each looked up, stopping at the first that is not found; those found
- * before it are downloaded (several at once), then the lookup failure is reported. */
+/* The targets in order: all looked up at once (the delegated metadata the lookups need is
+ * fetched several roles at a time); those found before the first that is not are downloaded
+ * (several at once), then that lookup's failure is reported. */
 static int download(const struct args *a, tuf_updater *updater) {
     tuf_target_info **infos = calloc(a->n_targets, sizeof *infos);
+    tuf_result *results = calloc(a->n_targets, sizeof *results);
+    tuf_error **errors = calloc(a->n_targets, sizeof *errors);
     tuf_error *err = NULL;
-    tuf_result r = TUF_OK;
+    tuf_result r;
     size_t i, n;
     int status = 0;
 
-    if (infos == NULL) {
+    if (infos == NULL || results == NULL || errors == NULL) {
         fprintf(stderr, "tuf-client: out of memory\n");
-        return 1;
+        status = 1;
+        goto done;
     }
-    for (n = 0; n < a->n_targets; n++) {
-        r = tuf_updater_get_target_info(updater, a->targets[n], &infos[n], &err);
-        if (r != TUF_OK) {
-            break;
-        }
+    for (i = 0; i < a->n_targets; i++) results[i] = UINT32_MAX;
+    r = tuf_updater_get_target_infos(updater, (const char *const *)a->targets, a->n_targets,
+                                     infos, results, errors, &err);
+    if (r != TUF_OK && results[0] == UINT32_MAX) {
+        /* Failed before looking up: nothing was written to the arrays. */
+        status = fail("download", r, err);
+        goto done;
+    }
+    tuf_error_free(err);
+    for (n = 0; n < a->n_targets && results[n] == TUF_OK; n++) {
     }
     if (n == 1) {
         status = download_one(a, updater, a->targets[0], infos[0]);
     } else if (n > 1) {
         status = download_many(a, updater, infos, n);
     }
-    if (r != TUF_OK) {
-        status = fail(a->targets[n], r, err);
+    if (n < a->n_targets) {
+        status = fail(a->targets[n], results[n], errors[n]);
+        errors[n] = NULL;
     }
-    for (i = 0; i < n; i++) {
-        tuf_target_info_free(infos[i]);
+done:
+    for (i = 0; i < a->n_targets; i++) {
+        if (infos != NULL) tuf_target_info_free(infos[i]);
+        if (errors != NULL) tuf_error_free(errors[i]);
     }
     free(infos);
+    free(results);
+    free(errors);
     return status;
 }
 
