@@ -171,6 +171,14 @@ func (c *callbacks) peek() (context.Context, error) {
 	return c.ctx, c.cause
 }
 
+// peekFetch returns the URL and the error of the running call's last failed fetch (for the
+// per-target errors of GetTargetInfos, read before end).
+func (c *callbacks) peekFetch() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fetchURL, c.fetchErr
+}
+
 func (c *callbacks) setFetchResult(url string, err error) {
 	c.mu.Lock()
 	c.fetchErr, c.fetchURL = err, url

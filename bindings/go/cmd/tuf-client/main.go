@@ -34,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	tuf "github.com/libtuf/libtuf/bindings/go"
 )
@@ -426,30 +427,56 @@ func downloadOne(ctx context.Context, a *args, u *tuf.Updater) error {
 // errReported: the failures were printed already; exit 1.
 var errReported = errors.New("failures reported")
 
-// download looks up the targets in order, up to the first that is not found, and downloads
-// those found at once (files already there are not downloaded again); one failing download
-// stops no other.
+// download looks up the targets at once (the delegated metadata the lookups need is fetched
+// several roles at a time), downloads those found before the first that is not, at once
+// (files already there are not downloaded again; one failing download stops no other), then
+// reports that lookup's failure.
 func download(ctx context.Context, a *args, u *tuf.Updater) error {
-	var infos []*tuf.TargetInfo
-	var cached []bool
-	defer func() {
-		for _, info := range infos {
-			info.Close()
-		}
-	}()
-	var lookupErr error
-	for _, name := range a.targets {
-		info, err := u.GetTargetInfo(ctx, name)
-		if err != nil {
-			lookupErr = fmt.Errorf("%s: %s", name, message(err))
+	// A name that is not UTF-8 would fail the whole batch before any lookup: the names
+	// before it are looked up together, and it alone, so that it fails as the first name
+	// not found would.
+	names := a.targets
+	for i, name := range names {
+		if !utf8.ValidString(name) {
+			names = names[:i]
 			break
 		}
-		infos = append(infos, info)
+	}
+	lookups, err := u.GetTargetInfos(ctx, names)
+	if lookups == nil {
+		// Failed before looking up.
+		return fmt.Errorf("download: %s", message(err))
+	}
+	defer func() {
+		for _, res := range lookups {
+			if res.Info != nil {
+				res.Info.Close()
+			}
+		}
+	}()
+	var infos []*tuf.TargetInfo
+	var cached []bool
+	var lookupErr error
+	for _, res := range lookups {
+		if res.Err != nil {
+			lookupErr = fmt.Errorf("%s: %s", res.Path, message(res.Err))
+			break
+		}
+		infos = append(infos, res.Info)
 		inPlace := false
 		if a.verbose {
-			_, inPlace, _ = u.FindCachedTarget(info, "")
+			_, inPlace, _ = u.FindCachedTarget(res.Info, "")
 		}
 		cached = append(cached, inPlace)
+	}
+	if lookupErr == nil && len(names) < len(a.targets) {
+		name := a.targets[len(names)]
+		info, err := u.GetTargetInfo(ctx, name)
+		if err == nil {
+			info.Close()
+			err = errors.New("a target name that is not UTF-8 was found")
+		}
+		lookupErr = fmt.Errorf("%s: %s", name, message(err))
 	}
 	if len(infos) == 0 {
 		return lookupErr
