@@ -581,16 +581,12 @@ void report(const Args& a, const std::string& name, const tuf::TargetInfoView& i
     }
 }
 
-tuf::TargetInfo look_up(tuf::Updater& updater, const std::string& name) {
-    try {
-        std::optional<tuf::TargetInfo> info = updater.get_target_info(name);
-        if (!info) {
-            throw Failure{name, "target not found: no trusted role lists it"};
-        }
-        return std::move(*info);
-    } catch (const tuf::Error& e) {
-        throw Failure{name, describe(e)};
+/// Why the lookup of `name` gave no target.
+Failure failure_of(const std::string& name, const tuf::LookupResult& lookup) {
+    if (lookup.code() == tuf::Code::target_not_found) {
+        return Failure{name, "target not found: no trusted role lists it"};
     }
+    return Failure{name, describe(*lookup.error)};
 }
 
 /// One target, looked up already: downloaded unless its file is already there.
@@ -643,18 +639,25 @@ int download_many(const Args& a, tuf::Updater& updater, const std::vector<tuf::T
     return status;
 }
 
-/// The targets in order: each looked up, stopping at the first that is not found; those found
-/// before it are downloaded (several at once), then the lookup failure is reported.
+/// The targets in order: all looked up at once (the delegated metadata the lookups need is
+/// fetched several roles at a time); those found before the first that is not are downloaded
+/// (several at once), then that lookup's failure is reported.
 int download(const Args& a, tuf::Updater& updater) {
+    std::vector<tuf::LookupResult> lookups;
+    try {
+        lookups = updater.get_target_infos(a.targets);
+    } catch (const tuf::Error& e) {
+        // Nothing was looked up: reported as the lookup of the first target would be.
+        throw Failure{a.targets[0], describe(e)};
+    }
     std::vector<tuf::TargetInfo> infos;
     std::optional<Failure> lookup_failure;
-    for (const std::string& name : a.targets) {
-        try {
-            infos.push_back(look_up(updater, name));
-        } catch (const Failure& f) {
-            lookup_failure = f;
+    for (std::size_t i = 0; i < lookups.size(); i++) {
+        if (!lookups[i].found()) {
+            lookup_failure = failure_of(a.targets[i], lookups[i]);
             break;
         }
+        infos.push_back(std::move(*lookups[i].info));
     }
     int status = 0;
     if (infos.size() == 1) {

@@ -6,6 +6,7 @@
 #define TUF_CPP_UPDATER_HPP
 
 #include <functional>
+#include <initializer_list>
 
 #include "core.hpp"
 #include "storage.hpp"
@@ -101,6 +102,23 @@ struct DownloadResult {
     /// Whether the target is in place.
     bool ok() const noexcept { return !error; }
     /// Code::ok, or the error's code.
+    Code code() const noexcept { return error ? error->code() : Code::ok; }
+};
+
+/// What became of one path of Updater::get_target_infos: its target info, or why there is
+/// none. Move-only (it owns the TargetInfo).
+struct LookupResult {
+    /// The target (set when it was found).
+    std::optional<TargetInfo> info;
+    /// Why there is no target (set when there is none): Code::target_not_found when no
+    /// trusted role lists the path, or the error of its lookup.
+    std::optional<Error> error;
+
+    /// Whether the target was found (`info` is set).
+    bool found() const noexcept { return info.has_value(); }
+    /// The same as found(), as DownloadResult::ok.
+    bool ok() const noexcept { return !error; }
+    /// Code::ok, Code::target_not_found, or the code of the lookup's error.
     Code code() const noexcept { return error ? error->code() : Code::ok; }
 };
 
@@ -473,6 +491,76 @@ public:
             return std::nullopt;
         }
         return info;
+    }
+
+    /// Looks up every path of `target_paths` through the delegations (spec 5.6.7), as
+    /// get_target_info looks up each one, refreshing first if needed
+    /// (`tuf_updater_get_target_infos`). `target_paths` is a container of strings (anything
+    /// convertible to std::string_view: `std::vector<std::string>`,
+    /// `std::vector<std::string_view>`, an array of `const char*`, or a braced list such as
+    /// `{"a.txt", "b.txt"}`), copied during the call only; a NUL byte inside a path throws
+    /// Error with Code::invalid_argument before anything is looked up.
+    ///
+    /// The delegated metadata the lookups need is fetched ahead, several roles at once over at
+    /// most UpdaterConfig::set_max_connections connections (one after the other through a
+    /// fetch function, or offline), each role once however many paths need it, each verified
+    /// as by get_target_info. Progress goes to the configuration's TransferProgressFunction,
+    /// whose false cancels every transfer still running or waiting (the lookups that still
+    /// needed metadata then fail with Code::cancelled); this updater's
+    /// DownloadProgressFunction is not called. Every callback runs on the calling thread.
+    ///
+    /// Returns one LookupResult per path, in the order of `target_paths`: its TargetInfo
+    /// (owned by the result), or its error, Code::target_not_found when no trusted role lists
+    /// it. A path not found or whose lookup failed is not an exception, and stops no other
+    /// lookup. Throws Error when the call fails before looking up (an empty handle;
+    /// Code::state while the updater is in a call; the error of the refresh that had to run
+    /// first, also for no paths), and rethrows the exception a callback threw.
+    template <class Paths = std::initializer_list<std::string_view>>
+    std::vector<LookupResult> get_target_infos(const Paths& target_paths) {
+        std::vector<detail::CString> paths;
+        for (const auto& path : target_paths) {
+            paths.emplace_back(std::string_view(path));
+        }
+        std::vector<const char*> pointers;
+        pointers.reserve(paths.size());
+        for (const detail::CString& path : paths) {
+            pointers.push_back(path.get());
+        }
+        const std::size_t n = pointers.size();
+        // Sentinel: libtuf writes every entry, in order, once it looked up; none when it
+        // failed first.
+        constexpr tuf_result unwritten = static_cast<tuf_result>(-1);
+        std::vector<tuf_result> codes(n, unwritten);
+        std::vector<tuf_target_info*> infos(n, nullptr);
+        std::vector<tuf_error*> errors(n, nullptr);
+        // Reserved before the call, so that taking ownership of its outputs cannot throw.
+        std::vector<detail::Owned<tuf_target_info, ::tuf_target_info_free>> owned_infos;
+        std::vector<detail::ErrorPtr> owned_errors;
+        owned_infos.reserve(n);
+        owned_errors.reserve(n);
+        detail::Call call;
+        tuf_result r = ::tuf_updater_get_target_infos(
+            handle_.get(), n == 0 ? nullptr : pointers.data(), n, infos.data(), codes.data(),
+            errors.data(), call.err());
+        for (std::size_t i = 0; i < n; i++) {
+            owned_infos.emplace_back(infos[i]);
+            owned_errors.emplace_back(errors[i]);
+        }
+        // TUF_OK or the first path's code when every entry was written (the error then only
+        // sums up the entries); else the failure before looking up.
+        call.check(n == 0 || codes[n - 1] == unwritten ? r : TUF_OK);
+        std::vector<LookupResult> results;
+        results.reserve(n);
+        for (std::size_t i = 0; i < n; i++) {
+            LookupResult result;
+            if (codes[i] == TUF_OK) {
+                result.info.emplace(owned_infos[i].release());
+            } else {
+                result.error = detail::make_error(codes[i], owned_errors[i].release());
+            }
+            results.push_back(std::move(result));
+        }
+        return results;
     }
 
     /// The path of a local file holding the target with the right length and hashes:
