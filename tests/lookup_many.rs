@@ -1,8 +1,9 @@
 //! Looking up many targets at once ([`Updater::get_target_infos`]) against a real HTTP
 //! server: the same answers as one lookup after the other, in order; the delegated roles the
 //! lookups need fetched ahead, several at once (the server delays every response so that
-//! they overlap) and each once; a role that fails verification ahead neither trusted nor
-//! cached, its lookup reporting why (5.6.3); cancellation; a failed refresh; a custom fetcher.
+//! they overlap) and each once, each verified and cached as soon as its own transfer ends; a
+//! role that fails verification ahead neither trusted nor cached, its lookup reporting why
+//! (5.6.3); cancellation; a failed refresh; a custom fetcher.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::http::TestServer;
+use common::http::{Behavior, TestServer};
 use common::sim::Sim;
 use common::sim_fetcher::{all_files, Client};
 use tuf::fetch::Progress;
@@ -131,6 +132,54 @@ fn finds_every_target_in_order_fetching_the_roles_ahead_at_once() {
     // Verified roles are cached: a new updater finds them without the network.
     for role in ["r0", "r5", "deep"] {
         assert!(s.c.read_cached(&format!("{role}.json")).is_some(), "{role}");
+    }
+}
+
+#[test]
+fn each_role_is_verified_and_cached_as_soon_as_its_transfer_ends() {
+    let s = Setup::new("lookup_many_each");
+    // r5's metadata arrives one byte every 5 ms; the other roles at once.
+    s.server.set_behavior(
+        "/metadata/1.r5.json",
+        Behavior::Drip(Duration::from_millis(5)),
+    );
+    let mut config = s.config();
+    config.max_connections = 6;
+    let dir = s.c.metadata_dir();
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let record = seen.clone();
+    config.progress = Some(Progress(Arc::new(
+        move |url: &str, position: u64, _: u64| {
+            if !url.ends_with("/1.r5.json") || position < 20 {
+                return ControlFlow::Continue(());
+            }
+            // r5 is still arriving: the others were verified and cached meanwhile.
+            let cached: Vec<bool> = (0..5)
+                .map(|i| dir.join(format!("r{i}.json")).exists())
+                .collect();
+            record.lock().unwrap().get_or_insert(cached);
+            ControlFlow::Break(())
+        },
+    )));
+    let mut u = Updater::new(config).unwrap();
+    let results = u.get_target_infos(&paths()).unwrap();
+    assert_eq!(*seen.lock().unwrap(), Some(vec![true; 5]));
+    for (r, (path, role)) in results.iter().zip(lookups()) {
+        match role {
+            // deep was to be fetched in the next round, which the cancellation stopped.
+            Some("r5") | Some("deep") => {
+                assert_eq!(
+                    r.as_ref().unwrap_err().kind(),
+                    ErrorKind::Cancelled,
+                    "{path}"
+                )
+            }
+            _ => assert_eq!(
+                r.as_ref().unwrap().as_ref().map(|i| i.role.as_str()),
+                role,
+                "{path}"
+            ),
+        }
     }
 }
 

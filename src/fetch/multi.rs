@@ -84,6 +84,8 @@ struct Slot {
     result: Option<Result<()>>,
     /// The position last reported to the progress function.
     reported: Option<u64>,
+    /// Whether its result was handed over already.
+    delivered: bool,
 }
 
 /// An error of the multi handle itself, for every transfer it stopped.
@@ -189,6 +191,26 @@ impl MultiFetcher {
         requests: Vec<MultiRequest>,
         progress: Option<&Progress>,
     ) -> Vec<Result<()>> {
+        let mut results: Vec<Option<Result<()>>> = requests.iter().map(|_| None).collect();
+        self.fetch_each(requests, progress, &mut |i, r| results[i] = Some(r));
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| Err(Error::State("the transfer was never started".into())))
+            })
+            .collect()
+    }
+
+    /// [`fetch_all`](Self::fetch_all), handing each request's result to `deliver` with its
+    /// index as soon as it is known (a transfer that completed: while the others go on), so
+    /// that what its sink received can be used, and let go of, before the others end.
+    /// `deliver` is called once for every request.
+    pub fn fetch_each(
+        &mut self,
+        requests: Vec<MultiRequest>,
+        progress: Option<&Progress>,
+        deliver: &mut dyn FnMut(usize, Result<()>),
+    ) {
         let mut slots: Vec<Slot> = requests
             .into_iter()
             .map(|r| {
@@ -205,6 +227,7 @@ impl MultiFetcher {
                     })),
                     result: check_url(&r.url).err().map(Err),
                     reported: None,
+                    delivered: false,
                     url: r.url,
                     offset: r.offset,
                     max_length: r.max_length,
@@ -271,6 +294,9 @@ impl MultiFetcher {
                 };
                 if self.finish(&mut slots[i], performed, &easy) {
                     queue.push_front(i);
+                } else if let Some(result) = slots[i].result.take() {
+                    slots[i].delivered = true;
+                    deliver(i, result);
                 }
                 // The connection stays in the multi handle's pool; the handle is reused.
                 self.idle.push(easy);
@@ -288,13 +314,16 @@ impl MultiFetcher {
             }
             let _ = multi.wait(&mut [], Duration::from_millis(100));
         }
-        slots
-            .into_iter()
-            .map(|s| {
-                s.result
-                    .unwrap_or_else(|| Err(Error::State("the transfer was never started".into())))
-            })
-            .collect()
+        for (i, slot) in slots.into_iter().enumerate() {
+            if !slot.delivered {
+                deliver(
+                    i,
+                    slot.result.unwrap_or_else(|| {
+                        Err(Error::State("the transfer was never started".into()))
+                    }),
+                );
+            }
+        }
     }
 
     /// Takes what a finished request of `slot` led to: its result, or (true) a redirect

@@ -30,7 +30,9 @@ impl Updater {
     /// connections, each transfer with the protections of a single one (the length snapshot
     /// gives or the configured maximum, the redirect rules, the transport settings, the
     /// deadline), and each role verified (5.6.1-5.6.6) against the role that delegated it
-    /// before it is trusted or cached. A role is fetched once however many lookups need it. A
+    /// before it is trusted or cached, as soon as its own transfer ends (the bytes held at
+    /// once are those of the running transfers). A role is fetched once however many lookups
+    /// need it. A
     /// role that could not be fetched or verified ahead is left to the lookup that needs it,
     /// which fetches it again on its own (with retries, when configured) and reports why it
     /// failed. When the progress function cancels, no role is fetched afterwards: the
@@ -131,12 +133,15 @@ impl Updater {
                     }
                 })
                 .collect();
-            let fetched = multi.fetch_all(requests, self.config.progress.as_ref());
             let mut cancelled = None;
-            for ((w, body), result) in wanted.iter().zip(&bodies).zip(fetched) {
-                let data = std::mem::take(&mut *body.lock().unwrap_or_else(|p| p.into_inner()));
-                let accepted = result.and_then(|()| self.accept(w, &data));
-                if let Err(e) = accepted {
+            let progress = self.config.progress.clone();
+            // Each role is verified, cached and let go of as soon as its transfer ends: what
+            // is held at once is at most what the running transfers received.
+            multi.fetch_each(requests, progress.as_ref(), &mut |i, result| {
+                let w = &wanted[i];
+                let data =
+                    std::mem::take(&mut *bodies[i].lock().unwrap_or_else(|p| p.into_inner()));
+                if let Err(e) = result.and_then(|()| self.accept(w, &data)) {
                     self.config.log(LogLevel::Debug, || {
                         format!("{} not fetched ahead: {e}", w.role)
                     });
@@ -145,7 +150,7 @@ impl Updater {
                     }
                     failed.push(w.role.clone());
                 }
-            }
+            });
             if cancelled.is_some() {
                 return cancelled;
             }

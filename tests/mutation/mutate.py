@@ -45,6 +45,7 @@ FETCH = "src/fetch/mod.rs"
 UPD = "src/updater/mod.rs"
 CONFIG = "src/updater/config.rs"
 AHEAD = "src/updater/lookup_many.rs"
+MULTI = "src/fetch/multi.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -284,6 +285,9 @@ MUTANTS = [
     ("L1", "fetched ahead: each role verified against its delegator before it is trusted or cached",
      AHEAD, "        self.set\n            .update_delegated_targets(data, &w.role, &w.delegator)?;\n",
      ""),
+    ("L2", "fetched ahead: each role verified and let go of as its transfer ends, not all at the end",
+     MULTI, "                } else if let Some(result) = slots[i].result.take() {",
+     "                } else if let Some(result) = None::<Result<()>> {"),
 ]
 
 
