@@ -32,11 +32,10 @@ impl Updater {
     /// deadline), and each role verified (5.6.1-5.6.6) against the role that delegated it
     /// before it is trusted or cached, as soon as its own transfer ends (the bytes held at
     /// once are those of the running transfers). A role is fetched once however many lookups
-    /// need it. A
-    /// role that could not be fetched or verified ahead is left to the lookup that needs it,
-    /// which fetches it again on its own (with retries, when configured) and reports why it
-    /// failed. When the progress function cancels, no role is fetched afterwards: the
-    /// lookups that still needed one fail with [`Error::Cancelled`].
+    /// need it. A role that could not be fetched or verified ahead is left to the lookup that
+    /// needs it, which fetches it again on its own (with retries, when configured) and
+    /// reports why it failed. When the progress function cancels, no role is fetched
+    /// afterwards: the lookups that still needed one fail with [`Error::Cancelled`].
     ///
     /// With a custom fetcher ([`Updater::with_fetcher`]), or offline, the lookups run one
     /// after the other.
