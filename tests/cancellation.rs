@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client};
+use common::sim_fetcher::{over_http, serve, Client};
 use tuf::fetch::Progress;
 use tuf::updater::{Updater, UpdaterConfig};
 use tuf::ErrorKind;
@@ -119,9 +119,7 @@ fn cancelling_a_download_leaves_no_file() {
 fn a_stalled_http_transfer_is_cancelled_within_seconds() {
     let c = Client::new("cancel-stalled", sim_with_target());
     let server = TestServer::start();
-    for (path, bytes) in all_files(&c.repo.sim()) {
-        server.set(&format!("/{path}"), bytes);
-    }
+    serve(&server, &c.repo.sim());
     server.set_behavior("/metadata/timestamp.json", Behavior::Silent);
     let started = Instant::now();
     let deadline = started + Duration::from_millis(1500);
@@ -132,9 +130,7 @@ fn a_stalled_http_transfer_is_cancelled_within_seconds() {
             ControlFlow::Continue(())
         }
     }));
-    let mut config: UpdaterConfig = c.bootstrap_config();
-    config.metadata_base_url = server.url("/metadata");
-    config.targets_base_url = Some(server.url("/targets"));
+    let mut config: UpdaterConfig = over_http(c.bootstrap_config(), &server);
     config.progress = Some(progress);
     let mut u = Updater::new(config).unwrap();
     let err = u.refresh().unwrap_err();

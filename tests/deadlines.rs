@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client, SimFetcher};
+use common::sim_fetcher::{serve, Client, SimFetcher};
 use tuf::fetch::{fetch_bytes, CurlFetcher, Fetcher, FetcherConfig, DEFAULT_TIMEOUT};
 use tuf::updater::{Updater, DEFAULT_LOCK_TIMEOUT};
 use tuf::ErrorKind;
@@ -117,9 +117,7 @@ fn a_transfer_dripping_above_the_minimum_speed_ends_at_the_deadline() {
 fn a_refresh_from_a_dripping_server_ends_at_the_deadline() {
     let server = TestServer::start();
     let c = Client::new("drip-refresh", sim());
-    for (path, bytes) in all_files(&c.repo.sim()) {
-        server.set(&format!("/{path}"), bytes);
-    }
+    serve(&server, &c.repo.sim());
     server.set_behavior("/metadata/timestamp.json", Behavior::Drip(DRIP));
     let mut config = c.bootstrap_config();
     config.metadata_base_url = server.url("/metadata");

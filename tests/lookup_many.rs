@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client};
+use common::sim_fetcher::{over_http, serve, Client};
 use tuf::fetch::Progress;
 use tuf::metadata::PathSpec;
 use tuf::updater::{Updater, UpdaterConfig};
@@ -74,17 +74,12 @@ impl Setup {
         sim.update_snapshot();
         let c = Client::new(test, sim);
         let server = TestServer::start();
-        for (path, bytes) in all_files(&c.repo.sim()) {
-            server.set(&format!("/{path}"), bytes);
-        }
+        serve(&server, &c.repo.sim());
         Setup { c, server }
     }
 
     fn config(&self) -> UpdaterConfig {
-        let mut config = self.c.bootstrap_config();
-        config.metadata_base_url = self.server.url("/metadata");
-        config.targets_base_url = Some(self.server.url("/targets"));
-        config
+        over_http(self.c.bootstrap_config(), &self.server)
     }
 
     /// The requests of delegated role `role`'s metadata.

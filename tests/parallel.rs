@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client};
+use common::sim_fetcher::{over_http, serve, Client};
 use tuf::crypto::{hash, hex};
 use tuf::fetch::Progress;
 use tuf::updater::{TargetInfo, Updater, UpdaterConfig};
@@ -43,17 +43,12 @@ impl Setup {
         sim.update_snapshot();
         let c = Client::new(test, sim);
         let server = TestServer::start();
-        for (path, bytes) in all_files(&c.repo.sim()) {
-            server.set(&format!("/{path}"), bytes);
-        }
+        serve(&server, &c.repo.sim());
         Setup { c, server }
     }
 
     fn config(&self) -> UpdaterConfig {
-        let mut config = self.c.bootstrap_config();
-        config.metadata_base_url = self.server.url("/metadata");
-        config.targets_base_url = Some(self.server.url("/targets"));
-        config
+        over_http(self.c.bootstrap_config(), &self.server)
     }
 
     fn infos(&self, u: &mut Updater) -> Vec<TargetInfo> {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use common::http::{Behavior, TestServer};
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client};
+use common::sim_fetcher::{all_files, over_http, serve, Client};
 use tuf::crypto::{hash, hex};
 use tuf::fetch::Progress;
 use tuf::updater::{TargetInfo, Updater, UpdaterConfig};
@@ -49,16 +49,11 @@ impl Setup {
 
     /// Serves every file of the simulated repository.
     fn publish(&self) {
-        for (path, bytes) in all_files(&self.c.repo.sim()) {
-            self.server.set(&format!("/{path}"), bytes);
-        }
+        serve(&self.server, &self.c.repo.sim());
     }
 
     fn config(&self) -> UpdaterConfig {
-        let mut config = self.c.bootstrap_config();
-        config.metadata_base_url = self.server.url("/metadata");
-        config.targets_base_url = Some(self.server.url("/targets"));
-        config
+        over_http(self.c.bootstrap_config(), &self.server)
     }
 
     fn updater(&self) -> Updater {

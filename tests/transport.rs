@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::http::{tls_file, Behavior, TestServer};
 use common::proxy::TestProxy;
 use common::sim::Sim;
-use common::sim_fetcher::{all_files, Client};
+use common::sim_fetcher::{over_http, serve, Client};
 use tuf::fetch::{
     fetch_bytes, ClientCertificate, CurlFetcher, Fetcher, FetcherConfig, Pem, RetryFetcher,
     RetryPolicy,
@@ -510,13 +510,9 @@ fn the_updater_retries_transient_failures_but_never_verification_failures() {
     sim.update_snapshot();
     let c = Client::new("transport-retries", sim);
     let server = TestServer::start();
-    for (path, bytes) in all_files(&c.repo.sim()) {
-        server.set(&format!("/{path}"), bytes);
-    }
+    serve(&server, &c.repo.sim());
     let updater = |retries: u32| {
-        let mut config = c.bootstrap_config();
-        config.metadata_base_url = server.url("/metadata");
-        config.targets_base_url = Some(server.url("/targets"));
+        let mut config = over_http(c.bootstrap_config(), &server);
         config.fetcher = self::config();
         config.retry = RetryPolicy {
             retries,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use common::http::{Behavior, TestServer};
 use common::sim::{in_secs, new_key, past, Sim};
-use common::sim_fetcher::{all_files, Client, Response};
+use common::sim_fetcher::{all_files, over_http, serve, Client, Response};
 use tuf::crypto::SigningKey;
 use tuf::metadata::{DelegatedRoles, Key, MetaFile, PathSpec, RoleType};
 use tuf::updater::{Updater, UpdaterConfig};
@@ -1122,16 +1122,8 @@ fn wrong_software_from_a_lower_priority_role_is_not_returned() {
 
 // ---- over HTTP with libcurl ------------------------------------------------------------------
 
-fn serve(server: &TestServer, sim: &Sim) {
-    for (path, bytes) in all_files(sim) {
-        server.set(&format!("/{path}"), bytes);
-    }
-}
-
 fn http_updater(c: &Client, server: &TestServer) -> Updater {
-    let mut config = small_limits(c.bootstrap_config());
-    config.metadata_base_url = server.url("/metadata");
-    config.targets_base_url = Some(server.url("/targets"));
+    let mut config = over_http(small_limits(c.bootstrap_config()), server);
     config.fetcher.connect_timeout = std::time::Duration::from_secs(5);
     Updater::new(config).unwrap()
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use common::http::TestServer;
 use common::sim::{in_secs, past, Sim};
-use common::sim_fetcher::{all_files, Client, Response};
+use common::sim_fetcher::{over_http, serve, Client, Response};
 use tuf::crypto::{hash, hex, SigningKey};
 use tuf::metadata::{
     DateTime, DelegatedRole, DelegatedRoles, Hashes, Key, PathSpec, RoleType, TargetFile,
@@ -1103,17 +1103,8 @@ fn unknown_target_is_none() {
 
 // ---- over HTTP with libcurl ------------------------------------------------------------------
 
-/// Serves every file of `sim` on `server` under `/metadata/` and `/targets/`.
-fn serve(server: &TestServer, sim: &Sim) {
-    for (path, bytes) in all_files(sim) {
-        server.set(&format!("/{path}"), bytes);
-    }
-}
-
 fn http_config(c: &Client, server: &TestServer) -> UpdaterConfig {
-    let mut config = c.bootstrap_config();
-    config.metadata_base_url = server.url("/metadata");
-    config.targets_base_url = Some(server.url("/targets"));
+    let mut config = over_http(c.bootstrap_config(), server);
     config.fetcher.connect_timeout = std::time::Duration::from_secs(5);
     config
 }

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::http::TestServer;
 use super::sim::Sim;
 use tuf::crypto::{hash, hex};
 use tuf::fetch::Fetcher;
@@ -166,6 +167,21 @@ pub fn all_files(sim: &Sim) -> Vec<(String, Vec<u8>)> {
         files.push((format!("targets/{hashed}"), data.clone()));
     }
     files
+}
+
+/// Serves every file of `sim` ([`all_files`]) on `server`, under `/metadata/` and
+/// `/targets/`.
+pub fn serve(server: &TestServer, sim: &Sim) {
+    for (path, bytes) in all_files(sim) {
+        server.set(&format!("/{path}"), bytes);
+    }
+}
+
+/// `config` with its metadata and targets base URLs on `server` (as [`serve`] serves them).
+pub fn over_http(mut config: UpdaterConfig, server: &TestServer) -> UpdaterConfig {
+    config.metadata_base_url = server.url("/metadata");
+    config.targets_base_url = Some(server.url("/targets"));
+    config
 }
 
 impl SimFetcher {
