@@ -26,6 +26,18 @@ func python(t *testing.T) string {
 	return py
 }
 
+// genRepo writes a repository with python-tuf (tests/python/gen_repo.py with args) into a new
+// temporary directory and returns its path.
+func genRepo(t *testing.T, py string, args []string) string {
+	t.Helper()
+	repo := filepath.Join(t.TempDir(), "repo")
+	cmd := exec.Command(py, append([]string{filepath.Join(repoDir(t), "tests", "python", "gen_repo.py"), repo}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen_repo.py: %v\n%s", err, out)
+	}
+	return repo
+}
+
 // Repositories written by python-tuf (tests/python/gen_repo.py, the benchmark's workload
 // generator): every sample target is downloaded byte-identical over HTTP.
 func TestGeneratedRepositories(t *testing.T) {
@@ -37,11 +49,7 @@ func TestGeneratedRepositories(t *testing.T) {
 		{"--workload", "deep", "--depth", "4"},
 	} {
 		t.Run(strings.Join(args[1:], "-"), func(t *testing.T) {
-			repo := filepath.Join(t.TempDir(), "repo")
-			cmd := exec.Command(py, append([]string{filepath.Join(repoDir(t), "tests", "python", "gen_repo.py"), repo}, args...)...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("gen_repo.py: %v\n%s", err, out)
-			}
+			repo := genRepo(t, py, args)
 			var workload struct {
 				SampleTargets []string `json:"sample_targets"`
 			}

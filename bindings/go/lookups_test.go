@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -264,23 +263,32 @@ func TestGetTargetInfosCancelledByTheContext(t *testing.T) {
 	}
 }
 
-func TestGetTargetInfosFetcherError(t *testing.T) {
+// demoStoreConfig is a Config over the demo repository through a Fetcher that reads its files
+// (store://demo/...), calling hook first with each URL: an error from hook is the fetch's.
+func demoStoreConfig(t *testing.T, hook func(ctx context.Context, url string) error) tuf.Config {
 	var calls atomic.Int32
 	store := dirFetcher("store://demo/", demoRepo(t), &calls)
-	errStore := errors.New("the store is down")
-	dir := t.TempDir()
-	cfg := tuf.Config{
-		MetadataDir:   filepath.Join(dir, "metadata"),
+	return tuf.Config{
+		MetadataDir:   filepath.Join(t.TempDir(), "metadata"),
 		MetadataURL:   "store://demo/metadata/",
 		BootstrapRoot: readFile(t, filepath.Join(demoRepo(t), "root.json")),
 		Fetcher: tuf.FetcherFunc(func(ctx context.Context, url string, maxLength uint64, w io.Writer) error {
-			if strings.HasSuffix(url, "/1.apps.json") {
-				return errStore
+			if err := hook(ctx, url); err != nil {
+				return err
 			}
 			return store.Fetch(ctx, url, maxLength, w)
 		}),
 	}
-	u := newUpdater(t, cfg)
+}
+
+func TestGetTargetInfosFetcherError(t *testing.T) {
+	errStore := errors.New("the store is down")
+	u := newUpdater(t, demoStoreConfig(t, func(_ context.Context, url string) error {
+		if strings.HasSuffix(url, "/1.apps.json") {
+			return errStore
+		}
+		return nil
+	}))
 	paths := []string{"hello.txt", "apps/app-1.0.tar.gz", "docs/README.txt"}
 	results, err := u.GetTargetInfos(context.Background(), paths)
 	if !errors.Is(err, tuf.ErrDownload) || !errors.Is(err, errStore) {
@@ -311,11 +319,7 @@ func TestGetTargetInfosGeneratedRepositories(t *testing.T) {
 		{"--workload", "deep", "--depth", "4"},
 	} {
 		t.Run(strings.Join(args[1:], "-"), func(t *testing.T) {
-			repo := filepath.Join(t.TempDir(), "repo")
-			cmd := exec.Command(py, append([]string{filepath.Join(repoDir(t), "tests", "python", "gen_repo.py"), repo}, args...)...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("gen_repo.py: %v\n%s", err, out)
-			}
+			repo := genRepo(t, py, args)
 			var names []string
 			entries, _ := os.ReadDir(filepath.Join(repo, "targets"))
 			for _, e := range entries {
@@ -405,25 +409,16 @@ func TestGetTargetInfosGeneratedRepositories(t *testing.T) {
 // A Fetcher that calls GetTargetInfos on its own Updater gets ErrState and no results; a
 // Fetcher that panics fails the lookups that needed what it fetched, with the panic inside.
 func TestGetTargetInfosCallbacks(t *testing.T) {
-	var calls atomic.Int32
-	store := dirFetcher("store://demo/", demoRepo(t), &calls)
 	var u *tuf.Updater
 	var inner []tuf.LookupResult
 	var innerErr error
-	dir := t.TempDir()
-	cfg := tuf.Config{
-		MetadataDir:   filepath.Join(dir, "metadata"),
-		MetadataURL:   "store://demo/metadata/",
-		BootstrapRoot: readFile(t, filepath.Join(demoRepo(t), "root.json")),
-		Fetcher: tuf.FetcherFunc(func(ctx context.Context, url string, maxLength uint64, w io.Writer) error {
-			if strings.HasSuffix(url, "/1.apps.json") {
-				inner, innerErr = u.GetTargetInfos(ctx, []string{"hello.txt"})
-				panic("store bug")
-			}
-			return store.Fetch(ctx, url, maxLength, w)
-		}),
-	}
-	u = newUpdater(t, cfg)
+	u = newUpdater(t, demoStoreConfig(t, func(ctx context.Context, url string) error {
+		if strings.HasSuffix(url, "/1.apps.json") {
+			inner, innerErr = u.GetTargetInfos(ctx, []string{"hello.txt"})
+			panic("store bug")
+		}
+		return nil
+	}))
 	results, err := u.GetTargetInfos(context.Background(), []string{"apps/app-1.0.tar.gz", "hello.txt"})
 	if !errors.Is(innerErr, tuf.ErrState) || inner != nil {
 		t.Errorf("GetTargetInfos from the Fetcher: %v %v, want ErrState and no results", inner, innerErr)
