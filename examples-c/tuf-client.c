@@ -900,8 +900,9 @@ static int download(const struct args *a, tuf_updater *updater) {
     r = tuf_updater_get_target_infos(updater, (const char *const *)a->targets, a->n_targets,
                                      infos, results, errors, &err);
     if (r != TUF_OK && results[0] == UINT32_MAX) {
-        /* Failed before looking up: nothing was written to the arrays. */
-        status = fail("download", r, err);
+        /* Failed before looking up (the refresh, say): nothing was written to the arrays.
+         * Reported under the first name, as a lookup of it alone would be. */
+        status = fail(a->targets[0], r, err);
         goto done;
     }
     tuf_error_free(err);
