@@ -122,7 +122,7 @@ impl Updater {
                     MultiRequest {
                         url: w.remote.url.clone(),
                         offset: 0,
-                        max_length: self.length_limit(&w.role),
+                        max_length: w.remote.max_length,
                         sink: Box::new(move |_, chunk| {
                             body.lock()
                                 .map_err(|_| Error::State("a metadata buffer is unusable".into()))?
@@ -155,16 +155,6 @@ impl Updater {
             }
         }
         None
-    }
-
-    /// The download limit of `role`'s metadata: the length the trusted snapshot gives (5.6.1),
-    /// else the configured maximum.
-    fn length_limit(&self, role: &str) -> u64 {
-        self.set
-            .snapshot()
-            .and_then(|s| s.role_meta(role))
-            .and_then(|m| m.length)
-            .unwrap_or(self.config.targets_max_length)
     }
 
     /// Verifies `data`, the fetched metadata of `w.role`, against its delegator (5.6.2-5.6.6)

@@ -535,6 +535,8 @@ struct RemoteTargets {
     url: String,
     /// The version snapshot gives.
     version: u64,
+    /// The download limit: the length snapshot gives (5.6.1), else the configured maximum.
+    max_length: u64,
     /// The most bytes read from the cache for the role.
     cache_limit: u64,
 }
@@ -560,6 +562,7 @@ fn load_cached_targets(
             Error::Repository(format!("role {role} was delegated but is not in snapshot"))
         })?;
     let expected_version = meta.version;
+    let max_length = meta.length.unwrap_or(config.targets_max_length);
     let version = set.root().consistent_snapshot().then_some(expected_version);
     // Read up to the configured maximum even when snapshot gives a length: a cached file of
     // another length may be another version (see persist_targets); verification checks the
@@ -587,6 +590,7 @@ fn load_cached_targets(
     Ok(Some(RemoteTargets {
         url: metadata_url(&config.metadata_base_url, role, version),
         version: expected_version,
+        max_length,
         cache_limit,
     }))
 }
