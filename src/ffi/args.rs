@@ -4,7 +4,7 @@ use std::ffi::{c_char, CStr, CString};
 
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
-use super::error::{tuf_error, TUF_ERR_INVALID_ARGUMENT, TUF_ERR_STATE};
+use super::error::{tuf_error, tuf_result, TUF_ERR_INVALID_ARGUMENT, TUF_ERR_STATE, TUF_OK};
 
 pub(crate) fn invalid(msg: &str) -> tuf_error {
     tuf_error::new(TUF_ERR_INVALID_ARGUMENT, msg)
@@ -84,6 +84,66 @@ pub(crate) unsafe fn put<T>(array: *mut T, index: usize, value: T) {
     if !array.is_null() {
         // SAFETY: guaranteed by the caller.
         unsafe { array.add(index).write(value) }
+    }
+}
+
+/// Writes the outcome of each entry of a call on many at once, in order: `results[i]` its
+/// code, `errors[i]` a new error when it failed (else NULL), and through `value` what it
+/// produced (`None` when it failed). Returns the error of the first failed entry, its message
+/// prefixed with how many of the entries `failed` (e.g. "3 of 9 targets failed; the first,
+/// NAME: ...", NAME being `name(i)`).
+///
+/// # Safety
+/// `results` and `errors` are each NULL or point to `outcomes.len()` writable entries.
+pub(crate) unsafe fn write_entries<T>(
+    outcomes: Vec<Result<T, tuf_error>>,
+    results: *mut tuf_result,
+    errors: *mut *mut tuf_error,
+    failed: &str,
+    name: impl Fn(usize) -> String,
+    mut value: impl FnMut(usize, Option<T>),
+) -> Result<(), tuf_error> {
+    let count = outcomes.len();
+    let mut first: Option<(usize, tuf_error)> = None;
+    let mut failures = 0usize;
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let (code, error) = match outcome {
+            Ok(v) => {
+                value(i, Some(v));
+                (TUF_OK, std::ptr::null_mut())
+            }
+            Err(e) => {
+                value(i, None);
+                failures += 1;
+                let code = e.code();
+                if first.is_none() {
+                    first = Some((i, e.clone()));
+                }
+                let error = if errors.is_null() {
+                    std::ptr::null_mut()
+                } else {
+                    Box::into_raw(Box::new(e))
+                };
+                (code, error)
+            }
+        };
+        // SAFETY: each array is NULL or has `count` writable entries (caller contract),
+        // and `i < count`.
+        unsafe {
+            put(results, i, code);
+            put(errors, i, error);
+        }
+    }
+    match first {
+        None => Ok(()),
+        Some((i, e)) => {
+            let msg = format!(
+                "{failures} of {count} targets {failed}; the first, {}: {}",
+                name(i),
+                e.message()
+            );
+            Err(e.with_message(&msg))
+        }
     }
 }
 

@@ -4,10 +4,10 @@
 use std::ffi::c_char;
 use std::path::Path;
 
-use super::args::{self, handle, opt_str_arg, owned_string, put};
+use super::args::{self, handle, opt_str_arg, owned_string, put, write_entries};
 use super::boundary::run;
 use super::config::{tuf_updater_config, update_settings};
-use super::error::{tuf_error, tuf_result, TUF_OK};
+use super::error::{tuf_error, tuf_result};
 use super::target::tuf_target_info;
 use super::updater::{tuf_updater, with_updater};
 use crate::updater::TargetInfo;
@@ -141,55 +141,26 @@ pub extern "C" fn tuf_updater_download_targets(
         let outcomes = with_updater(updater, |u| {
             Ok(u.inner.download_targets(&list, dir.map(Path::new), base))
         })?;
-        let mut first: Option<(usize, tuf_error)> = None;
-        let mut failed = 0usize;
-        for (i, outcome) in outcomes.into_iter().enumerate() {
-            let (code, error, path) = match outcome {
-                Ok(p) => (
-                    TUF_OK,
-                    std::ptr::null_mut(),
-                    owned_string(&p.to_string_lossy()),
-                ),
-                Err(e) => {
-                    failed += 1;
-                    let e = tuf_error::from(e);
-                    let code = e.code();
-                    if first.is_none() {
-                        first = Some((i, e.clone()));
+        let outcomes = outcomes
+            .into_iter()
+            .map(|o| o.map_err(tuf_error::from))
+            .collect();
+        // SAFETY: each array is NULL or has `count` writable entries (caller contract).
+        unsafe {
+            write_entries(
+                outcomes,
+                results,
+                errors,
+                "failed",
+                |i| list[i].path.clone(),
+                |i, path| {
+                    if !paths.is_null() {
+                        let path = path
+                            .map_or(std::ptr::null_mut(), |p| owned_string(&p.to_string_lossy()));
+                        put(paths, i, path);
                     }
-                    let error = if errors.is_null() {
-                        std::ptr::null_mut()
-                    } else {
-                        Box::into_raw(Box::new(e))
-                    };
-                    (code, error, std::ptr::null_mut())
-                }
-            };
-            // SAFETY: each array is NULL or has `count` writable entries (caller contract),
-            // and `i < count`.
-            unsafe {
-                put(results, i, code);
-                put(errors, i, error);
-            }
-            if paths.is_null() {
-                if !path.is_null() {
-                    super::error::tuf_string_free(path);
-                }
-            } else {
-                // SAFETY: as above.
-                unsafe { put(paths, i, path) };
-            }
-        }
-        match first {
-            None => Ok(()),
-            Some((i, e)) => {
-                let msg = format!(
-                    "{failed} of {count} targets failed; the first, {}: {}",
-                    list[i].path,
-                    e.message()
-                );
-                Err(e.with_message(&msg))
-            }
+                },
+            )
         }
     })
 }

@@ -6,12 +6,12 @@ use std::sync::Mutex;
 
 use super::args::{
     free_unless_in_use, handle, lock_state, opt_str_arg, opt_str_array_arg, out_arg, owned_string,
-    put, str_arg, write_out,
+    put, str_arg, write_entries, write_out,
 };
 use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, FetchCallback, UserData};
 use super::config::{reference_time_arg, tuf_updater_config};
-use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND, TUF_OK};
+use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
 use crate::updater::Updater;
 
@@ -180,55 +180,35 @@ pub extern "C" fn tuf_updater_get_target_infos(
         let paths = opt_str_array_arg(target_paths, count, "target_paths")?.unwrap_or_default();
         let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
         let outcomes = with_updater(updater, |u| Ok(u.inner.get_target_infos(&refs)?))?;
-        let mut first: Option<(usize, tuf_error)> = None;
-        let mut missed = 0usize;
-        for (i, outcome) in outcomes.into_iter().enumerate() {
-            let (info, error) = match outcome {
-                Ok(Some(info)) => (Some(info), None),
-                Ok(None) => (
-                    None,
-                    Some(tuf_error::new(
-                        TUF_ERR_TARGET_NOT_FOUND,
-                        &format!("target not found: {}", paths[i]),
-                    )),
-                ),
-                Err(e) => (None, Some(tuf_error::from(e))),
-            };
-            let code = error.as_ref().map_or(TUF_OK, tuf_error::code);
-            if let Some(e) = &error {
-                missed += 1;
-                if first.is_none() {
-                    first = Some((i, e.clone()));
-                }
-            }
-            let info = match info {
-                Some(info) if !infos.is_null() => {
-                    Box::into_raw(Box::new(tuf_target_info::new(info)))
-                }
-                _ => std::ptr::null_mut(),
-            };
-            let error = match error {
-                Some(e) if !errors.is_null() => Box::into_raw(Box::new(e)),
-                _ => std::ptr::null_mut(),
-            };
-            // SAFETY: each array is NULL or has `count` writable entries (caller contract),
-            // and `i < count`.
-            unsafe {
-                put(infos, i, info);
-                put(results, i, code);
-                put(errors, i, error);
-            }
-        }
-        match first {
-            None => Ok(()),
-            Some((i, e)) => {
-                let msg = format!(
-                    "{missed} of {count} targets not found or failed; the first, {}: {}",
-                    paths[i],
-                    e.message()
-                );
-                Err(e.with_message(&msg))
-            }
+        let outcomes = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, outcome)| match outcome {
+                Ok(Some(info)) => Ok(info),
+                Ok(None) => Err(tuf_error::new(
+                    TUF_ERR_TARGET_NOT_FOUND,
+                    &format!("target not found: {}", paths[i]),
+                )),
+                Err(e) => Err(tuf_error::from(e)),
+            })
+            .collect();
+        // SAFETY: each array is NULL or has `count` writable entries (caller contract).
+        unsafe {
+            write_entries(
+                outcomes,
+                results,
+                errors,
+                "not found or failed",
+                |i| paths[i].clone(),
+                |i, info| {
+                    if !infos.is_null() {
+                        let info = info.map_or(std::ptr::null_mut(), |info| {
+                            Box::into_raw(Box::new(tuf_target_info::new(info)))
+                        });
+                        put(infos, i, info);
+                    }
+                },
+            )
         }
     })
 }
