@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"bytes"
+	"context"
 	"runtime/cgo"
 	"sync"
 	"time"
@@ -146,5 +147,41 @@ func acquire(tryLock func() bool, wait func()) error {
 		return errReentrant
 	}
 	wait()
+	return nil
+}
+
+// unwritten is a result code no code has. The calls on many entries at once
+// (tuf_updater_download_targets, tuf_updater_get_target_infos) write every entry of their
+// arrays, or none when they fail first: an entry still unwritten says which.
+const unwritten = ^C.tuf_result(0)
+
+// unwrittenResults is a C array of n result codes, each unwritten (nil when out of memory;
+// free it with C.free).
+func unwrittenResults(n int) *C.tuf_result {
+	results := (*C.tuf_result)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(C.tuf_result(0)))))
+	if results != nil {
+		codes := unsafe.Slice(results, n)
+		for i := range codes {
+			codes[i] = unwritten
+		}
+	}
+	return results
+}
+
+// entriesWritten reports whether libtuf wrote the n entries of results.
+func entriesWritten(results *C.tuf_result, n int) bool {
+	return n > 0 && unsafe.Slice(results, n)[0] != unwritten
+}
+
+// entryCause is the Go error behind an entry with code that failed in a call on many at
+// once: the error or panic of a callback of the call, else, for a cancelled entry, the error
+// of the call's context when it is done.
+func entryCause(code C.tuf_result, ctx context.Context, cause error) error {
+	if cause != nil {
+		return cause
+	}
+	if code == C.TUF_ERR_CANCELLED && ctx != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
 	return nil
 }

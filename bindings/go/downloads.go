@@ -72,7 +72,7 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 	var paths **C.char
 	if n > 0 {
 		cInfos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		results = (*C.tuf_result)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(C.tuf_result(0)))))
+		results = unwrittenResults(n)
 		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
 		paths = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
 		defer C.free(unsafe.Pointer(cInfos))
@@ -87,11 +87,6 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 		for i, info := range infos {
 			infoSlice[i] = info.c
 		}
-		resultSlice := unsafe.Slice(results, n)
-		for i := range resultSlice {
-			// A value no code has: still there when libtuf failed before downloading.
-			resultSlice[i] = ^C.tuf_result(0)
-		}
 	}
 	var cerr *C.tuf_error
 	r := C.tuf_updater_download_targets(u.c, cInfos, C.size_t(n), dir, base, results, errs, paths, &cerr)
@@ -100,7 +95,7 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 
 	ctx, cause := u.cb.peek()
 	var out []DownloadResult
-	if n > 0 && unsafe.Slice(results, n)[0] != ^C.tuf_result(0) {
+	if entriesWritten(results, n) {
 		resultSlice, errSlice, pathSlice := unsafe.Slice(results, n), unsafe.Slice(errs, n), unsafe.Slice(paths, n)
 		out = make([]DownloadResult, n)
 		for i := range out {
@@ -109,13 +104,7 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 				out[i].Path = takeString(pathSlice[i])
 				continue
 			}
-			var targetCause error
-			if cause != nil {
-				targetCause = cause
-			} else if resultSlice[i] == C.TUF_ERR_CANCELLED && ctx != nil && ctx.Err() != nil {
-				targetCause = ctx.Err()
-			}
-			out[i].Err = takeError(resultSlice[i], errSlice[i], targetCause)
+			out[i].Err = takeError(resultSlice[i], errSlice[i], entryCause(resultSlice[i], ctx, cause))
 			if pathSlice[i] != nil {
 				C.tuf_string_free(pathSlice[i])
 			}

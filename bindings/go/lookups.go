@@ -80,7 +80,7 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 	var errs **C.tuf_error
 	if n > 0 {
 		infos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		results = (*C.tuf_result)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(C.tuf_result(0)))))
+		results = unwrittenResults(n)
 		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
 		defer C.free(unsafe.Pointer(infos))
 		defer C.free(unsafe.Pointer(results))
@@ -88,11 +88,6 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 		if infos == nil || results == nil || errs == nil {
 			u.cb.end(C.TUF_OK, nil)
 			return nil, &Error{Code: CodeIO, Message: "out of memory"}
-		}
-		resultSlice := unsafe.Slice(results, n)
-		for i := range resultSlice {
-			// A value no code has: still there when libtuf failed before looking up.
-			resultSlice[i] = ^C.tuf_result(0)
 		}
 	}
 	var cerr *C.tuf_error
@@ -102,7 +97,7 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 	ctx, cause := u.cb.peek()
 	fetchURL, fetchErr := u.cb.peekFetch()
 	var out []LookupResult
-	if n > 0 && unsafe.Slice(results, n)[0] != ^C.tuf_result(0) {
+	if entriesWritten(results, n) {
 		infoSlice, resultSlice, errSlice := unsafe.Slice(infos, n), unsafe.Slice(results, n), unsafe.Slice(errs, n)
 		out = make([]LookupResult, n)
 		for i := range out {
@@ -126,11 +121,8 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 			// call; a failed lookup has the Go error behind it, as GetTargetInfo's would.
 			var targetCause error
 			if code != C.TUF_ERR_TARGET_NOT_FOUND {
-				if cause != nil {
-					targetCause = cause
-				} else if code == C.TUF_ERR_CANCELLED && ctx != nil && ctx.Err() != nil {
-					targetCause = ctx.Err()
-				} else if fetchErr != nil && errSlice[i] != nil && goStringOrEmpty(C.tuf_error_url(errSlice[i])) == fetchURL {
+				targetCause = entryCause(code, ctx, cause)
+				if targetCause == nil && fetchErr != nil && errSlice[i] != nil && goStringOrEmpty(C.tuf_error_url(errSlice[i])) == fetchURL {
 					targetCause = fetchErr
 				}
 			}
