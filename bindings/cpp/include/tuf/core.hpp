@@ -352,6 +352,22 @@ void guarded(F&& body) noexcept {
     });
 }
 
+/// The result codes a call on many entries at once (tuf_updater_download_targets,
+/// tuf_updater_get_target_infos) writes: libtuf writes every entry, or none when the call
+/// fails first. Each starts as a value no code has.
+class EntryCodes {
+public:
+    explicit EntryCodes(std::size_t n) : codes_(n, unwritten) {}
+    tuf_result* data() noexcept { return codes_.data(); }
+    tuf_result operator[](std::size_t i) const noexcept { return codes_[i]; }
+    /// Whether libtuf wrote the entries (false for none).
+    bool written() const noexcept { return !codes_.empty() && codes_.back() != unwritten; }
+
+private:
+    static constexpr tuf_result unwritten = static_cast<tuf_result>(-1);
+    std::vector<tuf_result> codes_;
+};
+
 }  // namespace detail
 
 /// Where a fetch function or a metadata loader writes the bytes it received

@@ -527,10 +527,7 @@ public:
             pointers.push_back(path.get());
         }
         const std::size_t n = pointers.size();
-        // Sentinel: libtuf writes every entry, in order, once it looked up; none when it
-        // failed first.
-        constexpr tuf_result unwritten = static_cast<tuf_result>(-1);
-        std::vector<tuf_result> codes(n, unwritten);
+        detail::EntryCodes codes(n);
         std::vector<tuf_target_info*> infos(n, nullptr);
         std::vector<tuf_error*> errors(n, nullptr);
         // Reserved before the call, so that taking ownership of its outputs cannot throw.
@@ -548,7 +545,7 @@ public:
         }
         // TUF_OK or the first path's code when every entry was written (the error then only
         // sums up the entries); else the failure before looking up.
-        call.check(n == 0 || codes[n - 1] == unwritten ? r : TUF_OK);
+        call.check(codes.written() ? TUF_OK : r);
         std::vector<LookupResult> results;
         results.reserve(n);
         for (std::size_t i = 0; i < n; i++) {
@@ -620,9 +617,7 @@ public:
         }
         detail::OptionalCString dir(target_dir), base(target_base_url);
         const std::size_t n = handles.size();
-        // Sentinel: libtuf writes every entry once it downloaded, none when it failed first.
-        constexpr tuf_result unwritten = static_cast<tuf_result>(-1);
-        std::vector<tuf_result> codes(n, unwritten);
+        detail::EntryCodes codes(n);
         std::vector<tuf_error*> errors(n, nullptr);
         std::vector<char*> paths(n, nullptr);
         // Reserved before the call, so that taking ownership of its outputs cannot throw.
@@ -638,7 +633,7 @@ public:
             owned_errors.emplace_back(errors[i]);
             owned_paths.emplace_back(paths[i]);
         }
-        call.check(n == 0 || codes[0] == unwritten ? r : TUF_OK);
+        call.check(codes.written() ? TUF_OK : r);
         std::vector<DownloadResult> results;
         results.reserve(n);
         for (std::size_t i = 0; i < n; i++) {
