@@ -8,15 +8,16 @@
                                                        default), to paste into debian/copyright
 
 VENDOR_DIR is the vendor/ directory of a tarball made by packaging/vendor.sh (one directory per
-crate and version). A crate's stanza is `Files: vendor/NAME-[0-9]*` (all its versions); its
+crate and version). A crate's stanza is `Files: vendor/NAME-*` (all its versions); its
 License is the SPDX expression of Cargo.toml written the DEP-5 way ("MIT or Apache-2.0").
+As vendor/rustls-* also matches rustls-ffi's files, and the last stanza that matches a file
+applies, the stanzas are sorted by name.
 Code that a crate bundles under another licence (libcurl in curl-sys, zlib in libz-sys,
 BoringSSL's in ring) has further stanzas for those subdirectories, which this script does not
 check. When Cargo.lock brings a new crate or a crate changes its licence, `check` fails and
 names it; `stanzas` prints what to add.
 """
 
-import fnmatch
 import os
 import re
 import sys
@@ -61,10 +62,17 @@ def stanzas(vendor, names):
     for name in names or sorted(all_crates):
         lic, authors, repo, _ = all_crates[name]
         holders = authors or [f"The {name} developers" + (f" ({repo})" if repo else "")]
-        print(f"Files: vendor/{name}-[0-9]*")
+        print(f"Files: vendor/{name}-*")
         print("Copyright: " + "\n           ".join(holders))
         print(f"License: {lic}")
         print()
+
+
+def dep5_match(path, pattern):
+    """Whether `pattern` of a Files field matches `path`: in DEP-5 only `*` (any characters,
+    `/` included) and `?` (one character) are wildcards; `[` is an ordinary character."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, path, re.S) is not None
 
 
 def parse_copyright(path):
@@ -95,9 +103,11 @@ def check(vendor, copyright_path):
         probe = f"vendor/{d}/Cargo.toml"
         match = None
         for patterns, stanza_lic in stanzas_:
-            if any(fnmatch.fnmatchcase(probe, p) for p in patterns):
+            if any(dep5_match(probe, p) for p in patterns):
                 match = (patterns, stanza_lic)
-        if match is None or match[0] == ["*"]:
+        # vendor/rustls-* matches rustls-ffi's files too: the last stanza that matches applies
+        # (DEP-5), so each crate needs its own, after any crate whose name is a prefix of its.
+        if match is None or f"vendor/{name}-*" not in match[0]:
             problems.append(f"{name}: no Files stanza (licence {lic})")
         elif match[1] != lic:
             problems.append(f"{name}: debian/copyright says '{match[1]}', Cargo.toml '{lic}'")
