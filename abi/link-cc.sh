@@ -10,7 +10,9 @@
 # unversioned. So when libtuf.map is among the arguments, rustc's script is left out, after
 # checking that every symbol it exports is exported by libtuf.map too: a #[no_mangle] function
 # that the map would hide is an error, not a silently missing symbol. Names starting with "__"
-# are the toolchain's (e.g. __llvm_profile_raw_version in coverage builds) and stay hidden.
+# are the toolchain's (e.g. __llvm_profile_raw_version in coverage builds), and rustls_* and
+# RUSTLS_* are rustls-ffi's C API, which the bundled libcurl calls inside libtuf when built
+# with rustls (feature bundled-curl-rustls): both stay hidden.
 #
 # (rustc guesses the kind of linker from its file name: a name such as link.sh would be taken
 # for MSVC's link.exe; link-cc gets the target's default, a cc driver.)
@@ -49,7 +51,7 @@ for arg in "$@"; do
     if [[ "$arg" == -Wl,--version-script=* && "$arg" != "-Wl,--version-script=$ours" ]]; then
         list="${arg#-Wl,--version-script=}"
         while IFS= read -r sym; do
-            [[ "$sym" == __* ]] && continue
+            [[ "$sym" == __* || "$sym" == rustls_* || "$sym" == RUSTLS_* ]] && continue
             covered=0
             for p in "${patterns[@]}"; do
                 # shellcheck disable=SC2053 # $p is a glob of the version script

@@ -72,7 +72,10 @@ fn explicit_settings_override_the_environment() {
     let mut f = fetcher(Some(String::new()), None);
     assert_eq!(fetch_bytes(&mut f, &url, 10).unwrap(), b"a");
 
-    if cfg!(feature = "bundled-curl") {
+    if cfg!(any(
+        feature = "bundled-curl",
+        feature = "bundled-curl-rustls"
+    )) {
         // The system trust store (here SSL_CERT_FILE: the test CA) verifies the server, and a
         // configured CA replaces it rather than adding to it.
         let tls = TestServer::start_tls(false);

@@ -193,9 +193,28 @@ pub(super) fn check_client_certificate(cert: &ClientCertificate) -> Result<()> {
         if password.contains('\0') {
             return Err(invalid("the key password contains a NUL byte".into()));
         }
+        if RUSTLS {
+            return Err(invalid(
+                "a key password was given, but this libtuf's TLS (rustls) reads no encrypted \
+                 client key: decrypt the key, or use a libtuf built with OpenSSL"
+                    .into(),
+            ));
+        }
+    }
+    let in_memory = |pem: &Pem| matches!(pem, Pem::Memory(_));
+    if RUSTLS && (in_memory(&cert.certificate) || cert.key.as_ref().is_some_and(in_memory)) {
+        return Err(invalid(
+            "this libtuf's TLS (rustls) reads a client certificate and its key from files \
+             only: give file names, or use a libtuf built with OpenSSL"
+                .into(),
+        ));
     }
     Ok(())
 }
+
+/// The bundled libcurl's TLS is rustls (feature `bundled-curl-rustls`): libcurl then reads a
+/// client certificate and its key from files only, and no encrypted key.
+const RUSTLS: bool = cfg!(feature = "bundled-curl-rustls");
 
 /// Checks that the PEM files named exist and are files, so that a wrong path fails when the
 /// fetcher is created rather than at the first HTTPS connection.
@@ -227,7 +246,12 @@ pub(super) fn apply_ca(easy: &mut Easy, ca: &Pem) -> Setup {
         Pem::File(path) => easy.cainfo(path).map_err(curl_err)?,
         Pem::Memory(bytes) => easy.ssl_cainfo_blob(bytes).map_err(curl_err)?,
     }
-    // NULL restores "no CA directory", which libcurl documents.
+    // NULL restores "no CA directory", which libcurl documents. With rustls, libcurl has no
+    // CA directory option (setting it fails) and none was set: set_ca_certificates sets the
+    // system store another way.
+    if RUSTLS {
+        return Ok(());
+    }
     clear_string_option(easy, curl_sys::CURLOPT_CAPATH, "clear the CA directory")
 }
 
@@ -241,7 +265,12 @@ pub(super) fn apply_client_certificate(easy: &mut Easy, cert: &ClientCertificate
     match &cert.key {
         Some(Pem::File(path)) => easy.ssl_key(path).map_err(curl_err)?,
         Some(Pem::Memory(bytes)) => easy.ssl_key_blob(bytes).map_err(curl_err)?,
-        None => {}
+        // OpenSSL reads the key from the certificate's PEM when no key is given; libcurl's
+        // rustls needs the key named, which may be the same file.
+        None => match &cert.certificate {
+            Pem::File(path) if RUSTLS => easy.ssl_key(path).map_err(curl_err)?,
+            _ => {}
+        },
     }
     easy.ssl_key_type("PEM").map_err(curl_err)?;
     if let Some(password) = &cert.key_password {
@@ -264,7 +293,7 @@ pub(super) fn apply_proxy(easy: &mut Easy, proxy: &str) -> Setup {
 /// installations keep them (`SSL_CERT_FILE` and `SSL_CERT_DIR` first), as the system libcurl
 /// would: for the servers unless `servers` is false (CA certificates are configured), and for
 /// an HTTPS proxy.
-#[cfg(feature = "bundled-curl")]
+#[cfg(all(feature = "bundled-curl", not(feature = "bundled-curl-rustls")))]
 pub(super) fn set_ca_certificates(
     easy: &mut Easy,
     servers: bool,
@@ -288,8 +317,28 @@ pub(super) fn set_ca_certificates(
     Ok(())
 }
 
+/// The bundled libcurl with rustls: the system's trust store through libcurl's "native CA"
+/// option (rustls-platform-verifier, which reads `SSL_CERT_FILE` and `SSL_CERT_DIR` first,
+/// else where OpenSSL installations keep the certificates), for the servers unless `servers`
+/// is false (CA certificates are configured: they replace the system's), and for an HTTPS
+/// proxy. The store is read when a TLS connection is made, never at start-up.
+#[cfg(feature = "bundled-curl-rustls")]
+pub(super) fn set_ca_certificates(
+    easy: &mut Easy,
+    servers: bool,
+) -> std::result::Result<(), String> {
+    let e = |err: curl::Error| err.to_string();
+    let mut native = curl::easy::SslOpt::new();
+    native.native_ca(true);
+    if servers {
+        easy.ssl_options(&native).map_err(e)?;
+    }
+    easy.proxy_ssl_options(&native).map_err(e)?;
+    Ok(())
+}
+
 /// The system libcurl has its own CA configuration.
-#[cfg(not(feature = "bundled-curl"))]
+#[cfg(not(any(feature = "bundled-curl", feature = "bundled-curl-rustls")))]
 pub(super) fn set_ca_certificates(
     _easy: &mut Easy,
     _servers: bool,
@@ -459,7 +508,8 @@ mod tests {
             !shown.contains("secret") && !shown.contains("hunter2"),
             "{shown}"
         );
-        assert!(check_client_certificate(&cert).is_ok());
+        // rustls reads neither a key in memory nor an encrypted one (integration tests).
+        assert_eq!(check_client_certificate(&cert).is_ok(), !RUSTLS);
         let bad = ClientCertificate {
             key_password: Some("a\0b".into()),
             ..cert

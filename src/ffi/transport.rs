@@ -73,6 +73,10 @@ pub extern "C" fn tuf_updater_config_set_ca_blob(
 /// with `TUF_ERR_DOWNLOAD`. The certificate is presented to every HTTPS server of a
 /// download, redirect targets included. Ignored with a fetch callback.
 ///
+/// A libtuf whose bundled libcurl uses rustls (built with `-DTUF_TLS=rustls`) reads no
+/// encrypted key: `tuf_updater_new` then fails with `TUF_ERR_INVALID_ARGUMENT` when a
+/// `key_password` is set.
+///
 /// Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, invalid UTF-8, an empty path, or
 /// a key or password without a certificate.
 #[no_mangle]
@@ -103,6 +107,10 @@ pub extern "C" fn tuf_updater_config_set_client_cert(
 /// encrypted). `cert_len` 0: no client certificate (the default; `key_len` must then be 0 and
 /// `key_password` NULL). Replaces a client certificate set before. The bytes and the
 /// password are copied; libtuf does not print them in any message.
+///
+/// A libtuf whose bundled libcurl uses rustls (built with `-DTUF_TLS=rustls`) reads client
+/// certificates and keys from files only, and no encrypted key: `tuf_updater_new` then fails
+/// with `TUF_ERR_INVALID_ARGUMENT` for a client certificate set by this function.
 ///
 /// Errors: `TUF_ERR_INVALID_ARGUMENT` for a NULL `config`, a NULL buffer with a non-zero
 /// length, bytes that are not PEM, invalid UTF-8 in `key_password`, or a key or password
