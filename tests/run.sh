@@ -299,6 +299,29 @@ run_fuzz_crate_checks() {
         CARGO_TARGET_DIR="$REPO/target" cargo test "${CARGO_LOCKED[@]}" --lib)
 }
 
+# The bundled libcurl with rustls (CMake -DTUF_TLS=rustls, cargo feature bundled-curl-rustls),
+# in its own cargo target directory: clippy and the Rust tests that use the built-in fetcher
+# (HTTPS, mutual TLS, proxies, the whole workflow over HTTP), then the C client of a release
+# build against the end-to-end tests.
+run_rustls_tests() {
+    local target="$REPO/target/rustls" build="$REPO/target/rustls/cmake"
+    local features=(--no-default-features --features bundled-curl-rustls)
+    CARGO_TARGET_DIR="$target" cargo clippy "${CARGO_LOCKED[@]}" "${features[@]}" --all-targets \
+        -- -D warnings &&
+        CARGO_TARGET_DIR="$target" cargo test "${CARGO_LOCKED[@]}" "${features[@]}" --lib \
+            --test transport --test transport_env --test updater_workflow --test parallel \
+            --test resume --test fetcher &&
+        cmake -S "$REPO" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTUF_TLS=rustls \
+            -DTUF_BUILD_TESTS=OFF -DTUF_BUILD_CPP=OFF -DTUF_CARGO_TARGET_DIR="$target" \
+            -DTUF_CARGO_FLAGS="${CARGO_LOCKED[*]}" >/dev/null &&
+        cmake --build "$build" &&
+        if ldd "$build/lib/libtuf.so.0" | grep -E 'lib(ssl|crypto)\.so'; then
+            echo "libtuf.so built with rustls loads OpenSSL" >&2
+            return 1
+        fi &&
+        TUF_CLIENT="$build/examples-c/tuf-client" cargo test "${CARGO_LOCKED[@]}" --test client_e2e
+}
+
 CARGO_LOCKED=()
 if [[ "${CI:-}" == "true" && -f "$REPO/Cargo.lock" ]]; then
     CARGO_LOCKED=(--locked)
@@ -322,6 +345,8 @@ step "C tests (ctest: ASan and UBSan)" run_c_tests asan
 step "end to end with examples-c/tuf-client (tests/client_e2e.rs, TUF_CLIENT)" \
     env TUF_CLIENT="$REPO/target/ctest/debug/examples-c/tuf-client" \
     cargo test "${CARGO_LOCKED[@]}" --test client_e2e
+step "bundled libcurl with rustls (TUF_TLS=rustls: clippy, Rust tests, end to end)" \
+    run_rustls_tests
 step "C++ binding (installed libtuf: ctest, and the end-to-end tests with tuf-client-cpp)" \
     run_cpp_installed
 step "Go binding (go vet, go test -race, static link, end-to-end tests of its tuf-client)" \
