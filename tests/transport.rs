@@ -127,6 +127,16 @@ fn client_cert(certificate: Pem, key: Option<Pem>, key_password: Option<&str>) -
     }
 }
 
+/// The client certificate with its encrypted key, opened with `password`.
+fn encrypted_key(password: &str) -> FetcherConfig {
+    let file = |n: &str| Pem::File(tls_file(n));
+    client_cert(
+        file("client.pem"),
+        Some(file("client-encrypted.key")),
+        Some(password),
+    )
+}
+
 #[test]
 fn mutual_tls_presents_the_client_certificate() {
     let server = TestServer::start_tls(true);
@@ -151,14 +161,7 @@ fn mutual_tls_presents_the_client_certificate() {
             client_cert(memory("client-combined.pem"), None, None),
         ),
     ];
-    let encrypted = (
-        "encrypted key",
-        client_cert(
-            file("client.pem"),
-            Some(file("client-encrypted.key")),
-            Some("test password"),
-        ),
-    );
+    let encrypted = ("encrypted key", encrypted_key("test password"));
     let mut cases = Vec::from(cases);
     if RUSTLS {
         // rustls reads no encrypted key, and libcurl gives it certificates and keys from
@@ -201,14 +204,7 @@ fn mutual_tls_without_a_usable_client_certificate_fails() {
             client_cert(file("client.pem"), Some(file("server.key")), None),
         ),
     ];
-    let wrong_password = (
-        "wrong key password",
-        client_cert(
-            file("client.pem"),
-            Some(file("client-encrypted.key")),
-            Some("wrong"),
-        ),
-    );
+    let wrong_password = ("wrong key password", encrypted_key("wrong"));
     let mut cases = Vec::from(cases);
     if !RUSTLS {
         // With rustls, any key password is refused when the fetcher is created (above).
