@@ -69,7 +69,9 @@ type Config struct {
 	CAPEM  []byte
 	// ClientCert and ClientKey (files), or ClientCertPEM and ClientKeyPEM (in memory), are
 	// presented to HTTPS servers that ask for a client certificate; an empty key means it
-	// follows the certificate. ClientKeyPassword decrypts an encrypted key.
+	// follows the certificate. ClientKeyPassword decrypts an encrypted key. A libtuf built
+	// with rustls (-DTUF_TLS=rustls) reads client certificates from files only, and no
+	// encrypted key: NewUpdater then fails with ErrInvalidArgument.
 	ClientCert        string
 	ClientKey         string
 	ClientCertPEM     []byte

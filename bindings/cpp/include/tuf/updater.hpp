@@ -353,7 +353,10 @@ public:
         });
     }
     /// The client certificate for mutual TLS from memory (PEM); an empty `key`: the key
-    /// follows the certificate; an empty `cert`: no client certificate.
+    /// follows the certificate; an empty `cert`: no client certificate. A libtuf built with
+    /// rustls (`-DTUF_TLS=rustls`) reads client certificates from files only, and no
+    /// encrypted key (with either function): creating the Updater then throws `tuf::Error`
+    /// with `Code::invalid_argument`.
     UpdaterConfig& set_client_cert_blob(ByteView cert, ByteView key = {},
                                         std::optional<std::string_view> key_password =
                                             std::nullopt) {
