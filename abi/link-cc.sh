@@ -10,9 +10,9 @@
 # unversioned. So when libtuf.map is among the arguments, rustc's script is left out, after
 # checking that every symbol it exports is exported by libtuf.map too: a #[no_mangle] function
 # that the map would hide is an error, not a silently missing symbol. Names starting with "__"
-# are the toolchain's (e.g. __llvm_profile_raw_version in coverage builds), and rustls_* and
-# RUSTLS_* are rustls-ffi's C API, which the bundled libcurl calls inside libtuf when built
-# with rustls (feature bundled-curl-rustls): both stay hidden.
+# are the toolchain's (e.g. __llvm_profile_raw_version in coverage builds), and, when
+# rustls-ffi is linked in (feature bundled-curl-rustls), rustls_* and RUSTLS_* are its C API,
+# which the bundled libcurl calls inside libtuf: both stay hidden.
 #
 # (rustc guesses the kind of linker from its file name: a name such as link.sh would be taken
 # for MSVC's link.exe; link-cc gets the target's default, a cc driver.)
@@ -20,9 +20,12 @@ set -euo pipefail
 
 cc="${TUF_LINK_CC:-cc}"
 ours=""
+rustls_ffi=0
 for arg in "$@"; do
     if [[ "$arg" == -Wl,--version-script=*/abi/libtuf.map ]]; then
         ours="${arg#-Wl,--version-script=}"
+    elif [[ "$arg" == */librustls_ffi-*.rlib ]]; then
+        rustls_ffi=1
     fi
 done
 if [[ -z "$ours" ]]; then
@@ -51,7 +54,8 @@ for arg in "$@"; do
     if [[ "$arg" == -Wl,--version-script=* && "$arg" != "-Wl,--version-script=$ours" ]]; then
         list="${arg#-Wl,--version-script=}"
         while IFS= read -r sym; do
-            [[ "$sym" == __* || "$sym" == rustls_* || "$sym" == RUSTLS_* ]] && continue
+            [[ "$sym" == __* ]] && continue
+            ((rustls_ffi)) && [[ "$sym" == rustls_* || "$sym" == RUSTLS_* ]] && continue
             covered=0
             for p in "${patterns[@]}"; do
                 # shellcheck disable=SC2053 # $p is a glob of the version script
