@@ -67,6 +67,23 @@ pub struct TrustedSet {
     targets: HashMap<String, LoadedTargets>,
 }
 
+/// Targets metadata of a delegated role that passed every check of
+/// [`TrustedSet::verify_delegated_targets`], waiting for
+/// [`TrustedSet::insert_verified_targets`]. Only that check makes one.
+#[derive(Debug)]
+pub struct VerifiedTargets {
+    role: String,
+    delegator: String,
+    metadata: Metadata<Targets>,
+}
+
+impl VerifiedTargets {
+    /// The role this metadata was verified as.
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+}
+
 fn state(msg: &str) -> Error {
     Error::State(msg.into())
 }
@@ -303,6 +320,21 @@ impl TrustedSet {
         role: &str,
         delegator: &str,
     ) -> Result<&Targets> {
+        let verified = self.verify_delegated_targets(bytes, role, delegator)?;
+        Ok(self.insert_verified_targets(verified))
+    }
+
+    /// The checks of [`update_delegated_targets`](Self::update_delegated_targets) (5.6.2 to
+    /// 5.6.5) without trusting the result: what passes them is trusted by
+    /// [`insert_verified_targets`](Self::insert_verified_targets), which must come before
+    /// anything else updates this set. Takes `&self`, so that several roles can be verified at
+    /// once, on other threads, against the same trusted roles.
+    pub fn verify_delegated_targets(
+        &self,
+        bytes: &[u8],
+        role: &str,
+        delegator: &str,
+    ) -> Result<VerifiedTargets> {
         let snapshot = self.check_final_snapshot()?;
         let meta = snapshot
             .role_meta(role)
@@ -325,14 +357,29 @@ impl TrustedSet {
                 check_keyids("signed.delegations.keys", &d.keys)?;
             }
         }
+        Ok(VerifiedTargets {
+            role: role.to_string(),
+            delegator: delegator.to_string(),
+            metadata: new,
+        })
+    }
+
+    /// Trusts `verified`, which [`verify_delegated_targets`](Self::verify_delegated_targets)
+    /// of this set returned, with no update of this set in between.
+    pub fn insert_verified_targets(&mut self, verified: VerifiedTargets) -> &Targets {
+        let VerifiedTargets {
+            role,
+            delegator,
+            metadata,
+        } = verified;
         self.targets.insert(
-            role.to_string(),
+            role.clone(),
             LoadedTargets {
-                metadata: new,
-                delegator: delegator.to_string(),
+                metadata,
+                delegator,
             },
         );
-        Ok(&self.targets[role].metadata.signed)
+        &self.targets[&role].metadata.signed
     }
 }
 
