@@ -211,6 +211,19 @@ impl MultiFetcher {
         progress: Option<&Progress>,
         deliver: &mut dyn FnMut(usize, Result<()>),
     ) {
+        self.fetch_each_polling(requests, progress, deliver, &mut || {});
+    }
+
+    /// [`fetch_each`](Self::fetch_each), calling `poll` too each time the transfers were
+    /// driven (at least every 100 ms while they run), for work that the caller interleaves
+    /// with them. `poll` runs on this thread, between transfers' callbacks.
+    pub fn fetch_each_polling(
+        &mut self,
+        requests: Vec<MultiRequest>,
+        progress: Option<&Progress>,
+        deliver: &mut dyn FnMut(usize, Result<()>),
+        poll: &mut dyn FnMut(),
+    ) {
         let mut slots: Vec<Slot> = requests
             .into_iter()
             .map(|r| {
@@ -301,6 +314,7 @@ impl MultiFetcher {
                 // The connection stays in the multi handle's pool; the handle is reused.
                 self.idle.push(easy);
             }
+            poll();
             let beat = heartbeat.elapsed() >= Duration::from_secs(1);
             if beat {
                 heartbeat = Instant::now();

@@ -2,12 +2,16 @@
 //! the lookups need is fetched ahead, several roles at once over libcurl's multi interface,
 //! then every lookup runs as [`Updater::get_target_info`] runs it.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::{mpsc, Arc, Mutex};
 
 use super::{load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{MultiFetcher, MultiRequest};
-use crate::verify::TrustedSet;
+use crate::verify::{TrustedSet, VerifiedTargets};
+
+/// How many fetched roles at most wait for the verifying thread.
+const WORKER_QUEUE: usize = 4;
 
 /// A role a lookup needs next and does not trust yet, with where to fetch it.
 struct Wanted {
@@ -133,23 +137,16 @@ impl Updater {
                 })
                 .collect();
             let mut cancelled = None;
-            let progress = self.config.progress.clone();
-            // Each role is verified, cached and let go of as soon as its transfer ends: what
-            // is held at once is at most what the running transfers received.
-            multi.fetch_each(requests, progress.as_ref(), &mut |i, result| {
-                let w = &wanted[i];
-                let data =
-                    std::mem::take(&mut *bodies[i].lock().unwrap_or_else(|p| p.into_inner()));
-                if let Err(e) = result.and_then(|()| self.accept(w, &data)) {
-                    self.config.log(LogLevel::Debug, || {
-                        format!("{} not fetched ahead: {e}", w.role)
-                    });
-                    if let Error::Cancelled { url } = e {
+            for verified in self.fetch_round(&mut multi, &wanted, requests, &bodies, &mut failed) {
+                match verified {
+                    Ok(v) => {
+                        self.set.insert_verified_targets(v);
+                    }
+                    Err(url) => {
                         cancelled.get_or_insert(url);
                     }
-                    failed.push(w.role.clone());
                 }
-            });
+            }
             if cancelled.is_some() {
                 return cancelled;
             }
@@ -157,19 +154,98 @@ impl Updater {
         None
     }
 
-    /// Verifies `data`, the fetched metadata of `w.role`, against its delegator (5.6.2-5.6.6)
-    /// and caches it.
-    fn accept(&mut self, w: &Wanted, data: &[u8]) -> Result<()> {
-        self.set
-            .update_delegated_targets(data, &w.role, &w.delegator)?;
-        persist_targets(
-            &self.set,
-            &self.cache,
-            &self.config,
-            &w.role,
-            &w.delegator,
-            &w.remote,
-            data,
-        )
+    /// Fetches the roles of one round and verifies each (5.6.2-5.6.6) against the role that
+    /// delegated it, already trusted, then caches it; returns what passed, to be trusted, and
+    /// the URLs of transfers the progress function cancelled. Adds the roles that could not
+    /// be fetched, verified or cached to `failed`.
+    ///
+    /// Verification runs on a worker thread while this one drives the transfers and writes
+    /// the cache, so that the two overlap; the worker holds at most a few roles' bytes that
+    /// wait for it. Without a worker thread (the system refused one), on this thread.
+    fn fetch_round(
+        &self,
+        multi: &mut MultiFetcher,
+        wanted: &[Wanted],
+        requests: Vec<MultiRequest>,
+        bodies: &[Arc<Mutex<Vec<u8>>>],
+        failed: &mut Vec<String>,
+    ) -> Vec<std::result::Result<VerifiedTargets, String>> {
+        let Updater {
+            set, cache, config, ..
+        } = self;
+        let progress = config.progress.clone();
+        let mut out = Vec::new();
+        let take =
+            |i: usize| std::mem::take(&mut *bodies[i].lock().unwrap_or_else(|p| p.into_inner()));
+        // What became of role `i`: verified (and then cached) or not.
+        let settle = |i: usize, result: Result<(VerifiedTargets, Vec<u8>)>| {
+            let w = &wanted[i];
+            let cached = result.and_then(|(verified, data)| {
+                persist_targets(set, cache, config, &w.role, &w.delegator, &w.remote, &data)?;
+                Ok(verified)
+            });
+            match cached {
+                Ok(v) => out.push(Ok(v)),
+                Err(e) => {
+                    config.log(LogLevel::Debug, || {
+                        format!("{} not fetched ahead: {e}", w.role)
+                    });
+                    if let Error::Cancelled { url } = e {
+                        out.push(Err(url));
+                    }
+                    failed.push(w.role.clone());
+                }
+            }
+        };
+        let verify = |i: usize, data: Vec<u8>| {
+            let w = &wanted[i];
+            set.verify_delegated_targets(&data, &w.role, &w.delegator)
+                .map(|v| (v, data))
+        };
+        let settle = RefCell::new(settle);
+        std::thread::scope(|scope| {
+            // Bounded: a transfer that ends while the worker is behind waits for it.
+            let (jobs, queued) = mpsc::sync_channel::<(usize, Vec<u8>)>(WORKER_QUEUE);
+            let (done, finished) = mpsc::channel();
+            let worker = std::thread::Builder::new()
+                .name("tuf-verify".into())
+                .spawn_scoped(scope, move || {
+                    for (i, data) in queued {
+                        if done.send((i, verify(i, data))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            let jobs = worker.is_ok().then_some(jobs);
+            // Roles the worker verified are cached between transfers.
+            let drain = || {
+                while let Ok((i, r)) = finished.try_recv() {
+                    (settle.borrow_mut())(i, r);
+                }
+            };
+            multi.fetch_each_polling(
+                requests,
+                progress.as_ref(),
+                &mut |i, result| {
+                    let data = match result {
+                        Ok(()) => take(i),
+                        Err(e) => return (settle.borrow_mut())(i, Err(e)),
+                    };
+                    let Some(jobs) = &jobs else {
+                        return (settle.borrow_mut())(i, verify(i, data));
+                    };
+                    // The worker is gone only if it panicked, which the scope's end reports.
+                    if let Err(mpsc::SendError((i, data))) = jobs.send((i, data)) {
+                        (settle.borrow_mut())(i, verify(i, data));
+                    }
+                },
+                &mut || drain(),
+            );
+            drop(jobs);
+            for (i, r) in finished.iter() {
+                (settle.borrow_mut())(i, r);
+            }
+        });
+        out
     }
 }

@@ -283,8 +283,12 @@ MUTANTS = [
     }
     if let Some(e) = consume_error {""", """    if let Some(e) = consume_error {"""),
     ("L1", "fetched ahead: each role verified against its delegator before it is trusted or cached",
-     AHEAD, "        self.set\n            .update_delegated_targets(data, &w.role, &w.delegator)?;\n",
-     ""),
+     AHEAD, "                        Ok(()) => take(i),\n",
+     "                        Ok(()) => {\n"
+     "                            let data = take(i);\n"
+     "                            let _ = cache.write(&wanted[i].role, &data);\n"
+     "                            data\n"
+     "                        }\n"),
     ("L2", "fetched ahead: each role verified and let go of as its transfer ends, not all at the end",
      MULTI, "                } else if let Some(result) = slots[i].result.take() {",
      "                } else if let Some(result) = None::<Result<()>> {"),
