@@ -2196,10 +2196,12 @@ tuf_result tuf_updater_get_target_info(tuf_updater *updater, const char *target_
  *   many lookups need it. Each transfer has every protection of a single metadata download
  *   (the length snapshot gives or the configured maximum, the redirect rules, the transport
  *   settings, the deadline), and each role is verified against the role that delegated it
- *   (spec 5.6.1 to 5.6.6) before it is trusted or cached, as soon as its own transfer ends
- *   (the bytes held at once are those of the running transfers). A role that could not be
- *   fetched or verified ahead is fetched again by the lookup that needs it, which reports
- *   why it failed.
+ *   (spec 5.6.1 to 5.6.6) before it is trusted or cached, as soon as its own transfer ends:
+ *   on a thread of libtuf's own, which calls no callback, while the other transfers go on.
+ *   The roles it verified are cached on the calling thread between transfers. The bytes
+ *   held at once are those of the running transfers and of at most four roles waiting to be
+ *   verified. A role that could not be fetched or verified ahead is fetched again by the
+ *   lookup that needs it, which reports why it failed.
  * - With a fetch callback (`tuf_updater_config_set_fetcher`), or offline, the lookups run one
  *   after the other.
  * - Progress: the configuration's transfer progress callback

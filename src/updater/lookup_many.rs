@@ -1,6 +1,7 @@
 //! Looking up many targets at once ([`Updater::get_target_infos`]): the delegated metadata
 //! the lookups need is fetched ahead, several roles at once over libcurl's multi interface,
-//! then every lookup runs as [`Updater::get_target_info`] runs it.
+//! each verified on a worker thread while the transfers go on, then every lookup runs as
+//! [`Updater::get_target_info`] runs it.
 
 use std::cell::RefCell;
 use std::sync::{mpsc, Arc, Mutex};
@@ -34,11 +35,13 @@ impl Updater {
     /// connections, each transfer with the protections of a single one (the length snapshot
     /// gives or the configured maximum, the redirect rules, the transport settings, the
     /// deadline), and each role verified (5.6.1-5.6.6) against the role that delegated it
-    /// before it is trusted or cached, as soon as its own transfer ends (the bytes held at
-    /// once are those of the running transfers). A role is fetched once however many lookups
-    /// need it. A role that could not be fetched or verified ahead is left to the lookup that
-    /// needs it, which fetches it again on its own (with retries, when configured) and
-    /// reports why it failed. When the progress function cancels, no role is fetched
+    /// before it is trusted or cached, as soon as its own transfer ends: on a worker thread,
+    /// which calls no callback, while the other transfers go on; the roles it verified are
+    /// cached on this thread between transfers. The bytes held at once are those of the
+    /// running transfers and of at most four roles waiting to be verified. A role is fetched
+    /// once however many lookups need it. A role that could not be fetched or verified ahead
+    /// is left to the lookup that needs it, which fetches it again on its own (with retries,
+    /// when configured) and reports why it failed. When the progress function cancels, no role is fetched
     /// afterwards: the lookups that still needed one fail with [`Error::Cancelled`].
     ///
     /// With a custom fetcher ([`Updater::with_fetcher`]), or offline, the lookups run one
