@@ -3,7 +3,8 @@
 //! lookups need fetched ahead, several at once (the server delays every response so that
 //! they overlap) and each once, each verified and cached as soon as its own transfer ends; a
 //! role that fails verification ahead neither trusted nor cached, its lookup reporting why
-//! (5.6.3); cancellation; a failed refresh; a custom fetcher.
+//! (5.6.3); every callback on the calling thread, though roles are verified on another;
+//! cancellation; a failed refresh; a custom fetcher.
 
 mod common;
 
@@ -17,7 +18,7 @@ use common::sim::Sim;
 use common::sim_fetcher::{over_http, serve, Client};
 use tuf::fetch::Progress;
 use tuf::metadata::PathSpec;
-use tuf::updater::{Updater, UpdaterConfig};
+use tuf::updater::{LogLevel, Logger, Updater, UpdaterConfig};
 use tuf::ErrorKind;
 
 /// Delegated roles `r0`..`r5` of `targets`, role `r{i}` trusted for `r{i}/*`.
@@ -233,6 +234,40 @@ fn a_role_that_fails_verification_ahead_is_neither_trusted_nor_cached() {
     assert!(s.c.read_cached("r2.json").is_none());
     // Its lookup fetched it again, on its own, to say why it failed.
     assert_eq!(s.role_requests("r2"), 2);
+}
+
+#[test]
+fn every_callback_runs_on_the_calling_thread() {
+    let s = Setup::new("lookup_many_threads");
+    // r2 fails verification ahead, on the worker: its failure is logged all the same.
+    let wrong = s.c.repo.sim().bytes("r3");
+    s.server.set("/metadata/1.r2.json", wrong);
+    let mut config = s.config();
+    let threads = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (logs, progress) = (threads.clone(), threads.clone());
+    config.log = Some(Logger(Arc::new(move |_: LogLevel, message: &str| {
+        logs.lock()
+            .unwrap()
+            .push((std::thread::current().id(), message.to_string()));
+    })));
+    config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
+        progress
+            .lock()
+            .unwrap()
+            .push((std::thread::current().id(), url.to_string()));
+        ControlFlow::Continue(())
+    })));
+    let mut u = Updater::new(config).unwrap();
+    u.get_target_infos(&paths()).unwrap();
+    let calls = threads.lock().unwrap();
+    let me = std::thread::current().id();
+    for (thread, what) in calls.iter() {
+        assert_eq!(*thread, me, "{what}");
+    }
+    assert!(calls
+        .iter()
+        .any(|(_, m)| m.contains("r2 not fetched ahead")));
+    assert!(calls.iter().any(|(_, m)| m.ends_with("/1.r5.json")));
 }
 
 #[test]
