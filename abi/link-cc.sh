@@ -14,6 +14,13 @@
 # rustls-ffi is linked in (feature bundled-curl-rustls), rustls_* and RUSTLS_* are its C API,
 # which the bundled libcurl calls inside libtuf: both stay hidden.
 #
+#
+# libtuf.so also gets its own copy of the unwinder (libgcc_eh, static, hidden by the map) in
+# place of libgcc_s.so.1, which rustc asks for with -lgcc_s: loading libgcc_s runs its CPU
+# model probe in every process, about 0.1 ms of a client's start-up here. Unwinding never
+# leaves libtuf (every exported function catches panics; callbacks must not unwind into it),
+# so a program's own unwinder, for its C++ exceptions say, and libtuf's do not meet.
+#
 # (rustc guesses the kind of linker from its file name: a name such as link.sh would be taken
 # for MSVC's link.exe; link-cc gets the target's default, a cc driver.)
 set -euo pipefail
@@ -70,6 +77,10 @@ for arg in "$@"; do
                 exit 1
             fi
         done < <(rustc_globals "$list")
+        continue
+    fi
+    if [[ "$arg" == -lgcc_s ]]; then
+        args+=(-Wl,-Bstatic -lgcc_eh -lgcc -Wl,-Bdynamic)
         continue
     fi
     args+=("$arg")

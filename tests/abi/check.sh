@@ -40,6 +40,13 @@ trap 'rm -rf "$tmp"' EXIT
 cur="$tmp/current"
 "$REPO/abi/dump.sh" "$cur" "$@"
 
+lib="${CARGO_TARGET_DIR:-$REPO/target}/release/libtuf.so"
+if readelf -d "$lib" | grep -q 'NEEDED.*libgcc_s'; then
+    fail "libtuf.so needs libgcc_s.so.1: its unwinder should be linked in (abi/link-cc.sh)"
+else
+    ok "libtuf.so needs no libgcc_s.so.1 (its unwinder is linked in)"
+fi
+
 attr() { sed -n "1s/.* $2='\\([^']*\\)'.*/\\1/p" "$1"; }
 arch_base="$(attr "$base/libtuf.abi" architecture)"
 arch_cur="$(attr "$cur/libtuf.abi" architecture)"
