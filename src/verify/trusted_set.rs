@@ -69,19 +69,14 @@ pub struct TrustedSet {
 
 /// Targets metadata of a delegated role that passed every check of
 /// [`TrustedSet::verify_delegated_targets`], waiting for
-/// [`TrustedSet::insert_verified_targets`]. Only that check makes one.
+/// [`TrustedSet::insert_verified_targets`]. Only that check makes one. Crate-private, as both
+/// functions are: that nothing updates the set in between is the caller's duty, which the
+/// public [`TrustedSet::update_delegated_targets`] leaves to no caller.
 #[derive(Debug)]
-pub struct VerifiedTargets {
+pub(crate) struct VerifiedTargets {
     role: String,
     delegator: String,
     metadata: Metadata<Targets>,
-}
-
-impl VerifiedTargets {
-    /// The role this metadata was verified as.
-    pub fn role(&self) -> &str {
-        &self.role
-    }
 }
 
 fn state(msg: &str) -> Error {
@@ -329,7 +324,7 @@ impl TrustedSet {
     /// [`insert_verified_targets`](Self::insert_verified_targets), which must come before
     /// anything else updates this set. Takes `&self`, so that several roles can be verified at
     /// once, on other threads, against the same trusted roles.
-    pub fn verify_delegated_targets(
+    pub(crate) fn verify_delegated_targets(
         &self,
         bytes: &[u8],
         role: &str,
@@ -366,7 +361,7 @@ impl TrustedSet {
 
     /// Trusts `verified`, which [`verify_delegated_targets`](Self::verify_delegated_targets)
     /// of this set returned, with no update of this set in between.
-    pub fn insert_verified_targets(&mut self, verified: VerifiedTargets) -> &Targets {
+    pub(crate) fn insert_verified_targets(&mut self, verified: VerifiedTargets) -> &Targets {
         let VerifiedTargets {
             role,
             delegator,
