@@ -14,7 +14,6 @@
 # rustls-ffi is linked in (feature bundled-curl-rustls), rustls_* and RUSTLS_* are its C API,
 # which the bundled libcurl calls inside libtuf: both stay hidden.
 #
-#
 # libtuf.so also gets its own copy of the unwinder (libgcc_eh, static, hidden by the map) in
 # place of libgcc_s.so.1, which rustc asks for with -lgcc_s: loading libgcc_s runs its CPU
 # model probe in every process, about 0.1 ms of a client's start-up here. Unwinding never

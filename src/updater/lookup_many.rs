@@ -41,8 +41,9 @@ impl Updater {
     /// running transfers and of at most four roles waiting to be verified. A role is fetched
     /// once however many lookups need it. A role that could not be fetched or verified ahead
     /// is left to the lookup that needs it, which fetches it again on its own (with retries,
-    /// when configured) and reports why it failed. When the progress function cancels, no role is fetched
-    /// afterwards: the lookups that still needed one fail with [`Error::Cancelled`].
+    /// when configured) and reports why it failed. When the progress function cancels, no
+    /// role is fetched afterwards: the lookups that still needed one fail with
+    /// [`Error::Cancelled`].
     ///
     /// With a custom fetcher ([`Updater::with_fetcher`]), or offline, the lookups run one
     /// after the other.
