@@ -8,7 +8,7 @@ use curl::easy::Easy;
 
 use super::response::{refused, Hop, Response, ERROR_BODY_CAP};
 use super::transport::{self, ClientCertificate, Pem};
-use super::{redirect, Fetcher, RangeSink};
+use super::{redirect, ConnectionPool, Fetcher, RangeSink};
 use crate::error::{excerpt, Error, Result};
 
 /// Settings of [`CurlFetcher`]. Its `Debug` output shows no header value, key password or
@@ -181,6 +181,8 @@ pub struct CurlFetcher {
     config: FetcherConfig,
     /// Whether the latest failure without an HTTP status was transient (see `is_transient`).
     transient: bool,
+    /// The pool `easy` uses, if any: dropped after it (fields drop in order).
+    _pool: Option<ConnectionPool>,
 }
 
 impl fmt::Debug for CurlFetcher {
@@ -197,6 +199,16 @@ impl CurlFetcher {
     /// [`Error::Download`] if libcurl refuses a setting (for instance if it cannot restrict
     /// protocols).
     pub fn new(config: FetcherConfig) -> Result<CurlFetcher> {
+        CurlFetcher::make(config, None)
+    }
+
+    /// [`new`](Self::new), with the connections, DNS answers and TLS sessions of `pool`,
+    /// shared with the other fetchers made with it (see [`ConnectionPool`]).
+    pub fn with_pool(config: FetcherConfig, pool: &ConnectionPool) -> Result<CurlFetcher> {
+        CurlFetcher::make(config, Some(pool.clone()))
+    }
+
+    fn make(config: FetcherConfig, pool: Option<ConnectionPool>) -> Result<CurlFetcher> {
         config.validate()?;
         let mut files: Vec<(&Pem, &str)> = Vec::new();
         if let Some(ca) = &config.ca_certificates {
@@ -210,7 +222,7 @@ impl CurlFetcher {
         }
         transport::check_files(&files)?;
         let mut easy = Easy::new();
-        configure(&mut easy, &config).map_err(|e| Error::Download {
+        configure(&mut easy, &config, pool.as_ref()).map_err(|e| Error::Download {
             url: String::new(),
             status: None,
             msg: format!("cannot configure libcurl: {e}"),
@@ -219,6 +231,7 @@ impl CurlFetcher {
             easy,
             config,
             transient: false,
+            _pool: pool,
         })
     }
 
@@ -233,12 +246,17 @@ impl CurlFetcher {
     }
 }
 
-/// Applies the per-handle settings, which stay on the handle for every fetch.
+/// Applies the per-handle settings, which stay on the handle for every fetch; with `pool`,
+/// the handle uses it (and must be dropped before it).
 pub(super) fn configure(
     easy: &mut Easy,
     config: &FetcherConfig,
+    pool: Option<&ConnectionPool>,
 ) -> std::result::Result<(), String> {
     let e = |err: curl::Error| err.to_string();
+    if let Some(pool) = pool {
+        pool.attach(easy)?;
+    }
     // Timeouts must not use signals (SIGALRM) in a library used from threads.
     easy.signal(false).map_err(e)?;
     transport::restrict_protocols(easy)?;

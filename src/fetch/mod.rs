@@ -9,6 +9,7 @@
 //! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
 //! - [`multi`](MultiFetcher): many transfers at once over libcurl's multi interface, for
 //!   parallel target downloads;
+//! - [`pool`](ConnectionPool): one pool of connections for the transfers of many fetchers;
 //! - `retry`: retrying transfers that failed for a transient reason ([`RetryFetcher`]);
 //! - `transport`: the libcurl fetcher's CA, client certificate, proxy and header settings;
 //!   `redirect`: the redirects it follows itself; `file_url`: missing `file://` paths.
@@ -59,6 +60,7 @@ mod curl;
 mod deadline;
 mod file_url;
 mod multi;
+mod pool;
 mod progress;
 mod redirect;
 mod response;
@@ -69,6 +71,7 @@ mod transport;
 pub use self::curl::{CurlFetcher, FetcherConfig, DEFAULT_TIMEOUT};
 pub use deadline::WithDeadline;
 pub use multi::{supports_http2, MultiFetcher, MultiRequest, OwnedRangeSink};
+pub use pool::ConnectionPool;
 pub use progress::{Progress, ProgressFetcher, ProgressFn};
 pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};
 pub use targets_metadata::{fetch_targets_metadata, DEFAULT_TARGETS_MAX_LENGTH};

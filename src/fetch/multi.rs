@@ -18,7 +18,7 @@ use curl::multi::{EasyHandle, Multi};
 use super::curl::{check_url, configure, prepare_request, Chain};
 use super::deadline::deadline_exceeded;
 use super::response::{Hop, Response};
-use super::{FetcherConfig, Progress, RangeCheck};
+use super::{ConnectionPool, FetcherConfig, Progress, RangeCheck};
 use crate::error::{Error, Result};
 
 /// What a parallel transfer hands its body to: `(position, chunk)` as a
@@ -48,6 +48,8 @@ pub struct MultiFetcher {
     max_connections: usize,
     /// Configured handles of finished transfers, for the next ones.
     idle: Vec<Easy>,
+    /// The pool every handle uses, if any: dropped after them (fields drop in order).
+    pool: Option<ConnectionPool>,
 }
 
 impl std::fmt::Debug for MultiFetcher {
@@ -101,6 +103,26 @@ impl MultiFetcher {
     /// A parallel fetcher with `config` (checked as [`CurlFetcher::new`](super::CurlFetcher::new)
     /// checks it) and at most `max_connections` connections (at least 1).
     pub fn new(config: FetcherConfig, max_connections: usize) -> Result<MultiFetcher> {
+        MultiFetcher::make(config, max_connections, None)
+    }
+
+    /// [`new`](Self::new), with the connections, DNS answers and TLS sessions of `pool`,
+    /// shared with the other fetchers made with it (see [`ConnectionPool`]): a connection
+    /// that another fetcher opened, or that an earlier call opened, is used again (still at
+    /// most `max_connections` at once for a call, counting those of the pool).
+    pub fn with_pool(
+        config: FetcherConfig,
+        max_connections: usize,
+        pool: &ConnectionPool,
+    ) -> Result<MultiFetcher> {
+        MultiFetcher::make(config, max_connections, Some(pool.clone()))
+    }
+
+    fn make(
+        config: FetcherConfig,
+        max_connections: usize,
+        pool: Option<ConnectionPool>,
+    ) -> Result<MultiFetcher> {
         // Validates the settings and the PEM files the same way, and fails early if libcurl
         // refuses one.
         super::CurlFetcher::new(config.clone())?;
@@ -108,6 +130,7 @@ impl MultiFetcher {
             config,
             max_connections: max_connections.max(1),
             idle: Vec::new(),
+            pool,
         })
     }
 
@@ -117,7 +140,7 @@ impl MultiFetcher {
             return Ok(easy);
         }
         let mut easy = Easy::new();
-        configure(&mut easy, &self.config).map_err(|e| Error::Download {
+        configure(&mut easy, &self.config, self.pool.as_ref()).map_err(|e| Error::Download {
             url: String::new(),
             status: None,
             msg: format!("cannot configure libcurl: {e}"),
@@ -311,7 +334,8 @@ impl MultiFetcher {
                     slots[i].delivered = true;
                     deliver(i, result);
                 }
-                // The connection stays in the multi handle's pool; the handle is reused.
+                // The connection stays in the pool (the multi handle's, or the shared one);
+                // the handle is reused.
                 self.idle.push(easy);
             }
             poll();
