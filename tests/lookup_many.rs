@@ -4,6 +4,7 @@
 //! they overlap) and each once, each verified and cached as soon as its own transfer ends; a
 //! role that fails verification ahead neither trusted nor cached, its lookup reporting why
 //! (5.6.3); every callback on the calling thread, though roles are verified on another;
+//! the connections of the refresh used again by the lookups and the downloads after them;
 //! cancellation; a failed refresh; a custom fetcher.
 
 mod common;
@@ -303,6 +304,29 @@ fn cancelling_fails_the_lookups_that_still_needed_metadata() {
     for i in 0..ROLES {
         assert!(s.c.read_cached(&format!("r{i}.json")).is_none(), "r{i}");
     }
+}
+
+#[test]
+fn the_refresh_the_lookups_and_the_downloads_share_their_connections() {
+    let s = Setup::new("lookup_many_connections");
+    let mut config = s.config();
+    config.max_connections = 3;
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(s.server.connections(), 1);
+    // Overlapping transfers: the first round needs three connections at once.
+    s.server.set_delay(Duration::from_millis(100));
+    let results = u.get_target_infos(&paths()).unwrap();
+    assert_answers(&results);
+    let infos: Vec<_> = results.into_iter().filter_map(|r| r.unwrap()).collect();
+    assert!(infos.len() >= 3, "{infos:?}");
+    let downloaded = u.download_targets(&infos, None, None);
+    assert!(downloaded.iter().all(|r| r.is_ok()), "{downloaded:?}");
+    assert!(s.server.max_concurrent_requests() >= 2);
+    // The refresh's connection is one of the three, and the second round of lookups
+    // (`deep`) and the downloads open none: a fetcher of their own each would have opened
+    // up to 1 + 3 + 1 + 3.
+    assert_eq!(s.server.connections(), 3);
 }
 
 #[test]

@@ -162,8 +162,13 @@ pub struct UpdaterConfig {
     /// nothing behind and always starts from the beginning.
     pub resume_downloads: bool,
     /// The most connections [`Updater::download_targets`](super::Updater::download_targets)
-    /// opens at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to [`MAX_CONNECTIONS`]). Over
-    /// HTTP/2 the transfers share connections.
+    /// and the fetching ahead of [`Updater::get_target_infos`](super::Updater::get_target_infos)
+    /// use at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to [`MAX_CONNECTIONS`]). Over
+    /// HTTP/2 the transfers share connections. With the built-in fetcher, an updater keeps its
+    /// connections (and TLS sessions) from one call to the next, for every transfer: those a
+    /// refresh opened carry the lookups and downloads after it, which open new ones only to
+    /// run more transfers at once; idle ones close when the updater is dropped, or when the
+    /// server closes them.
     pub max_connections: usize,
 }
 

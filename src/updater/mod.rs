@@ -50,7 +50,8 @@ pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
-    fetch_bytes, fetch_targets_metadata, CurlFetcher, Fetcher, ProgressFetcher, WithDeadline,
+    fetch_bytes, fetch_targets_metadata, ConnectionPool, CurlFetcher, Fetcher, MultiFetcher,
+    ProgressFetcher, WithDeadline,
 };
 
 use crate::error::{Error, Result};
@@ -74,6 +75,9 @@ pub struct Updater {
     /// Whether `fetcher` is the built-in libcurl fetcher, so that several targets can be
     /// downloaded at once with libcurl's multi interface.
     builtin_fetcher: bool,
+    /// The connections of the built-in fetcher, which the transfers made with libcurl's multi
+    /// interface use too ([`multi_fetcher`](Updater::multi_fetcher)).
+    pool: Option<ConnectionPool>,
 }
 
 impl std::fmt::Debug for Updater {
@@ -101,10 +105,27 @@ impl Updater {
         if config.offline {
             return Updater::with_fetcher(config, Box::new(OfflineFetcher));
         }
-        let fetcher = CurlFetcher::new(config.fetcher.clone())?;
+        // Without a pool (libcurl could not make one), each fetcher keeps its own connections.
+        let pool = ConnectionPool::new().ok();
+        let fetcher = match &pool {
+            Some(pool) => CurlFetcher::with_pool(config.fetcher.clone(), pool)?,
+            None => CurlFetcher::new(config.fetcher.clone())?,
+        };
         let mut updater = Updater::with_fetcher(config, Box::new(fetcher))?;
         updater.builtin_fetcher = true;
+        updater.pool = pool;
         Ok(updater)
+    }
+
+    /// A fetcher of many transfers at once for the built-in fetcher's settings, over the
+    /// connections of its pool: those that the refresh, earlier lookups or downloads opened
+    /// are used again.
+    fn multi_fetcher(&self) -> Result<MultiFetcher> {
+        let (config, max) = (&self.config.fetcher, self.config.max_connections);
+        match &self.pool {
+            Some(pool) => MultiFetcher::with_pool(config.clone(), max, pool),
+            None => MultiFetcher::new(config.clone(), max),
+        }
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
@@ -165,6 +186,7 @@ impl Updater {
             refreshed: false,
             targets_dir_cleaned: false,
             builtin_fetcher: false,
+            pool: None,
         })
     }
 

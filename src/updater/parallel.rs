@@ -10,7 +10,7 @@ use super::fs::Dir;
 use super::target_files::{local_name, Destination};
 use super::{LogLevel, TargetInfo, Updater};
 use crate::error::{Error, Result};
-use crate::fetch::{is_transient, MultiFetcher, MultiRequest};
+use crate::fetch::{is_transient, MultiRequest};
 
 /// A target to download in the parallel batch.
 struct Planned {
@@ -218,16 +218,15 @@ impl Updater {
                 request,
             });
         }
-        let mut fetched: Vec<Option<Result<()>>> =
-            match MultiFetcher::new(config.fetcher.clone(), config.max_connections) {
-                Ok(mut multi) => multi
-                    .fetch_all(requests, config.progress.as_ref())
-                    .into_iter()
-                    .map(Some)
-                    .collect(),
-                // Left to the single downloads, which report it.
-                Err(_) => return,
-            };
+        let mut fetched: Vec<Option<Result<()>>> = match self.multi_fetcher() {
+            Ok(mut multi) => multi
+                .fetch_all(requests, config.progress.as_ref())
+                .into_iter()
+                .map(Some)
+                .collect(),
+            // Left to the single downloads, which report it.
+            Err(_) => return,
+        };
         let mut saved = Vec::new();
         for o in open {
             let p = &planned[o.planned];
