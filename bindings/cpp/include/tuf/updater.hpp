@@ -305,7 +305,9 @@ public:
         callbacks_.storage = std::move(storage);
         return watch_calls();
     }
-    /// The most connections Updater::download_targets opens at once (default 6; 1 to 64).
+    /// The most connections Updater::download_targets and Updater::get_target_infos use at
+    /// once (default 6; 1 to 64). Without a fetch callback, an updater keeps its connections
+    /// from one call to the next (tuf_updater_config_set_max_connections).
     UpdaterConfig& set_max_connections(std::uint32_t value) {
         return apply([&](tuf_error** e) {
             return ::tuf_updater_config_set_max_connections(get(), value, e);
