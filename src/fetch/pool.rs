@@ -44,8 +44,8 @@ impl std::fmt::Debug for ConnectionPool {
 /// The share handle and the locks its callbacks take.
 struct Share {
     raw: NonNull<CURLSH>,
-    /// Given to libcurl as the callbacks' user data (from `Box::into_raw`): freed only once
-    /// the share handle is gone.
+    /// Given to libcurl as the callbacks' user data (from `Box::leak`): freed only once the
+    /// share handle is gone.
     locks: NonNull<Locks>,
 }
 
@@ -72,6 +72,13 @@ fn slot(data: curl_lock_data) -> usize {
 }
 
 impl Locks {
+    fn new() -> Locks {
+        Locks {
+            held: Mutex::new([false; KINDS]),
+            freed: Condvar::new(),
+        }
+    }
+
     fn lock(&self, data: curl_lock_data) {
         let i = slot(data);
         // Poisoning cannot happen (nothing panics while holding it); tolerated anyway.
@@ -126,10 +133,7 @@ impl ConnectionPool {
         // SAFETY: curl_share_init has no precondition but curl_global_init (curl::init above).
         let raw = NonNull::new(unsafe { curl_sys::curl_share_init() })
             .ok_or_else(|| fail("out of memory"))?;
-        let locks = NonNull::from(Box::leak(Box::new(Locks {
-            held: Mutex::new([false; KINDS]),
-            freed: Condvar::new(),
-        })));
+        let locks = NonNull::from(Box::leak(Box::new(Locks::new())));
         // Cleaned up (and the locks freed) when dropped, from here on.
         let share = Share { raw, locks };
         let user: *const Locks = locks.as_ptr();
@@ -217,10 +221,7 @@ mod tests {
 
     #[test]
     fn locks_exclude_each_other_per_kind_only() {
-        let locks = Arc::new(Locks {
-            held: Mutex::new([false; KINDS]),
-            freed: Condvar::new(),
-        });
+        let locks = Arc::new(Locks::new());
         locks.lock(CURL_LOCK_DATA_CONNECT);
         // Another kind is free meanwhile.
         locks.lock(CURL_LOCK_DATA_DNS);
