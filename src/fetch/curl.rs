@@ -208,7 +208,8 @@ impl CurlFetcher {
         CurlFetcher::make(config, Some(pool.clone()))
     }
 
-    fn make(config: FetcherConfig, pool: Option<ConnectionPool>) -> Result<CurlFetcher> {
+    /// [`new`](Self::new), or [`with_pool`](Self::with_pool) when `pool` is given.
+    pub(crate) fn make(config: FetcherConfig, pool: Option<ConnectionPool>) -> Result<CurlFetcher> {
         config.validate()?;
         let mut files: Vec<(&Pem, &str)> = Vec::new();
         if let Some(ca) = &config.ca_certificates {

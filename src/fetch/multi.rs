@@ -118,7 +118,8 @@ impl MultiFetcher {
         MultiFetcher::make(config, max_connections, Some(pool.clone()))
     }
 
-    fn make(
+    /// [`new`](Self::new), or [`with_pool`](Self::with_pool) when `pool` is given.
+    pub(crate) fn make(
         config: FetcherConfig,
         max_connections: usize,
         pool: Option<ConnectionPool>,

@@ -107,10 +107,7 @@ impl Updater {
         }
         // Without a pool (libcurl could not make one), each fetcher keeps its own connections.
         let pool = ConnectionPool::new().ok();
-        let fetcher = match &pool {
-            Some(pool) => CurlFetcher::with_pool(config.fetcher.clone(), pool)?,
-            None => CurlFetcher::new(config.fetcher.clone())?,
-        };
+        let fetcher = CurlFetcher::make(config.fetcher.clone(), pool.clone())?;
         let mut updater = Updater::with_fetcher(config, Box::new(fetcher))?;
         updater.builtin_fetcher = true;
         updater.pool = pool;
@@ -121,11 +118,8 @@ impl Updater {
     /// connections of its pool: those that the refresh, earlier lookups or downloads opened
     /// are used again.
     fn multi_fetcher(&self) -> Result<MultiFetcher> {
-        let (config, max) = (&self.config.fetcher, self.config.max_connections);
-        match &self.pool {
-            Some(pool) => MultiFetcher::with_pool(config.clone(), max, pool),
-            None => MultiFetcher::new(config.clone(), max),
-        }
+        let config = self.config.fetcher.clone();
+        MultiFetcher::make(config, self.config.max_connections, self.pool.clone())
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
