@@ -32,6 +32,7 @@ mod lookup_many;
 mod offline;
 mod parallel;
 mod reentry;
+mod root_ahead;
 mod store;
 mod store_fs;
 mod store_memory;
@@ -273,6 +274,8 @@ impl Updater {
 
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
+    /// Once one new root was found on the repository, the next versions are fetched several
+    /// at a time (`root_ahead.rs`), and still verified and persisted one by one, in order.
     /// Offline, from the root history only, until one is missing; one that does not verify
     /// is then an error (online, it is fetched again).
     ///
@@ -287,6 +290,8 @@ impl Updater {
         let start = self.set.root().version;
         let max = self.config.root_max_length;
         let offline = self.config.offline;
+        let last = start.saturating_add(self.config.max_root_rotations.into());
+        let mut ahead = root_ahead::RootsAhead::new(last);
         let result = (|| {
             for _ in 0..self.config.max_root_rotations {
                 let next = self.set.root().version + 1;
@@ -309,7 +314,7 @@ impl Updater {
                     break;
                 }
                 let url = self.metadata_url("root", Some(next));
-                let data = match fetch_bytes(self.fetcher.as_mut(), &url, max) {
+                let data = match self.fetch_root(next, &mut ahead) {
                     Ok(d) => d,
                     Err(Error::Download {
                         status: Some(403 | 404),

@@ -1,0 +1,244 @@
+//! Root versions fetched ahead (5.3.3) against a real HTTP server: once a refresh found a new
+//! root, the next versions are asked for several at a time (the server delays every response
+//! so that they overlap), and each is still verified against the one before it and persisted
+//! in order. A refresh without a new root asks for one version; a chain that ends, has a gap
+//! or a root that does not verify is trusted exactly as far as a one-by-one walk would trust
+//! it; no version above `max_root_rotations` is asked for; a transfer fetched ahead that
+//! failed for a transient reason is made again alone, with the retry policy; a cancellation
+//! stops the refresh; a custom fetcher walks one root at a time.
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::http::{Behavior, TestServer};
+use common::sim::Sim;
+use common::sim_fetcher::{over_http, serve, Client};
+use tuf::fetch::Progress;
+use tuf::updater::{Updater, UpdaterConfig};
+use tuf::ErrorKind;
+
+struct Setup {
+    c: Client,
+    server: TestServer,
+}
+
+impl Setup {
+    /// A repository with root versions 1 to `1 + rotations`.
+    fn new(test: &str, rotations: usize) -> Setup {
+        let mut sim = Sim::new();
+        for _ in 0..rotations {
+            sim.rotate_root(|_| {}, &[]);
+        }
+        sim.update_timestamp();
+        let c = Client::new(test, sim);
+        let server = TestServer::start();
+        serve(&server, &c.repo.sim());
+        Setup { c, server }
+    }
+
+    fn config(&self) -> UpdaterConfig {
+        over_http(self.c.bootstrap_config(), &self.server)
+    }
+
+    /// The root versions asked for, in increasing order.
+    fn root_requests(&self) -> Vec<u64> {
+        let mut versions: Vec<u64> = self
+            .server
+            .request_log()
+            .iter()
+            .filter_map(|p| p.strip_prefix("/metadata/")?.strip_suffix(".root.json"))
+            .map(|v| v.parse().unwrap())
+            .collect();
+        versions.sort_unstable();
+        versions
+    }
+
+    /// The versions in the cached root history, in increasing order.
+    fn history(&self) -> Vec<u64> {
+        let mut versions: Vec<u64> = Client::list(&self.c.metadata_dir().join("root_history"))
+            .iter()
+            .filter_map(|n| n.strip_suffix(".root.json")?.parse().ok())
+            .collect();
+        versions.sort_unstable();
+        versions
+    }
+}
+
+fn trusted_root_version(u: &Updater) -> u64 {
+    u.trusted_set().root().version
+}
+
+#[test]
+fn a_chain_of_roots_is_fetched_several_at_a_time_and_trusted_in_order() {
+    let s = Setup::new("root_ahead_chain", 10);
+    s.server.set_delay(Duration::from_millis(50));
+    let mut u = Updater::new(s.config()).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 11);
+    assert_eq!(s.history(), (1..=11).collect::<Vec<_>>());
+    let cached = s.c.read_cached("root.json").unwrap();
+    assert_eq!(cached, s.c.repo.sim().root_bytes(11));
+    // Each version once: 2 alone, then 3-4, then 5-8, then 9-14 (six, the most
+    // connections), where 12 is not found and ends the chain: 13 and 14 were asked for in
+    // vain.
+    assert_eq!(s.root_requests(), (2..=14).collect::<Vec<_>>());
+    assert!(s.server.max_concurrent_requests() >= 2);
+    assert!(s.server.max_concurrent_requests() <= 6);
+}
+
+#[test]
+fn a_refresh_without_a_new_root_asks_for_one_version() {
+    let s = Setup::new("root_ahead_none", 0);
+    let mut u = Updater::new(s.config()).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(s.root_requests(), [2]);
+    // And after a chain, the next refresh starts again with one version.
+    let s = Setup::new("root_ahead_after_chain", 3);
+    let mut u = Updater::new(s.config()).unwrap();
+    u.refresh().unwrap();
+    s.server.reset_counts();
+    u.refresh().unwrap();
+    assert_eq!(s.root_requests(), [5]);
+}
+
+#[test]
+fn one_connection_walks_the_chain_one_root_at_a_time() {
+    let s = Setup::new("root_ahead_one_connection", 5);
+    let mut config = s.config();
+    config.max_connections = 1;
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 6);
+    assert_eq!(s.root_requests(), (2..=7).collect::<Vec<_>>());
+    assert_eq!(s.server.max_concurrent_requests(), 1);
+}
+
+#[test]
+fn no_version_above_max_root_rotations_is_asked_for() {
+    let s = Setup::new("root_ahead_max", 12);
+    let mut config = s.config();
+    config.max_root_rotations = 5;
+    let mut u = Updater::new(config).unwrap();
+    // 5.3.3: at most 5 new roots in one refresh (the keys never change here, so the
+    // refresh goes on from v6).
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 6);
+    assert_eq!(s.root_requests(), (2..=6).collect::<Vec<_>>());
+    assert_eq!(s.history(), (1..=6).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
+    let s = Setup::new("root_ahead_bad", 8);
+    // v6 signed by nobody the trusted v5 knows (5.3.5): a signature byte changed.
+    let mut bad = s.c.repo.sim().root_bytes(6);
+    let sig = find(&bad, b"\"sig\"").unwrap() + 5;
+    let at = sig
+        + bad[sig..]
+            .iter()
+            .position(|b| b.is_ascii_hexdigit())
+            .unwrap();
+    bad[at] = if bad[at] == b'0' { b'1' } else { b'0' };
+    s.server.set("/metadata/6.root.json", bad);
+    let mut u = Updater::new(s.config()).unwrap();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
+    // v2-v5 trusted and persisted; v6 and what came with it neither.
+    assert_eq!(trusted_root_version(&u), 5);
+    assert_eq!(s.history(), (1..=5).collect::<Vec<_>>());
+    assert_eq!(
+        s.c.read_cached("root.json").unwrap(),
+        s.c.repo.sim().root_bytes(5)
+    );
+    assert!(s.c.read_cached("timestamp.json").is_none());
+}
+
+#[test]
+fn a_missing_version_ends_the_chain_even_if_later_ones_exist() {
+    let s = Setup::new("root_ahead_gap", 8);
+    // 5.3.3: version 5 is not available, so the walk stops at 4, though 6 to 9 are served
+    // (and fetched ahead with 5).
+    s.server.remove("/metadata/5.root.json");
+    let mut u = Updater::new(s.config()).unwrap();
+    // The timestamp is signed by keys v4 shares with v9: the refresh goes on from v4.
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 4);
+    assert_eq!(s.history(), (1..=4).collect::<Vec<_>>());
+    assert!(s.root_requests().contains(&6), "{:?}", s.root_requests());
+}
+
+#[test]
+fn a_transient_failure_ahead_is_fetched_again_alone_with_retries() {
+    let s = Setup::new("root_ahead_retry", 6);
+    s.server.set_behavior(
+        "/metadata/4.root.json",
+        Behavior::FailTimes {
+            status: 503,
+            times: 1,
+        },
+    );
+    let mut config = s.config();
+    config.retry.retries = 1;
+    config.retry.backoff = Duration::from_millis(10);
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 7);
+    assert_eq!(s.server.requests("/metadata/4.root.json"), 2);
+    assert_eq!(s.history(), (1..=7).collect::<Vec<_>>());
+
+    // Without retries, the failure is the refresh's: fetched once more alone, failing again.
+    let s = Setup::new("root_ahead_no_retry", 6);
+    s.server
+        .set_behavior("/metadata/4.root.json", Behavior::Status(503));
+    let mut u = Updater::new(s.config()).unwrap();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Download, "{e}");
+    assert_eq!(trusted_root_version(&u), 3);
+    assert_eq!(s.history(), (1..=3).collect::<Vec<_>>());
+}
+
+#[test]
+fn cancelling_a_transfer_ahead_stops_the_refresh() {
+    let s = Setup::new("root_ahead_cancel", 8);
+    let mut config = s.config();
+    // Versions 2 to 4 go through; the progress function stops the transfer of version 5.
+    config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
+        if url.ends_with("/5.root.json") {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })));
+    let mut u = Updater::new(config).unwrap();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert_eq!(trusted_root_version(&u), 4);
+    assert_eq!(s.history(), (1..=4).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_custom_fetcher_walks_one_root_at_a_time() {
+    let s = Setup::new("root_ahead_custom", 5);
+    let mut u = s.c.updater();
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), 6);
+    let roots: Vec<String> =
+        s.c.repo
+            .metadata_log()
+            .into_iter()
+            .filter(|p| p.ends_with(".root.json"))
+            .collect();
+    let want: Vec<String> = (2..=7).map(|v| format!("{v}.root.json")).collect();
+    assert_eq!(roots.len(), want.len(), "{roots:?}");
+    for (got, want) in roots.iter().zip(&want) {
+        assert!(got.ends_with(want.as_str()), "{roots:?}");
+    }
+    assert_eq!(s.server.total_requests(), 0);
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
