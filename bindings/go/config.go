@@ -110,8 +110,8 @@ type Config struct {
 	// MetadataDir's files (which is then not used); nil: the files. Without BootstrapRoot,
 	// the Updater starts from the storage's root.json. A MultiRepo refuses it.
 	Storage Storage
-	// MaxConnections is the most connections DownloadTargets and GetTargetInfos use at once
-	// (1 to 64; 0: 6). Without a Fetcher, an Updater keeps its connections from one call to
+	// MaxConnections is the most connections DownloadTargets, GetTargetInfos and Refresh
+	// (fetching root versions ahead once it found a new one) use at once (1 to 64; 0: 6). Without a Fetcher, an Updater keeps its connections from one call to
 	// the next (tuf_updater_config_set_max_connections).
 	MaxConnections uint32
 	// NoResume turns off resuming interrupted target downloads: by default what arrived

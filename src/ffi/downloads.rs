@@ -12,9 +12,11 @@ use super::target::tuf_target_info;
 use super::updater::{tuf_updater, with_updater};
 use crate::updater::TargetInfo;
 
-/// Sets the most connections `tuf_updater_download_targets` and the fetching ahead of
-/// `tuf_updater_get_target_infos` use at once (default 6; 1 to 64; `TUF_ERR_INVALID_ARGUMENT`
-/// otherwise, and the setting is unchanged). Over HTTP/2 (HTTPS servers that offer it) the
+/// Sets the most connections `tuf_updater_download_targets`, the fetching ahead of
+/// `tuf_updater_get_target_infos`, and a refresh fetching root versions ahead once it found a
+/// new one (each still verified and stored in order; 1: one root version at a time) use at
+/// once (default 6; 1 to 64; `TUF_ERR_INVALID_ARGUMENT` otherwise, and the setting is
+/// unchanged). Over HTTP/2 (HTTPS servers that offer it) the
 /// transfers share connections. Without a fetch callback, an updater keeps its connections
 /// (and TLS sessions) from one call to the next: those a refresh opened carry the lookups and
 /// downloads after it, which open new ones only to run more transfers at once; idle ones

@@ -161,9 +161,11 @@ pub struct UpdaterConfig {
     /// `Range` request) and verifies the whole file. False: a download that fails leaves
     /// nothing behind and always starts from the beginning.
     pub resume_downloads: bool,
-    /// The most connections [`Updater::download_targets`](super::Updater::download_targets)
-    /// and the fetching ahead of [`Updater::get_target_infos`](super::Updater::get_target_infos)
-    /// use at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to [`MAX_CONNECTIONS`]). Over
+    /// The most connections [`Updater::download_targets`](super::Updater::download_targets),
+    /// the fetching ahead of [`Updater::get_target_infos`](super::Updater::get_target_infos),
+    /// and a refresh fetching root versions ahead once it found a new one (5.3.3: each still
+    /// verified and persisted in order) use at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to
+    /// [`MAX_CONNECTIONS`]; 1: one root version at a time). Over
     /// HTTP/2 the transfers share connections. With the built-in fetcher, an updater keeps its
     /// connections (and TLS sessions) from one call to the next, for every transfer: those a
     /// refresh opened carry the lookups and downloads after it, which open new ones only to

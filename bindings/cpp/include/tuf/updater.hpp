@@ -305,8 +305,9 @@ public:
         callbacks_.storage = std::move(storage);
         return watch_calls();
     }
-    /// The most connections Updater::download_targets and Updater::get_target_infos use at
-    /// once (default 6; 1 to 64). Without a fetch callback, an updater keeps its connections
+    /// The most connections Updater::download_targets, Updater::get_target_infos and
+    /// Updater::refresh (fetching root versions ahead once it found a new one) use at once
+    /// (default 6; 1 to 64). Without a fetch callback, an updater keeps its connections
     /// from one call to the next (tuf_updater_config_set_max_connections).
     UpdaterConfig& set_max_connections(std::uint32_t value) {
         return apply([&](tuf_error** e) {
