@@ -71,6 +71,7 @@ mod transport;
 pub use self::curl::{CurlFetcher, FetcherConfig, DEFAULT_TIMEOUT};
 pub use deadline::WithDeadline;
 pub use multi::{supports_http2, MultiFetcher, MultiRequest, OwnedRangeSink};
+pub(crate) use multi::{take_body, MemoryBody};
 pub use pool::ConnectionPool;
 pub use progress::{Progress, ProgressFetcher, ProgressFn};
 pub use retry::{is_transient, RetryFetcher, RetryObserver, RetryPolicy, MAX_BACKOFF, MAX_RETRIES};

@@ -39,6 +39,37 @@ pub struct MultiRequest {
     pub sink: OwnedRangeSink,
 }
 
+/// Where a request made by [`MultiRequest::to_memory`] collects its body.
+pub(crate) type MemoryBody = Arc<Mutex<Vec<u8>>>;
+
+impl MultiRequest {
+    /// A request for the whole of `url`, within `max_length` bytes, whose body is collected
+    /// in memory, in the buffer returned with it ([`take_body`]).
+    pub(crate) fn to_memory(url: String, max_length: u64) -> (MultiRequest, MemoryBody) {
+        let body = MemoryBody::default();
+        let sink_body = body.clone();
+        let request = MultiRequest {
+            url,
+            offset: 0,
+            max_length,
+            sink: Box::new(move |_, chunk| {
+                sink_body
+                    .lock()
+                    .map_err(|_| Error::State("a metadata buffer is unusable".into()))?
+                    .extend_from_slice(chunk);
+                Ok(())
+            }),
+        };
+        (request, body)
+    }
+}
+
+/// The bytes a request made by [`MultiRequest::to_memory`] collected so far, leaving its
+/// buffer empty.
+pub(crate) fn take_body(body: &MemoryBody) -> Vec<u8> {
+    std::mem::take(&mut *body.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
 /// Runs many transfers at once with libcurl's multi interface, over at most
 /// `max_connections` connections, several transfers sharing one where the server offers
 /// HTTP/2. At most `max_connections` transfers run at a time, so that each one's deadline

@@ -4,11 +4,11 @@
 //! [`Updater::get_target_info`] runs it.
 
 use std::cell::RefCell;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::mpsc;
 
 use super::{load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Updater};
 use crate::error::{Error, Result};
-use crate::fetch::{MultiFetcher, MultiRequest};
+use crate::fetch::{take_body, MemoryBody, MultiFetcher, MultiRequest};
 use crate::verify::{TrustedSet, VerifiedTargets};
 
 /// How many fetched roles at most wait for the verifying thread.
@@ -120,25 +120,10 @@ impl Updater {
             if wanted.is_empty() {
                 return None;
             }
-            let bodies: Vec<Arc<Mutex<Vec<u8>>>> = wanted.iter().map(|_| Arc::default()).collect();
-            let requests = wanted
+            let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = wanted
                 .iter()
-                .zip(&bodies)
-                .map(|(w, body)| {
-                    let body = body.clone();
-                    MultiRequest {
-                        url: w.remote.url.clone(),
-                        offset: 0,
-                        max_length: w.remote.max_length,
-                        sink: Box::new(move |_, chunk| {
-                            body.lock()
-                                .map_err(|_| Error::State("a metadata buffer is unusable".into()))?
-                                .extend_from_slice(chunk);
-                            Ok(())
-                        }),
-                    }
-                })
-                .collect();
+                .map(|w| MultiRequest::to_memory(w.remote.url.clone(), w.remote.max_length))
+                .unzip();
             let mut cancelled = None;
             for verified in self.fetch_round(&mut multi, &wanted, requests, &bodies, &mut failed) {
                 match verified {
@@ -170,7 +155,7 @@ impl Updater {
         multi: &mut MultiFetcher,
         wanted: &[Wanted],
         requests: Vec<MultiRequest>,
-        bodies: &[Arc<Mutex<Vec<u8>>>],
+        bodies: &[MemoryBody],
         failed: &mut Vec<String>,
     ) -> Vec<std::result::Result<VerifiedTargets, String>> {
         let Updater {
@@ -178,8 +163,7 @@ impl Updater {
         } = self;
         let progress = config.progress.clone();
         let mut out = Vec::new();
-        let take =
-            |i: usize| std::mem::take(&mut *bodies[i].lock().unwrap_or_else(|p| p.into_inner()));
+        let take = |i: usize| take_body(&bodies[i]);
         // What became of role `i`: verified (and then cached) or not.
         let settle = |i: usize, result: Result<(VerifiedTargets, Vec<u8>)>| {
             let w = &wanted[i];

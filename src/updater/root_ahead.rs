@@ -17,11 +17,10 @@
 //! fewer than the roots of the last request.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 
 use super::Updater;
 use crate::error::{Error, Result};
-use crate::fetch::{fetch_bytes, MultiRequest};
+use crate::fetch::{fetch_bytes, take_body, MemoryBody, MultiRequest};
 
 /// Root versions fetched ahead and not used yet, and how many to ask for next.
 pub(super) struct RootsAhead {
@@ -134,31 +133,16 @@ impl Updater {
             Ok(m) => m,
             Err(e) => return vec![Err(e)],
         };
-        let bodies: Vec<Arc<Mutex<Vec<u8>>>> = (0..count).map(|_| Arc::default()).collect();
-        let requests = (first..)
-            .zip(&bodies)
-            .map(|(version, body)| {
-                let body = body.clone();
-                MultiRequest {
-                    url: self.metadata_url("root", Some(version)),
-                    offset: 0,
-                    max_length: self.config.root_max_length,
-                    sink: Box::new(move |_, chunk| {
-                        body.lock()
-                            .map_err(|_| Error::State("a metadata buffer is unusable".into()))?
-                            .extend_from_slice(chunk);
-                        Ok(())
-                    }),
-                }
-            })
-            .collect();
+        let max = self.config.root_max_length;
+        let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = (first..)
+            .take(count)
+            .map(|version| MultiRequest::to_memory(self.metadata_url("root", Some(version)), max))
+            .unzip();
         let results = multi.fetch_all(requests, self.config.progress.as_ref());
         results
             .into_iter()
-            .zip(bodies)
-            .map(|(r, body)| {
-                r.map(|()| std::mem::take(&mut *body.lock().unwrap_or_else(|p| p.into_inner())))
-            })
+            .zip(&bodies)
+            .map(|(r, body)| r.map(|()| take_body(body)))
             .collect()
     }
 }
