@@ -13,58 +13,44 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::http::{Behavior, TestServer};
+use common::http::Behavior;
 use common::sim::Sim;
-use common::sim_fetcher::{over_http, serve, Client};
+use common::sim_fetcher::{Client, Served};
 use tuf::fetch::Progress;
-use tuf::updater::{Updater, UpdaterConfig};
+use tuf::updater::Updater;
 use tuf::ErrorKind;
 
-struct Setup {
-    c: Client,
-    server: TestServer,
+/// A repository with root versions 1 to `1 + rotations`, served over HTTP.
+fn setup(test: &str, rotations: usize) -> Served {
+    let mut sim = Sim::new();
+    for _ in 0..rotations {
+        sim.rotate_root(|_| {}, &[]);
+    }
+    sim.update_timestamp();
+    Served::new(test, sim)
 }
 
-impl Setup {
-    /// A repository with root versions 1 to `1 + rotations`.
-    fn new(test: &str, rotations: usize) -> Setup {
-        let mut sim = Sim::new();
-        for _ in 0..rotations {
-            sim.rotate_root(|_| {}, &[]);
-        }
-        sim.update_timestamp();
-        let c = Client::new(test, sim);
-        let server = TestServer::start();
-        serve(&server, &c.repo.sim());
-        Setup { c, server }
-    }
+/// The root versions asked for, in increasing order.
+fn root_requests(s: &Served) -> Vec<u64> {
+    let mut versions: Vec<u64> = s
+        .server
+        .request_log()
+        .iter()
+        .filter_map(|p| p.strip_prefix("/metadata/")?.strip_suffix(".root.json"))
+        .map(|v| v.parse().unwrap())
+        .collect();
+    versions.sort_unstable();
+    versions
+}
 
-    fn config(&self) -> UpdaterConfig {
-        over_http(self.c.bootstrap_config(), &self.server)
-    }
-
-    /// The root versions asked for, in increasing order.
-    fn root_requests(&self) -> Vec<u64> {
-        let mut versions: Vec<u64> = self
-            .server
-            .request_log()
-            .iter()
-            .filter_map(|p| p.strip_prefix("/metadata/")?.strip_suffix(".root.json"))
-            .map(|v| v.parse().unwrap())
-            .collect();
-        versions.sort_unstable();
-        versions
-    }
-
-    /// The versions in the cached root history, in increasing order.
-    fn history(&self) -> Vec<u64> {
-        let mut versions: Vec<u64> = Client::list(&self.c.metadata_dir().join("root_history"))
-            .iter()
-            .filter_map(|n| n.strip_suffix(".root.json")?.parse().ok())
-            .collect();
-        versions.sort_unstable();
-        versions
-    }
+/// The versions in the cached root history, in increasing order.
+fn history(s: &Served) -> Vec<u64> {
+    let mut versions: Vec<u64> = Client::list(&s.c.metadata_dir().join("root_history"))
+        .iter()
+        .filter_map(|n| n.strip_suffix(".root.json")?.parse().ok())
+        .collect();
+    versions.sort_unstable();
+    versions
 }
 
 fn trusted_root_version(u: &Updater) -> u64 {
@@ -73,52 +59,52 @@ fn trusted_root_version(u: &Updater) -> u64 {
 
 #[test]
 fn a_chain_of_roots_is_fetched_several_at_a_time_and_trusted_in_order() {
-    let s = Setup::new("root_ahead_chain", 10);
+    let s = setup("root_ahead_chain", 10);
     s.server.set_delay(Duration::from_millis(50));
     let mut u = Updater::new(s.config()).unwrap();
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 11);
-    assert_eq!(s.history(), (1..=11).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=11).collect::<Vec<_>>());
     let cached = s.c.read_cached("root.json").unwrap();
     assert_eq!(cached, s.c.repo.sim().root_bytes(11));
     // Each version once: 2 alone, then 3-4, then 5-8, then 9-14 (six, the most
     // connections), where 12 is not found and ends the chain: 13 and 14 were asked for in
     // vain.
-    assert_eq!(s.root_requests(), (2..=14).collect::<Vec<_>>());
+    assert_eq!(root_requests(&s), (2..=14).collect::<Vec<_>>());
     assert!(s.server.max_concurrent_requests() >= 2);
     assert!(s.server.max_concurrent_requests() <= 6);
 }
 
 #[test]
 fn a_refresh_without_a_new_root_asks_for_one_version() {
-    let s = Setup::new("root_ahead_none", 0);
+    let s = setup("root_ahead_none", 0);
     let mut u = Updater::new(s.config()).unwrap();
     u.refresh().unwrap();
-    assert_eq!(s.root_requests(), [2]);
+    assert_eq!(root_requests(&s), [2]);
     // And after a chain, the next refresh starts again with one version.
-    let s = Setup::new("root_ahead_after_chain", 3);
+    let s = setup("root_ahead_after_chain", 3);
     let mut u = Updater::new(s.config()).unwrap();
     u.refresh().unwrap();
     s.server.reset_counts();
     u.refresh().unwrap();
-    assert_eq!(s.root_requests(), [5]);
+    assert_eq!(root_requests(&s), [5]);
 }
 
 #[test]
 fn one_connection_walks_the_chain_one_root_at_a_time() {
-    let s = Setup::new("root_ahead_one_connection", 5);
+    let s = setup("root_ahead_one_connection", 5);
     let mut config = s.config();
     config.max_connections = 1;
     let mut u = Updater::new(config).unwrap();
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 6);
-    assert_eq!(s.root_requests(), (2..=7).collect::<Vec<_>>());
+    assert_eq!(root_requests(&s), (2..=7).collect::<Vec<_>>());
     assert_eq!(s.server.max_concurrent_requests(), 1);
 }
 
 #[test]
 fn no_version_above_max_root_rotations_is_asked_for() {
-    let s = Setup::new("root_ahead_max", 12);
+    let s = setup("root_ahead_max", 12);
     let mut config = s.config();
     config.max_root_rotations = 5;
     let mut u = Updater::new(config).unwrap();
@@ -126,13 +112,13 @@ fn no_version_above_max_root_rotations_is_asked_for() {
     // refresh goes on from v6).
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 6);
-    assert_eq!(s.root_requests(), (2..=6).collect::<Vec<_>>());
-    assert_eq!(s.history(), (1..=6).collect::<Vec<_>>());
+    assert_eq!(root_requests(&s), (2..=6).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=6).collect::<Vec<_>>());
 }
 
 #[test]
 fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
-    let s = Setup::new("root_ahead_bad", 8);
+    let s = setup("root_ahead_bad", 8);
     // v6 signed by nobody the trusted v5 knows (5.3.5): a signature byte changed.
     let mut bad = s.c.repo.sim().root_bytes(6);
     let sig = find(&bad, b"\"sig\"").unwrap() + 5;
@@ -148,7 +134,7 @@ fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
     assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
     // v2-v5 trusted and persisted; v6 and what came with it neither.
     assert_eq!(trusted_root_version(&u), 5);
-    assert_eq!(s.history(), (1..=5).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=5).collect::<Vec<_>>());
     assert_eq!(
         s.c.read_cached("root.json").unwrap(),
         s.c.repo.sim().root_bytes(5)
@@ -158,7 +144,7 @@ fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
 
 #[test]
 fn a_missing_version_ends_the_chain_even_if_later_ones_exist() {
-    let s = Setup::new("root_ahead_gap", 8);
+    let s = setup("root_ahead_gap", 8);
     // 5.3.3: version 5 is not available, so the walk stops at 4, though 6 to 9 are served
     // (and fetched ahead with 5).
     s.server.remove("/metadata/5.root.json");
@@ -166,13 +152,13 @@ fn a_missing_version_ends_the_chain_even_if_later_ones_exist() {
     // The timestamp is signed by keys v4 shares with v9: the refresh goes on from v4.
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 4);
-    assert_eq!(s.history(), (1..=4).collect::<Vec<_>>());
-    assert!(s.root_requests().contains(&6), "{:?}", s.root_requests());
+    assert_eq!(history(&s), (1..=4).collect::<Vec<_>>());
+    assert!(root_requests(&s).contains(&6), "{:?}", root_requests(&s));
 }
 
 #[test]
 fn a_transient_failure_ahead_is_fetched_again_alone_with_retries() {
-    let s = Setup::new("root_ahead_retry", 6);
+    let s = setup("root_ahead_retry", 6);
     s.server.set_behavior(
         "/metadata/4.root.json",
         Behavior::FailTimes {
@@ -187,22 +173,22 @@ fn a_transient_failure_ahead_is_fetched_again_alone_with_retries() {
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 7);
     assert_eq!(s.server.requests("/metadata/4.root.json"), 2);
-    assert_eq!(s.history(), (1..=7).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=7).collect::<Vec<_>>());
 
     // Without retries, the failure is the refresh's: fetched once more alone, failing again.
-    let s = Setup::new("root_ahead_no_retry", 6);
+    let s = setup("root_ahead_no_retry", 6);
     s.server
         .set_behavior("/metadata/4.root.json", Behavior::Status(503));
     let mut u = Updater::new(s.config()).unwrap();
     let e = u.refresh().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Download, "{e}");
     assert_eq!(trusted_root_version(&u), 3);
-    assert_eq!(s.history(), (1..=3).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=3).collect::<Vec<_>>());
 }
 
 #[test]
 fn cancelling_a_transfer_ahead_stops_the_refresh() {
-    let s = Setup::new("root_ahead_cancel", 8);
+    let s = setup("root_ahead_cancel", 8);
     let mut config = s.config();
     // Versions 2 to 4 go through; the progress function stops the transfer of version 5.
     config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
@@ -216,12 +202,12 @@ fn cancelling_a_transfer_ahead_stops_the_refresh() {
     let e = u.refresh().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
     assert_eq!(trusted_root_version(&u), 4);
-    assert_eq!(s.history(), (1..=4).collect::<Vec<_>>());
+    assert_eq!(history(&s), (1..=4).collect::<Vec<_>>());
 }
 
 #[test]
 fn a_custom_fetcher_walks_one_root_at_a_time() {
-    let s = Setup::new("root_ahead_custom", 5);
+    let s = setup("root_ahead_custom", 5);
     let mut u = s.c.updater();
     u.refresh().unwrap();
     assert_eq!(trusted_root_version(&u), 6);

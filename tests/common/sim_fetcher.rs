@@ -184,6 +184,27 @@ pub fn over_http(mut config: UpdaterConfig, server: &TestServer) -> UpdaterConfi
     config
 }
 
+/// A client of a repository and a test HTTP server serving the repository ([`serve`]).
+pub struct Served {
+    pub c: Client,
+    pub server: TestServer,
+}
+
+impl Served {
+    /// Client `test` of `sim`, served by a new server.
+    pub fn new(test: &str, sim: Sim) -> Served {
+        let c = Client::new(test, sim);
+        let server = TestServer::start();
+        serve(&server, &c.repo.sim());
+        Served { c, server }
+    }
+
+    /// The client's configuration bootstrapped with root v1, over the server.
+    pub fn config(&self) -> UpdaterConfig {
+        over_http(self.c.bootstrap_config(), &self.server)
+    }
+}
+
 impl SimFetcher {
     pub fn new(sim: Sim) -> SimFetcher {
         SimFetcher {
