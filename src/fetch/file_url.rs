@@ -1,8 +1,13 @@
-//! `file://` URLs: whether one names a path that does not exist (reported as HTTP 404).
+//! `file://` URLs: whether libcurl could not open one because its file was missing (reported
+//! as HTTP 404).
 
-/// Whether `url` is a `file://` URL whose path does not exist (as opposed to existing but
-/// being unreadable).
-pub(super) fn file_url_is_missing(url: &str) -> bool {
+/// Whether libcurl's failure to open the `file://` URL `url` means that its file was missing:
+/// its path does not exist; or it does by now, as a regular file that this process opens,
+/// which can only mean that it appeared after libcurl looked (a repository publishing while
+/// it is read, each file renamed into place: libcurl reports only that it could not open the
+/// file, not why). A path that exists but cannot be opened (permissions, no file descriptor
+/// left) or is not a regular file is not missing: its failure is an error.
+pub(super) fn file_url_was_missing(url: &str) -> bool {
     let Some(rest) = strip_prefix_ignore_case(url, "file://") else {
         return false;
     };
@@ -26,6 +31,12 @@ pub(super) fn file_url_is_missing(url: &str) -> bool {
         Err(_) => return false,
     };
     match std::fs::metadata(&path) {
+        // Opened without blocking, and never through a link: only to see whether it can be.
+        Ok(m) if m.is_file() => {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            rustix::fs::open(&path, flags, Mode::empty()).is_ok()
+        }
         Ok(_) => false,
         Err(err) => matches!(
             err.kind(),
@@ -81,12 +92,31 @@ mod tests {
 
     #[test]
     fn missing_file_urls() {
-        assert!(file_url_is_missing("file:///nonexistent-libtuf-dir/x.json"));
-        assert!(file_url_is_missing(
+        assert!(file_url_was_missing(
+            "file:///nonexistent-libtuf-dir/x.json"
+        ));
+        assert!(file_url_was_missing(
             "FILE://localhost/nonexistent-libtuf-dir/x"
         ));
-        assert!(!file_url_is_missing("file:///"));
-        assert!(!file_url_is_missing("http://example.com/x"));
-        assert!(!file_url_is_missing("file://"));
+        assert!(!file_url_was_missing("file:///"));
+        assert!(!file_url_was_missing("http://example.com/x"));
+        assert!(!file_url_was_missing("file://"));
+    }
+
+    #[test]
+    fn a_file_there_by_now_was_missing_when_libcurl_looked() {
+        let dir = std::env::temp_dir().join(format!("libtuf-file-url-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("2.root.json");
+        std::fs::write(&file, b"{}").unwrap();
+        let url = format!("file://{}", file.display());
+        assert!(file_url_was_missing(&url));
+        // Not a regular file: a directory, a link to the file.
+        assert!(!file_url_was_missing(&format!("file://{}", dir.display())));
+        let link = dir.join("link.json");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(!file_url_was_missing(&format!("file://{}", link.display())));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use curl::easy::Easy;
 
-use super::file_url::file_url_is_missing;
+use super::file_url::file_url_was_missing;
 use super::{length_exceeded, range_not_served, RangeSink};
 use crate::error::{Error, Result};
 
@@ -364,7 +364,7 @@ fn map_curl_error(
             msg: format!("HTTP status {code}"),
         };
     }
-    if e.is_file_couldnt_read_file() && file_url_is_missing(url) {
+    if e.is_file_couldnt_read_file() && file_url_was_missing(url) {
         return Error::Download {
             url: url.to_string(),
             status: Some(404),
