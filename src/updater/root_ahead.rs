@@ -12,9 +12,9 @@
 //! [`UpdaterConfig::max_connections`](super::UpdaterConfig::max_connections), and never for a
 //! version above the last one the refresh may reach
 //! ([`UpdaterConfig::max_root_rotations`](super::UpdaterConfig::max_root_rotations)). So a
-//! chain of `k` new roots takes about `log2(k)` round trips (`k / max_connections` for long
-//! chains) instead of `k + 1`, and the versions asked for past its end, each a `404`, are
-//! fewer than the roots of the last request.
+//! chain of `k` new roots takes about `log2(m) + k / m` round trips, `m` being
+//! `max_connections`, instead of `k + 1` (30 new roots, `m` = 6: 7 instead of 31), and the
+//! versions asked for past its end, each a `404`, are fewer than those of the last request.
 
 use std::collections::VecDeque;
 
