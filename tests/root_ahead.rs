@@ -228,3 +228,29 @@ fn a_custom_fetcher_walks_one_root_at_a_time() {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+#[test]
+fn a_chain_that_reaches_the_highest_version_ends_there() {
+    // Bootstrapped with root v(MAX-3); the repository has MAX-2, MAX-1 and MAX (the last two
+    // asked for together). No version above MAX exists: the walk ends at MAX without asking
+    // for one, and without overflowing.
+    let top = u64::MAX;
+    let mut sim = Sim::new();
+    sim.rotate_root(|r| r.version = top - 3, &[]);
+    for _ in 0..3 {
+        sim.rotate_root(|_| {}, &[]);
+    }
+    sim.update_timestamp();
+    let s = Served::new("root_ahead_top", sim);
+    let roots: Vec<Vec<u8>> = (2..=5).map(|i| s.c.repo.sim().root_bytes(i)).collect();
+    for (version, bytes) in (top - 2..=top).zip(&roots[1..]) {
+        s.server
+            .set(&format!("/metadata/{version}.root.json"), bytes.clone());
+    }
+    let mut config = s.config();
+    config.bootstrap_root = Some(roots[0].clone());
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    assert_eq!(trusted_root_version(&u), top);
+    assert_eq!(root_requests(&s), [top - 2, top - 1, top]);
+}

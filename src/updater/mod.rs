@@ -294,7 +294,10 @@ impl Updater {
         let mut ahead = root_ahead::RootsAhead::new(last);
         let result = (|| {
             for _ in 0..self.config.max_root_rotations {
-                let next = self.set.root().version + 1;
+                // A root at the highest version has no successor (5.3.3: none is available).
+                let Some(next) = self.set.root().version.checked_add(1) else {
+                    break;
+                };
                 let what = format!("root v{next}");
                 if let Some(data) = usable(&self.config, self.cache.read_root(next, max), &what)? {
                     match self.set.update_root(&data) {

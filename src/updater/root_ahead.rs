@@ -72,7 +72,9 @@ impl RootsAhead {
             _ => None,
         });
         self.fetched.clear();
-        for (version, result) in (first..).zip(results) {
+        // `first + i` stays within the versions asked for: no overflow.
+        for (i, result) in (0u64..).zip(results) {
+            let version = first + i;
             match result {
                 Ok(data) => self.fetched.push_back((version, Ok(data))),
                 Err(e) => {
@@ -134,9 +136,9 @@ impl Updater {
             Err(e) => return vec![Err(e)],
         };
         let max = self.config.root_max_length;
-        let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = (first..)
-            .take(count)
-            .map(|version| MultiRequest::to_memory(self.metadata_url("root", Some(version)), max))
+        // At most `last`: `first + i` does not overflow.
+        let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = (0..count as u64)
+            .map(|i| MultiRequest::to_memory(self.metadata_url("root", Some(first + i)), max))
             .unzip();
         let results = multi.fetch_all(requests, self.config.progress.as_ref());
         results
