@@ -316,7 +316,6 @@ impl Updater {
                 if offline {
                     break;
                 }
-                let url = self.metadata_url("root", Some(next));
                 let data = match self.fetch_root(next, &mut ahead) {
                     Ok(d) => d,
                     Err(Error::Download {
@@ -327,8 +326,10 @@ impl Updater {
                 };
                 let previous = self.set.root().clone();
                 self.set.update_root(&data)?;
-                self.config
-                    .log(LogLevel::Debug, || format!("root v{next}: from {url}"));
+                self.config.log(LogLevel::Debug, || {
+                    let url = self.metadata_url("root", Some(next));
+                    format!("root v{next}: from {url}")
+                });
                 // 5.3.11: fast-forward attack recovery, decided root by root so that it
                 // survives a root update that fails later in the chain.
                 let rotated = previous.timestamp_snapshot_keys_differ(self.set.root());
