@@ -14,12 +14,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::http::{Behavior, TestServer};
+use common::http::Behavior;
 use common::sim::Sim;
-use common::sim_fetcher::{over_http, serve, Client};
+use common::sim_fetcher::Served;
 use tuf::fetch::Progress;
 use tuf::metadata::PathSpec;
-use tuf::updater::{LogLevel, Logger, Updater, UpdaterConfig};
+use tuf::updater::{LogLevel, Logger, Updater};
 use tuf::ErrorKind;
 
 /// Delegated roles `r0`..`r5` of `targets`, role `r{i}` trusted for `r{i}/*`.
@@ -45,9 +45,14 @@ fn paths() -> Vec<&'static str> {
     lookups().into_iter().map(|(p, _)| p).collect()
 }
 
-struct Setup {
-    c: Client,
-    server: TestServer,
+/// The repository of the tests, served over HTTP.
+struct Setup(Served);
+
+impl std::ops::Deref for Setup {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.0
+    }
 }
 
 impl Setup {
@@ -74,14 +79,7 @@ impl Setup {
         );
         sim.add_target("deep", "r0/deep/file", b"deep");
         sim.update_snapshot();
-        let c = Client::new(test, sim);
-        let server = TestServer::start();
-        serve(&server, &c.repo.sim());
-        Setup { c, server }
-    }
-
-    fn config(&self) -> UpdaterConfig {
-        over_http(self.c.bootstrap_config(), &self.server)
+        Setup(Served::new(test, sim))
     }
 
     /// The requests of delegated role `role`'s metadata.

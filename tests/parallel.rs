@@ -11,12 +11,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::http::{Behavior, TestServer};
+use common::http::Behavior;
 use common::sim::Sim;
-use common::sim_fetcher::{over_http, serve, Client};
+use common::sim_fetcher::{Client, Served};
 use tuf::crypto::{hash, hex};
 use tuf::fetch::Progress;
-use tuf::updater::{TargetInfo, Updater, UpdaterConfig};
+use tuf::updater::{TargetInfo, Updater};
 use tuf::ErrorKind;
 
 const TARGETS: usize = 9;
@@ -29,9 +29,14 @@ fn name(i: usize) -> String {
     format!("t{i}.bin")
 }
 
-struct Setup {
-    c: Client,
-    server: TestServer,
+/// The repository of the tests, served over HTTP.
+struct Setup(Served);
+
+impl std::ops::Deref for Setup {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.0
+    }
 }
 
 impl Setup {
@@ -41,14 +46,7 @@ impl Setup {
             sim.add_target("targets", &name(i), &data(i));
         }
         sim.update_snapshot();
-        let c = Client::new(test, sim);
-        let server = TestServer::start();
-        serve(&server, &c.repo.sim());
-        Setup { c, server }
-    }
-
-    fn config(&self) -> UpdaterConfig {
-        over_http(self.c.bootstrap_config(), &self.server)
+        Setup(Served::new(test, sim))
     }
 
     fn infos(&self, u: &mut Updater) -> Vec<TargetInfo> {
