@@ -16,12 +16,12 @@ use crate::updater::TargetInfo;
 /// `tuf_updater_get_target_infos`, and a refresh fetching root versions ahead once it found a
 /// new one (each still verified and stored in order; 1: one root version at a time) use at
 /// once (default 6; 1 to 64; `TUF_ERR_INVALID_ARGUMENT` otherwise, and the setting is
-/// unchanged). Over HTTP/2 (HTTPS servers that offer it) the
-/// transfers share connections. Without a fetch callback, an updater keeps its connections
-/// (and TLS sessions) from one call to the next: those a refresh opened carry the lookups and
-/// downloads after it, which open new ones only to run more transfers at once; idle ones
-/// close when the updater is freed, or when the server closes them. Applies to updaters
-/// created from this configuration afterwards.
+/// unchanged). Over HTTP/2 (HTTPS servers that offer it) the transfers share connections.
+/// Without a fetch callback, an updater keeps its connections (and TLS sessions) from one
+/// call to the next: those a refresh opened carry the lookups and downloads after it, which
+/// open new ones only to run more transfers at once; idle ones close when the updater is
+/// freed, or when the server closes them. Applies to updaters created from this
+/// configuration afterwards.
 #[no_mangle]
 pub extern "C" fn tuf_updater_config_set_max_connections(
     config: *mut tuf_updater_config,

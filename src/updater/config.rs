@@ -165,12 +165,11 @@ pub struct UpdaterConfig {
     /// the fetching ahead of [`Updater::get_target_infos`](super::Updater::get_target_infos),
     /// and a refresh fetching root versions ahead once it found a new one (5.3.3: each still
     /// verified and persisted in order) use at once (default [`DEFAULT_MAX_CONNECTIONS`]; 1 to
-    /// [`MAX_CONNECTIONS`]; 1: one root version at a time). Over
-    /// HTTP/2 the transfers share connections. With the built-in fetcher, an updater keeps its
-    /// connections (and TLS sessions) from one call to the next, for every transfer: those a
-    /// refresh opened carry the lookups and downloads after it, which open new ones only to
-    /// run more transfers at once; idle ones close when the updater is dropped, or when the
-    /// server closes them.
+    /// [`MAX_CONNECTIONS`]; 1: one root version at a time). Over HTTP/2 the transfers share
+    /// connections. With the built-in fetcher, an updater keeps its connections (and TLS
+    /// sessions) from one call to the next, for every transfer: those a refresh opened carry
+    /// the lookups and downloads after it, which open new ones only to run more transfers at
+    /// once; idle ones close when the updater is dropped, or when the server closes them.
     pub max_connections: usize,
 }
 
