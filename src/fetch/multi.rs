@@ -150,7 +150,7 @@ impl MultiFetcher {
     }
 
     /// [`new`](Self::new), or [`with_pool`](Self::with_pool) when `pool` is given.
-    pub(crate) fn make(
+    fn make(
         config: FetcherConfig,
         max_connections: usize,
         pool: Option<ConnectionPool>,
@@ -158,12 +158,22 @@ impl MultiFetcher {
         // Validates the settings and the PEM files the same way, and fails early if libcurl
         // refuses one.
         super::CurlFetcher::new(config.clone())?;
-        Ok(MultiFetcher {
+        Ok(MultiFetcher::checked(config, max_connections, pool))
+    }
+
+    /// [`make`](Self::make) for settings a [`CurlFetcher`](super::CurlFetcher) was made with
+    /// already, which checked them: they are not checked again.
+    pub(crate) fn checked(
+        config: FetcherConfig,
+        max_connections: usize,
+        pool: Option<ConnectionPool>,
+    ) -> MultiFetcher {
+        MultiFetcher {
             config,
             max_connections: max_connections.max(1),
             idle: Vec::new(),
             pool,
-        })
+        }
     }
 
     /// A configured handle: an idle one or a new one.

@@ -103,7 +103,7 @@ impl Updater {
     /// Fetches ahead, round after round, the roles the searches for `target_paths` need next;
     /// returns the URL of a transfer the progress function cancelled, if it did.
     fn fetch_ahead(&mut self, target_paths: &[&str]) -> Option<String> {
-        let mut multi = self.multi_fetcher().ok()?;
+        let mut multi = self.multi_fetcher();
         // Roles that failed ahead: left to the lookups, never fetched ahead again.
         let mut failed: Vec<String> = Vec::new();
         // Each round trusts at least one more role, or stops: the searches are bounded by

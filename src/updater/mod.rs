@@ -117,10 +117,12 @@ impl Updater {
 
     /// A fetcher of many transfers at once for the built-in fetcher's settings, over the
     /// connections of its pool: those that the refresh, earlier lookups or downloads opened
-    /// are used again.
-    fn multi_fetcher(&self) -> Result<MultiFetcher> {
+    /// are used again. Only with the built-in fetcher, whose making checked the settings
+    /// ([`new`](Self::new)): they are not checked again for each batch of transfers.
+    fn multi_fetcher(&self) -> MultiFetcher {
+        debug_assert!(self.builtin_fetcher);
         let config = self.config.fetcher.clone();
-        MultiFetcher::make(config, self.config.max_connections, self.pool.clone())
+        MultiFetcher::checked(config, self.config.max_connections, self.pool.clone())
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every

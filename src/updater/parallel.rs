@@ -218,15 +218,12 @@ impl Updater {
                 request,
             });
         }
-        let mut fetched: Vec<Option<Result<()>>> = match self.multi_fetcher() {
-            Ok(mut multi) => multi
-                .fetch_all(requests, config.progress.as_ref())
-                .into_iter()
-                .map(Some)
-                .collect(),
-            // Left to the single downloads, which report it.
-            Err(_) => return,
-        };
+        let mut fetched: Vec<Option<Result<()>>> = self
+            .multi_fetcher()
+            .fetch_all(requests, config.progress.as_ref())
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut saved = Vec::new();
         for o in open {
             let p = &planned[o.planned];

@@ -128,20 +128,16 @@ impl Updater {
     }
 
     /// Fetches root versions `first` to `first + count - 1` at once; one result each, in
-    /// order. Without a multi fetcher (libcurl refused one), the versions are not fetched
-    /// ahead: each result is then an error that makes the version be fetched alone.
+    /// order.
     fn fetch_roots_at_once(&self, first: u64, count: usize) -> Vec<Result<Vec<u8>>> {
-        let mut multi = match self.multi_fetcher() {
-            Ok(m) => m,
-            Err(e) => return vec![Err(e)],
-        };
+        let mut multi = self.multi_fetcher();
         let max = self.config.root_max_length;
         // At most `last`: `first + i` does not overflow.
         let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = (0..count as u64)
             .map(|i| MultiRequest::to_memory(self.metadata_url("root", Some(first + i)), max))
             .unzip();
-        let results = multi.fetch_all(requests, self.config.progress.as_ref());
-        results
+        multi
+            .fetch_all(requests, self.config.progress.as_ref())
             .into_iter()
             .zip(&bodies)
             .map(|(r, body)| r.map(|()| take_body(body)))
