@@ -59,8 +59,16 @@ unsafe impl Sync for Share {}
 
 /// One lock per kind of shared data (`curl_lock_data`), each either free or held.
 struct Locks {
-    held: Mutex<[bool; KINDS]>,
+    state: Mutex<LockState>,
     freed: Condvar,
+}
+
+/// What [`Locks`] guards: which kinds are held, and how many threads wait for one.
+struct LockState {
+    held: [bool; KINDS],
+    /// Threads in [`Locks::lock`] waiting on `freed`: a release wakes them only if there are
+    /// any (a wake-up is a system call, made several times per transfer otherwise).
+    waiting: usize,
 }
 
 /// Slots for the kinds of data libcurl locks (`CURL_LOCK_DATA_*` is below 8 in every
@@ -74,7 +82,10 @@ fn slot(data: curl_lock_data) -> usize {
 impl Locks {
     fn new() -> Locks {
         Locks {
-            held: Mutex::new([false; KINDS]),
+            state: Mutex::new(LockState {
+                held: [false; KINDS],
+                waiting: 0,
+            }),
             freed: Condvar::new(),
         }
     }
@@ -82,20 +93,27 @@ impl Locks {
     fn lock(&self, data: curl_lock_data) {
         let i = slot(data);
         // Poisoning cannot happen (nothing panics while holding it); tolerated anyway.
-        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        while held[i] {
-            held = self
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while state.held[i] {
+            state.waiting += 1;
+            state = self
                 .freed
-                .wait(held)
+                .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
+            state.waiting -= 1;
         }
-        held[i] = true;
+        state.held[i] = true;
     }
 
     fn unlock(&self, data: curl_lock_data) {
         let i = slot(data);
-        self.held.lock().unwrap_or_else(PoisonError::into_inner)[i] = false;
-        self.freed.notify_all();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.held[i] = false;
+        let wake = state.waiting > 0;
+        drop(state);
+        if wake {
+            self.freed.notify_all();
+        }
     }
 }
 
@@ -238,5 +256,47 @@ mod tests {
         locks.unlock(CURL_LOCK_DATA_CONNECT);
         other.join().unwrap();
         assert_eq!(slot(1_000), KINDS - 1);
+    }
+
+    #[test]
+    fn a_release_wakes_every_thread_waiting_for_the_lock() {
+        use std::sync::mpsc;
+        use std::time::Duration;
+        let locks = Arc::new(Locks::new());
+        locks.lock(CURL_LOCK_DATA_CONNECT);
+        let (took, taken) = mpsc::channel();
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let (locks, took) = (locks.clone(), took.clone());
+                std::thread::spawn(move || {
+                    locks.lock(CURL_LOCK_DATA_CONNECT);
+                    took.send(()).unwrap();
+                    locks.unlock(CURL_LOCK_DATA_CONNECT);
+                })
+            })
+            .collect();
+        // All three wait (counted) before the release.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while locks.state.lock().unwrap().waiting < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the waiters never waited"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        locks.unlock(CURL_LOCK_DATA_CONNECT);
+        for _ in 0..3 {
+            taken
+                .recv_timeout(Duration::from_secs(10))
+                .expect("a waiting thread was not woken when the lock was released");
+        }
+        for w in waiters {
+            w.join().unwrap();
+        }
+        let state = locks.state.lock().unwrap();
+        assert_eq!(
+            (state.waiting, state.held[slot(CURL_LOCK_DATA_CONNECT)]),
+            (0, false)
+        );
     }
 }
