@@ -1,5 +1,6 @@
 //! The fetcher against a local hostile HTTP server: status codes, endless data, lying lengths,
-//! slow retrieval, redirects, keep-alive, and the byte limit around custom fetchers.
+//! slow retrieval, redirects, keep-alive (a multi fetcher's too, from one call to the next), and
+//! the byte limit around custom fetchers.
 //!
 //! No test asserts timings; the hostile behaviours are bounded in time by the server.
 
@@ -549,4 +550,32 @@ fn fetcher_is_send() {
     assert_send::<CurlFetcher>();
     let boxed: Box<dyn Fetcher> = Box::new(fetcher());
     std::thread::spawn(move || drop(boxed)).join().unwrap();
+}
+
+#[test]
+fn a_multi_fetcher_without_a_pool_keeps_its_connections_from_one_call_to_the_next() {
+    use std::sync::{Arc, Mutex};
+    use tuf::fetch::{MultiFetcher, MultiRequest};
+    let server = TestServer::start();
+    server.set("/a", b"first".to_vec());
+    server.set("/b", b"second".to_vec());
+    let mut multi = MultiFetcher::new(config(), 2).unwrap();
+    for path in ["/a", "/b", "/a"] {
+        let body = Arc::new(Mutex::new(Vec::new()));
+        let sink = body.clone();
+        let request = MultiRequest {
+            url: server.url(path),
+            offset: 0,
+            max_length: 100,
+            sink: Box::new(move |_, chunk| {
+                sink.lock().unwrap().extend_from_slice(chunk);
+                Ok(())
+            }),
+        };
+        let results = multi.fetch_all(vec![request], None);
+        assert!(results[0].is_ok(), "{path}: {:?}", results[0]);
+        assert_eq!(*body.lock().unwrap(), server.get(path).unwrap());
+    }
+    // One call after the other, over the connection the first one opened.
+    assert_eq!(server.connections(), 1);
 }

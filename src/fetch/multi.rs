@@ -77,6 +77,9 @@ pub(crate) fn take_body(body: &MemoryBody) -> Vec<u8> {
 pub struct MultiFetcher {
     config: FetcherConfig,
     max_connections: usize,
+    /// The multi handle of the calls so far, for the next one (with its connections, when
+    /// there is no pool): no transfer is attached to it between calls.
+    multi: Option<Multi>,
     /// Configured handles of finished transfers, for the next ones.
     idle: Vec<Easy>,
     /// The pool every handle uses, if any: dropped after them (fields drop in order).
@@ -132,7 +135,8 @@ fn multi_error(url: &str, e: &curl::MultiError) -> Error {
 
 impl MultiFetcher {
     /// A parallel fetcher with `config` (checked as [`CurlFetcher::new`](super::CurlFetcher::new)
-    /// checks it) and at most `max_connections` connections (at least 1).
+    /// checks it) and at most `max_connections` connections (at least 1). Its connections
+    /// stay open from one call to the next, for the next transfers to the same servers.
     pub fn new(config: FetcherConfig, max_connections: usize) -> Result<MultiFetcher> {
         MultiFetcher::make(config, max_connections, None)
     }
@@ -171,6 +175,7 @@ impl MultiFetcher {
         MultiFetcher {
             config,
             max_connections: max_connections.max(1),
+            multi: None,
             idle: Vec::new(),
             pool,
         }
@@ -315,12 +320,17 @@ impl MultiFetcher {
         let mut queue: VecDeque<usize> = (0..slots.len())
             .filter(|&i| slots[i].result.is_none())
             .collect();
-        let mut multi = Multi::new();
-        // Multiplexing over HTTP/2 where the server offers it (libcurl's default since 7.62;
-        // a libcurl without HTTP/2 refuses nothing here).
-        let _ = multi.pipelining(false, true);
-        let _ = multi.set_max_host_connections(self.max_connections);
-        let _ = multi.set_max_total_connections(self.max_connections);
+        let multi = self.multi.take().unwrap_or_else(|| {
+            let mut multi = Multi::new();
+            // Multiplexing over HTTP/2 where the server offers it (libcurl's default since
+            // 7.62; a libcurl without HTTP/2 refuses nothing here).
+            let _ = multi.pipelining(false, true);
+            let _ = multi.set_max_host_connections(self.max_connections);
+            let _ = multi.set_max_total_connections(self.max_connections);
+            multi
+        });
+        // Kept for the next call unless it failed (then a new one is made).
+        let mut reusable = true;
         let mut active: Vec<(usize, EasyHandle)> = Vec::new();
         let mut heartbeat = Instant::now();
         let mut cancelled = false;
@@ -342,6 +352,7 @@ impl MultiFetcher {
                 break;
             }
             if let Err(e) = multi.perform() {
+                reusable = false;
                 for (i, handle) in active.drain(..) {
                     let _ = multi.remove(handle);
                     slots[i].result = Some(Err(multi_error(&slots[i].url, &e)));
@@ -365,6 +376,7 @@ impl MultiFetcher {
                 // The last bytes of a finished transfer are reported too.
                 cancelled |= report(progress, &mut slots[i], false);
                 let Ok(easy) = multi.remove(handle) else {
+                    reusable = false;
                     slots[i].result = Some(Err(Error::State(
                         "libcurl could not detach a finished transfer".into(),
                     )));
@@ -393,6 +405,9 @@ impl MultiFetcher {
                 break;
             }
             let _ = multi.wait(&mut [], Duration::from_millis(100));
+        }
+        if reusable && active.is_empty() {
+            self.multi = Some(multi);
         }
         for (i, slot) in slots.into_iter().enumerate() {
             if !slot.delivered {
