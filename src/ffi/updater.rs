@@ -102,6 +102,13 @@ pub extern "C" fn tuf_updater_refresh(
 /// the search needs; refreshes first if needed. On success `*out` owns a new target info.
 /// Returns `TUF_ERR_TARGET_NOT_FOUND` (and leaves `*out` unchanged) when no trusted role
 /// lists the target.
+///
+/// With the built-in fetcher, online, the delegated roles on the way are fetched one after
+/// the other, each verified before it is trusted, and each written to the metadata cache
+/// (a store's callbacks included: on the calling thread, between transfers) while the
+/// request for the next one is on its way; every role trusted is cached before this returns.
+/// A transfer that failed for a transient reason (no HTTP status, 429, 5xx) is made again
+/// alone with the retry policy when retries are set; any other failure is the lookup's.
 #[no_mangle]
 pub extern "C" fn tuf_updater_get_target_info(
     updater: *mut tuf_updater,

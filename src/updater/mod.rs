@@ -29,6 +29,7 @@ mod config;
 mod download;
 mod fs;
 mod lookup_many;
+mod lookup_overlap;
 mod offline;
 mod parallel;
 mod reentry;
@@ -503,9 +504,22 @@ impl Updater {
     /// Looks up `target_path` through the delegation graph (5.6.7), fetching only the
     /// delegated metadata the search needs. Refreshes first if this updater has not.
     /// `Ok(None)`: no trusted role lists the target (5.7.2).
+    ///
+    /// With the built-in fetcher, online, the delegated roles on the way are fetched one
+    /// after the other (each names the next), each verified (5.6.1-5.6.6) before it is
+    /// trusted, and each written to the cache while the request for the next one is on its
+    /// way, so that the two overlap; every role trusted is cached before this returns,
+    /// whatever ends the search. A transfer that failed for a transient reason
+    /// ([`crate::fetch::is_transient`]) is made again alone with the retry policy, when
+    /// [`UpdaterConfig::retry`] has retries; any other failure, a cancellation included, is
+    /// the lookup's. With a custom fetcher, or offline, each role is cached before the next
+    /// one is fetched.
     pub fn get_target_info(&mut self, target_path: &str) -> Result<Option<TargetInfo>> {
         if !self.refreshed {
             self.refresh()?;
+        }
+        if self.builtin_fetcher && !self.config.offline {
+            return self.find_overlapping(target_path);
         }
         let Updater {
             set,

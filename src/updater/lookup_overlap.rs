@@ -1,0 +1,104 @@
+//! One target lookup ([`Updater::get_target_info`]) with the built-in fetcher, online: the
+//! delegated roles the search needs are fetched one after the other, as each names the next
+//! (5.6.7), and each is written to the cache while the request for the next one is on its
+//! way, so that the two overlap instead of adding up.
+
+use super::{load_cached_targets, persist_targets, RemoteTargets, TargetInfo, Updater};
+use crate::error::{Error, Result};
+use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiRequest};
+use crate::verify::TrustedSet;
+
+/// A delegated role verified and trusted, not written to the cache yet.
+struct Unsaved {
+    role: String,
+    delegator: String,
+    remote: RemoteTargets,
+    data: Vec<u8>,
+}
+
+impl Updater {
+    /// [`get_target_info`](Self::get_target_info)'s search, the cache writes overlapped with
+    /// the transfers. Each role is verified (5.6.1-5.6.6) before it is trusted, as always,
+    /// and written to the cache before the next role's bytes are used, or, for the last one,
+    /// before this returns. A transfer that failed for a transient reason is made again alone
+    /// with the retry policy, when there is one; any other failure, a cancellation included,
+    /// is the lookup's.
+    pub(super) fn find_overlapping(&mut self, target_path: &str) -> Result<Option<TargetInfo>> {
+        let mut multi = self.multi_fetcher();
+        let retries = self.config.retry.retries > 0;
+        let Updater {
+            set,
+            cache,
+            fetcher,
+            config,
+            ..
+        } = self;
+        let mut unsaved: Option<Unsaved> = None;
+        let save = |set: &TrustedSet, u: Unsaved| {
+            persist_targets(
+                set,
+                cache,
+                config,
+                &u.role,
+                &u.delegator,
+                &u.remote,
+                &u.data,
+            )
+        };
+        let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| -> Result<()> {
+            let Some(remote) = load_cached_targets(set, cache, config, role, delegator)? else {
+                return Ok(());
+            };
+            let (request, body) = MultiRequest::to_memory(remote.url.clone(), remote.max_length);
+            let mut outcome = None;
+            let mut saved = Ok(());
+            {
+                let set: &TrustedSet = set;
+                multi.fetch_each_polling(
+                    vec![request],
+                    config.progress.as_ref(),
+                    &mut |_, result| outcome = Some(result),
+                    &mut || {
+                        if let Some(u) = unsaved.take() {
+                            saved = save(set, u);
+                        }
+                    },
+                );
+                // The transfer may have ended before the first poll.
+                if let Some(u) = unsaved.take() {
+                    saved = save(set, u);
+                }
+            }
+            saved?;
+            let data = match outcome {
+                Some(Ok(())) => {
+                    let data = take_body(&body);
+                    set.update_delegated_targets(&data, role, delegator)?;
+                    data
+                }
+                Some(Err(e)) if retries && is_transient(&e) => fetch_targets_metadata(
+                    set,
+                    fetcher.as_mut(),
+                    &remote.url,
+                    role,
+                    delegator,
+                    config.targets_max_length,
+                )?,
+                Some(Err(e)) => return Err(e),
+                None => return Err(Error::State("the transfer was never started".into())),
+            };
+            unsaved = Some(Unsaved {
+                role: role.to_string(),
+                delegator: delegator.to_string(),
+                remote,
+                data,
+            });
+            Ok(())
+        };
+        let found = set.find_target(target_path, config.max_delegations, &mut load);
+        if let Some(u) = unsaved.take() {
+            save(set, u)?;
+        }
+        found
+    }
+}

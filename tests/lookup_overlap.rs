@@ -1,0 +1,234 @@
+//! One target lookup ([`Updater::get_target_info`]) with the built-in fetcher, against a real
+//! HTTP server: the delegated roles on the way to the target are fetched one after the other
+//! (each names the next, 5.6.7), and each is written to the cache while the request for the
+//! next one is on its way. Every role is still verified before it is trusted or cached, and
+//! every role trusted is cached before the lookup returns, whatever ends it: the target found,
+//! a role that does not verify, a failed transfer, a cancellation. A transfer that failed for
+//! a transient reason is made again alone with the retry policy, and only then; a cache write
+//! that fails is the lookup's failure.
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::http::Behavior;
+use common::sim::Sim;
+use common::sim_fetcher::Served;
+use tuf::fetch::Progress;
+use tuf::metadata::PathSpec;
+use tuf::updater::{LogLevel, Logger, Updater};
+use tuf::ErrorKind;
+
+/// Roles `d1` to `d6`: `targets` delegates `chain/*` to `d1`, each `d{i}` to `d{i+1}`, and
+/// `d6` lists `chain/file`.
+const DEPTH: usize = 6;
+const TARGET: &str = "chain/file";
+
+fn setup(test: &str) -> Served {
+    let mut sim = Sim::new();
+    let mut delegator = "targets".to_string();
+    for i in 1..=DEPTH {
+        let role = format!("d{i}");
+        sim.add_delegation(
+            &delegator,
+            &role,
+            PathSpec::Paths(vec!["chain/*".into()]),
+            false,
+        );
+        delegator = role;
+    }
+    sim.add_target(&delegator, TARGET, b"the end of the chain");
+    sim.update_snapshot();
+    Served::new(test, sim)
+}
+
+fn role_path(i: usize) -> String {
+    format!("/metadata/1.d{i}.json")
+}
+
+/// Which of `d1`..`d6` are in the cache.
+fn cached(s: &Served) -> Vec<usize> {
+    (1..=DEPTH)
+        .filter(|i| s.c.read_cached(&format!("d{i}.json")).is_some())
+        .collect()
+}
+
+/// An updater that refreshed already, with `config` changed by `change`.
+fn refreshed(s: &Served, change: impl FnOnce(&mut tuf::updater::UpdaterConfig)) -> Updater {
+    let mut config = s.config();
+    change(&mut config);
+    let mut u = Updater::new(config).unwrap();
+    u.refresh().unwrap();
+    u
+}
+
+#[test]
+fn each_role_is_cached_while_the_next_one_is_on_its_way() {
+    let s = setup("lookup_overlap_order");
+    // What happens, in order: "fetch dI" when the transfer of role dI starts (the progress
+    // function is told), "cache dI" when the updater starts writing it to the cache (its
+    // debug message).
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (logs, starts) = (events.clone(), events.clone());
+    let mut u = refreshed(&s, |config| {
+        config.log = Some(Logger(Arc::new(move |_: LogLevel, message: &str| {
+            let role = message.split(' ').next().unwrap_or("");
+            if role.starts_with('d') && message.contains(" v1: from ") {
+                logs.lock().unwrap().push(format!("cache {role}"));
+            }
+        })));
+        config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
+            if let Some(role) = url.rsplit('/').next().and_then(|f| f.strip_prefix("1.d")) {
+                let event = format!("fetch d{}", role.trim_end_matches(".json"));
+                let mut events = starts.lock().unwrap();
+                if !events.contains(&event) {
+                    events.push(event);
+                }
+            }
+            ControlFlow::Continue(())
+        })));
+    });
+    let info = u.get_target_info(TARGET).unwrap().expect("found");
+    assert_eq!(info.role, "d6");
+    let events = events.lock().unwrap().clone();
+    let at = |e: String| {
+        events
+            .iter()
+            .position(|x| *x == e)
+            .unwrap_or_else(|| panic!("no {e}: {events:?}"))
+    };
+    for i in 1..DEPTH {
+        // dI is written once dI+1 is asked for, not before.
+        assert!(
+            at(format!("fetch d{}", i + 1)) < at(format!("cache d{i}")),
+            "{events:?}"
+        );
+        assert!(at(format!("cache d{i}")) < at(format!("cache d{}", i + 1)));
+    }
+    // Every role is cached before the lookup returns, the last one too; each fetched once.
+    assert_eq!(cached(&s), (1..=DEPTH).collect::<Vec<_>>());
+    for i in 1..=DEPTH {
+        assert_eq!(s.server.requests(&role_path(i)), 1, "d{i}");
+    }
+    // A new updater finds the target without asking for any role again.
+    let mut again = refreshed(&s, |_| {});
+    assert_eq!(
+        again.get_target_info(TARGET).unwrap().map(|i| i.role),
+        Some("d6".to_string())
+    );
+    for i in 1..=DEPTH {
+        assert_eq!(s.server.requests(&role_path(i)), 1, "d{i}");
+    }
+}
+
+#[test]
+fn a_role_that_does_not_verify_is_neither_trusted_nor_cached_and_those_before_are_cached() {
+    let s = setup("lookup_overlap_bad");
+    // d4 signed by a key d3 does not give it (5.6.3): its signature changed.
+    let mut bad = s.server.get(&role_path(4)).unwrap();
+    let sig = find(&bad, b"\"sig\"").unwrap() + 5;
+    let at = sig
+        + bad[sig..]
+            .iter()
+            .position(|b| b.is_ascii_hexdigit())
+            .unwrap();
+    bad[at] = if bad[at] == b'0' { b'1' } else { b'0' };
+    s.server.set(&role_path(4), bad);
+    let mut u = refreshed(&s, |_| {});
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
+    assert_eq!(cached(&s), [1, 2, 3]);
+    assert!(u.trusted_set().get_targets("d3").is_some());
+    assert!(u.trusted_set().get_targets("d4").is_none());
+    assert_eq!(s.server.requests(&role_path(5)), 0);
+}
+
+#[test]
+fn a_transient_failure_is_fetched_again_alone_only_with_retries() {
+    let s = setup("lookup_overlap_retry");
+    s.server.set_behavior(
+        &role_path(3),
+        Behavior::FailTimes {
+            status: 503,
+            times: 1,
+        },
+    );
+    let mut u = refreshed(&s, |config| {
+        config.retry.retries = 1;
+        config.retry.backoff = Duration::from_millis(10);
+    });
+    assert!(u.get_target_info(TARGET).unwrap().is_some());
+    assert_eq!(s.server.requests(&role_path(3)), 2);
+    assert_eq!(cached(&s), (1..=DEPTH).collect::<Vec<_>>());
+
+    // Without retries, the failure is the lookup's, after one request: no attempt is added.
+    let s = setup("lookup_overlap_no_retry");
+    s.server.set_behavior(&role_path(3), Behavior::Status(503));
+    let mut u = refreshed(&s, |_| {});
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Download, "{e}");
+    assert_eq!(s.server.requests(&role_path(3)), 1);
+    assert_eq!(cached(&s), [1, 2]);
+
+    // Nor for a failure that is not transient, with retries.
+    let s = setup("lookup_overlap_missing");
+    s.server.remove(&role_path(3));
+    let mut u = refreshed(&s, |config| config.retry.retries = 3);
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Download, "{e}");
+    assert!(e.to_string().contains("404"), "{e}");
+    assert_eq!(s.server.requests(&role_path(3)), 1);
+    assert_eq!(cached(&s), [1, 2]);
+}
+
+#[test]
+fn a_cancelled_transfer_ends_the_lookup_and_the_roles_before_are_cached() {
+    let s = setup("lookup_overlap_cancel");
+    let mut u = refreshed(&s, |config| {
+        config.progress = Some(Progress(Arc::new(move |url: &str, _: u64, _: u64| {
+            if url.ends_with("/1.d4.json") {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })));
+    });
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert_eq!(cached(&s), [1, 2, 3]);
+    assert!(u.trusted_set().get_targets("d4").is_none());
+}
+
+#[test]
+fn a_cache_write_that_fails_fails_the_lookup() {
+    let s = setup("lookup_overlap_write");
+    let mut u = refreshed(&s, |_| {});
+    // d2.json cannot be replaced: a directory that is not empty holds its name.
+    let blocker = s.c.cached("d2.json");
+    std::fs::create_dir_all(blocker.join("inside")).unwrap();
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert_eq!(cached(&s), [1]);
+    // What came after d2 is not used: d3 was asked for (while d2 was written), never trusted.
+    assert!(u.trusted_set().get_targets("d3").is_none());
+    assert_eq!(s.server.requests(&role_path(4)), 0);
+}
+
+#[test]
+fn a_custom_fetcher_looks_up_as_before() {
+    let s = setup("lookup_overlap_custom");
+    let mut u = s.c.updater();
+    u.refresh().unwrap();
+    assert_eq!(
+        u.get_target_info(TARGET).unwrap().map(|i| i.role),
+        Some("d6".to_string())
+    );
+    assert_eq!(cached(&s), (1..=DEPTH).collect::<Vec<_>>());
+    assert_eq!(s.server.total_requests(), 0);
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
