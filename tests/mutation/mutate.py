@@ -30,7 +30,7 @@ REPO = subprocess.check_output(
     ["git", "rev-parse", "--show-toplevel"], cwd=os.path.dirname(os.path.abspath(__file__))
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
-         "fetcher", "offline", "storage", "lookup_many", "root_ahead"]
+         "fetcher", "offline", "storage", "lookup_many", "root_ahead", "lookup_overlap"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -47,6 +47,7 @@ CONFIG = "src/updater/config.rs"
 AHEAD = "src/updater/lookup_many.rs"
 MULTI = "src/fetch/multi.rs"
 ROOTS = "src/updater/root_ahead.rs"
+OVERLAP = "src/updater/lookup_overlap.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -293,6 +294,10 @@ MUTANTS = [
     ("L2", "fetched ahead: each role verified and let go of as its transfer ends, not all at the end",
      MULTI, "                } else if let Some(result) = slots[i].result.take() {",
      "                } else if let Some(result) = None::<Result<()>> {"),
+    ("L3", "one lookup: each role verified against its delegator before it is cached",
+     OVERLAP, "                    let data = take_body(&body);\n",
+     "                    let data = take_body(&body);\n"
+     "                    let _ = cache.write(role, &data);\n"),
     ("A1", "5.3.3 roots fetched ahead: no version above max_root_rotations asked for", ROOTS,
      "            let count = count.min(ahead.window as u64) as usize;\n",
      "            let count = ahead.window;\n"),
