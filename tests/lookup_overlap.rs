@@ -127,14 +127,7 @@ fn each_role_is_cached_while_the_next_one_is_on_its_way() {
 fn a_role_that_does_not_verify_is_neither_trusted_nor_cached_and_those_before_are_cached() {
     let s = setup("lookup_overlap_bad");
     // d4 signed by a key d3 does not give it (5.6.3): its signature changed.
-    let mut bad = s.server.get(&role_path(4)).unwrap();
-    let sig = find(&bad, b"\"sig\"").unwrap() + 5;
-    let at = sig
-        + bad[sig..]
-            .iter()
-            .position(|b| b.is_ascii_hexdigit())
-            .unwrap();
-    bad[at] = if bad[at] == b'0' { b'1' } else { b'0' };
+    let bad = common::with_signature_broken(&s.server.get(&role_path(4)).unwrap());
     s.server.set(&role_path(4), bad);
     let mut u = refreshed(&s, |_| {});
     let e = u.get_target_info(TARGET).unwrap_err();
@@ -227,8 +220,4 @@ fn a_custom_fetcher_looks_up_as_before() {
     );
     assert_eq!(cached(&s), (1..=DEPTH).collect::<Vec<_>>());
     assert_eq!(s.server.total_requests(), 0);
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }

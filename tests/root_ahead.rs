@@ -120,14 +120,7 @@ fn no_version_above_max_root_rotations_is_asked_for() {
 fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
     let s = setup("root_ahead_bad", 8);
     // v6 signed by nobody the trusted v5 knows (5.3.5): a signature byte changed.
-    let mut bad = s.c.repo.sim().root_bytes(6);
-    let sig = find(&bad, b"\"sig\"").unwrap() + 5;
-    let at = sig
-        + bad[sig..]
-            .iter()
-            .position(|b| b.is_ascii_hexdigit())
-            .unwrap();
-    bad[at] = if bad[at] == b'0' { b'1' } else { b'0' };
+    let bad = common::with_signature_broken(&s.c.repo.sim().root_bytes(6));
     s.server.set("/metadata/6.root.json", bad);
     let mut u = Updater::new(s.config()).unwrap();
     let e = u.refresh().unwrap_err();
@@ -223,10 +216,6 @@ fn a_custom_fetcher_walks_one_root_at_a_time() {
         assert!(got.ends_with(want.as_str()), "{roots:?}");
     }
     assert_eq!(s.server.total_requests(), 0);
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[test]
