@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 // repoDir is the libtuf checkout this module lives in.
@@ -68,6 +69,21 @@ func (s *repoServer) log() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.requests...)
+}
+
+// settledLogLength waits until srv's request log has not grown for 200 ms (at most 10 s),
+// and returns its length.
+func settledLogLength(srv *repoServer) int {
+	n := len(srv.log())
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		m := len(srv.log())
+		if m == n {
+			break
+		}
+		n = m
+	}
+	return n
 }
 
 func (s *repoServer) metadataURL() string { return s.URL + "/metadata/" }
