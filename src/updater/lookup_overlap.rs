@@ -3,9 +3,11 @@
 //! (5.6.7), and each is written to the cache while the request for the next one is on its
 //! way, so that the two overlap instead of adding up.
 
-use super::{load_cached_targets, persist_targets, RemoteTargets, TargetInfo, Updater};
+use super::{
+    load_cached_targets, multi_fetcher, persist_targets, RemoteTargets, TargetInfo, Updater,
+};
 use crate::error::{Error, Result};
-use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiRequest};
+use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiFetcher, MultiRequest};
 use crate::verify::TrustedSet;
 
 /// A delegated role verified and trusted, not written to the cache yet.
@@ -24,15 +26,18 @@ impl Updater {
     /// with the retry policy, when there is one; any other failure, a cancellation included,
     /// is the lookup's.
     pub(super) fn find_overlapping(&mut self, target_path: &str) -> Result<Option<TargetInfo>> {
-        let mut multi = self.multi_fetcher();
         let retries = self.config.retry.retries > 0;
         let Updater {
             set,
             cache,
             fetcher,
             config,
+            pool,
             ..
         } = self;
+        // Made for the first transfer: a lookup that fetches nothing (every role trusted or
+        // cached already) does not copy the fetcher settings (PEM bytes included).
+        let mut multi: Option<MultiFetcher> = None;
         let mut unsaved: Option<Unsaved> = None;
         let save = |set: &TrustedSet, u: Unsaved| {
             persist_targets(
@@ -54,6 +59,7 @@ impl Updater {
             let mut saved = Ok(());
             {
                 let set: &TrustedSet = set;
+                let multi = multi.get_or_insert_with(|| multi_fetcher(config, pool));
                 multi.fetch_each_polling(
                     vec![request],
                     config.progress.as_ref(),

@@ -122,8 +122,7 @@ impl Updater {
     /// ([`new`](Self::new)): they are not checked again for each batch of transfers.
     fn multi_fetcher(&self) -> MultiFetcher {
         debug_assert!(self.builtin_fetcher);
-        let config = self.config.fetcher.clone();
-        MultiFetcher::checked(config, self.config.max_connections, self.pool.clone())
+        multi_fetcher(&self.config, &self.pool)
     }
 
     /// An updater that downloads through `fetcher`. Byte limits, and the deadline of every
@@ -533,6 +532,12 @@ impl Updater {
         };
         set.find_target(target_path, config.max_delegations, &mut load)
     }
+}
+
+/// [`Updater::multi_fetcher`] from the updater's fields, for code that holds them borrowed
+/// apart.
+fn multi_fetcher(config: &UpdaterConfig, pool: &Option<ConnectionPool>) -> MultiFetcher {
+    MultiFetcher::checked(config.fetcher.clone(), config.max_connections, pool.clone())
 }
 
 /// The URL of role `role`'s metadata: `BASE/ROLE.json`, or `BASE/VERSION.ROLE.json` under
