@@ -77,6 +77,9 @@ pub(crate) fn take_body(body: &MemoryBody) -> Vec<u8> {
 pub struct MultiFetcher {
     config: FetcherConfig,
     max_connections: usize,
+    /// The most connections the transfers use (`max_connections` unless
+    /// [`with_connections`](Self::with_connections) lowered it).
+    connections: usize,
     /// The multi handle of the calls so far, for the next one (with its connections, when
     /// there is no pool): no transfer is attached to it between calls.
     multi: Option<Multi>,
@@ -175,10 +178,21 @@ impl MultiFetcher {
         MultiFetcher {
             config,
             max_connections: max_connections.max(1),
+            connections: max_connections.max(1),
             multi: None,
             idle: Vec::new(),
             pool,
         }
+    }
+
+    /// This fetcher, with its transfers over at most `connections` connections (at least 1),
+    /// still up to `max_connections` transfers at a time: over HTTP/2 they share the
+    /// connections, over HTTP/1.1 each waits for a free one, its deadline running meanwhile.
+    /// Only before the first call (the multi handle keeps its limits).
+    pub(crate) fn with_connections(mut self, connections: usize) -> MultiFetcher {
+        debug_assert!(self.multi.is_none());
+        self.connections = connections.clamp(1, self.max_connections);
+        self
     }
 
     /// A configured handle: an idle one or a new one.
@@ -325,8 +339,8 @@ impl MultiFetcher {
             // Multiplexing over HTTP/2 where the server offers it (libcurl's default since
             // 7.62; a libcurl without HTTP/2 refuses nothing here).
             let _ = multi.pipelining(false, true);
-            let _ = multi.set_max_host_connections(self.max_connections);
-            let _ = multi.set_max_total_connections(self.max_connections);
+            let _ = multi.set_max_host_connections(self.connections);
+            let _ = multi.set_max_total_connections(self.connections);
             multi
         });
         // Kept for the next call unless it failed (then a new one is made).

@@ -80,6 +80,9 @@ pub struct Updater {
     /// The connections of the built-in fetcher, which the transfers made with libcurl's multi
     /// interface use too ([`multi_fetcher`](Updater::multi_fetcher)).
     pool: Option<ConnectionPool>,
+    /// The timestamp fetched with the first root request of the current refresh, when that
+    /// request ended the root chain (`root_ahead.rs`), for 5.4.
+    timestamp_ahead: Option<root_ahead::TimestampAhead>,
 }
 
 impl std::fmt::Debug for Updater {
@@ -184,6 +187,7 @@ impl Updater {
             targets_dir_cleaned: false,
             builtin_fetcher: false,
             pool: None,
+            timestamp_ahead: None,
         })
     }
 
@@ -247,6 +251,7 @@ impl Updater {
 
     /// One update cycle: 5.3 to 5.6.6 into `self.set`.
     fn update_cycle(&mut self) -> Result<()> {
+        self.timestamp_ahead = None;
         self.cache.reopen()?;
         if !self.config.offline {
             self.cache.remove_stale_temp_files()?;
@@ -363,11 +368,19 @@ impl Updater {
     }
 
     /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
-    /// remote one, which is persisted unless its version equals the cached one. Offline, the
-    /// cached one is the final one.
+    /// remote one, which is persisted unless its version equals the cached one. When the
+    /// timestamp was fetched with the first root request (`root_ahead.rs`), that one is the
+    /// remote one, and the cached one is what the cache held just before it was asked for.
+    /// Offline, the cached one is the final one.
     fn load_timestamp(&mut self) -> Result<()> {
         let max = self.config.timestamp_max_length;
-        let cached = usable(&self.config, self.cache.read("timestamp", max), "timestamp")?;
+        let (cached, remote) = match self.timestamp_ahead.take() {
+            Some(ahead) => (ahead.cached, Some(ahead.remote)),
+            None => (
+                usable(&self.config, self.cache.read("timestamp", max), "timestamp")?,
+                None,
+            ),
+        };
         if self.config.offline {
             let data = required(&self.cache, "timestamp", cached)?;
             self.set.update_timestamp(&data)?;
@@ -385,11 +398,22 @@ impl Updater {
             }
         }
         let url = self.metadata_url("timestamp", None);
-        let data = fetch_bytes(
-            self.fetcher.as_mut(),
-            &url,
-            self.config.timestamp_max_length,
-        )?;
+        let data = match remote {
+            Some(Ok(data)) => data,
+            Some(Err(
+                e @ (Error::Download {
+                    status: Some(403 | 404),
+                    ..
+                }
+                | Error::Cancelled { .. }),
+            )) => return Err(e),
+            // Made again alone, with the retry policy of a single transfer.
+            Some(Err(_)) | None => fetch_bytes(
+                self.fetcher.as_mut(),
+                &url,
+                self.config.timestamp_max_length,
+            )?,
+        };
         let update = self.set.update_timestamp(&data)?;
         let version = self.set.timestamp().map_or(0, |t| t.version);
         if update == TimestampUpdate::Updated {

@@ -15,12 +15,35 @@
 //! chain of `k` new roots takes about `log2(m) + k / m` round trips, `m` being
 //! `max_connections`, instead of `k + 1` (30 new roots, `m` = 6: 7 instead of 31), and the
 //! versions asked for past its end, each a `404`, are fewer than those of the last request.
+//!
+//! The first root request of a refresh asks for the timestamp too (5.4's URL does not depend
+//! on the root), both over one connection: over HTTP/2 the two requests share it and the
+//! timestamp costs no round trip of its own; over HTTP/1.1 libcurl asks for the timestamp on
+//! that connection as soon as the root's answer has come, as the refresh would. Most
+//! refreshes find no new root, and then 5.4 uses that timestamp
+//! ([`Updater::load_timestamp`](super::Updater)), verified like any other (5.4.1-5.4.4)
+//! against the cached timestamp as it was just before the request (read first, as for a
+//! timestamp fetched alone). It is kept only when that root request ends the chain (403 or
+//! 404): once a new root is found, the timestamp is fetched again after the walk, as the
+//! repository may have published a new one with it. A transfer of it that failed otherwise
+//! than with 403, 404 or a cancellation is made again alone with the retry policy of a single
+//! transfer, as a root fetched ahead is (over HTTP/1.1 its deadline ran while it waited for
+//! the connection).
 
 use std::collections::VecDeque;
 
+use super::offline::usable;
 use super::Updater;
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_bytes, take_body, MemoryBody, MultiRequest};
+
+/// The timestamp fetched with the first root request of a refresh, for 5.4.
+pub(super) struct TimestampAhead {
+    /// The cached timestamp, read just before the request was sent.
+    pub(super) cached: Option<Vec<u8>>,
+    /// What the transfer gave.
+    pub(super) remote: Result<Vec<u8>>,
+}
 
 /// Root versions fetched ahead and not used yet, and how many to ask for next.
 pub(super) struct RootsAhead {
@@ -30,6 +53,8 @@ pub(super) struct RootsAhead {
     window: usize,
     /// The highest version the refresh may ask for.
     last: u64,
+    /// Whether a root was asked for from the repository in this refresh.
+    asked: bool,
 }
 
 impl RootsAhead {
@@ -39,6 +64,7 @@ impl RootsAhead {
             fetched: VecDeque::new(),
             window: 1,
             last,
+            asked: false,
         }
     }
 
@@ -92,13 +118,15 @@ impl RootsAhead {
 
 impl Updater {
     /// Root version `version` from the repository: fetched ahead already, or now together
-    /// with the next ones ([`RootsAhead`]), or now alone through the updater's fetcher. A
-    /// transfer fetched ahead that failed otherwise than with 403, 404 or a cancellation is
-    /// made again alone, with the retry policy of a single transfer.
+    /// with the next ones ([`RootsAhead`]) or, the first one of a refresh, with the
+    /// timestamp, or now alone through the updater's fetcher. A transfer fetched ahead that
+    /// failed otherwise than with 403, 404 or a cancellation is made again alone, with the
+    /// retry policy of a single transfer.
     pub(super) fn fetch_root(&mut self, version: u64, ahead: &mut RootsAhead) -> Result<Vec<u8>> {
         let max = self.config.root_max_length;
         let mut result = ahead.take(version);
         let fetched_now = result.is_none();
+        let first = !std::mem::replace(&mut ahead.asked, true);
         if fetched_now && ahead.window > 1 && self.builtin_fetcher {
             let count = (ahead.last.saturating_sub(version)).saturating_add(1);
             let count = count.min(ahead.window as u64) as usize;
@@ -106,6 +134,8 @@ impl Updater {
                 ahead.keep(version, self.fetch_roots_at_once(version, count));
                 result = ahead.take(version);
             }
+        } else if fetched_now && first && self.builtin_fetcher && self.config.max_connections > 1 {
+            result = Some(self.fetch_root_with_timestamp(version));
         }
         let data = match result {
             Some(Ok(data)) => data,
@@ -125,6 +155,59 @@ impl Updater {
             ahead.found(self.config.max_connections);
         }
         Ok(data)
+    }
+
+    /// Fetches root version `version` and the timestamp at once. The timestamp's result is
+    /// kept for 5.4 (`timestamp_ahead`), with the cached timestamp read just before, when the
+    /// root's is a 403 or a 404; a cancellation of either transfer is the root's result.
+    fn fetch_root_with_timestamp(&mut self, version: u64) -> Result<Vec<u8>> {
+        // Online, a store that fails is logged and not used: no error here.
+        let cached = usable(
+            &self.config,
+            self.cache
+                .read("timestamp", self.config.timestamp_max_length),
+            "timestamp",
+        )?;
+        // One connection: the two share it over HTTP/2, and over HTTP/1.1 the timestamp is
+        // asked for on it as soon as the root's answer has come, as it would be alone.
+        let mut multi = self.multi_fetcher().with_connections(1);
+        let (root, root_body) = MultiRequest::to_memory(
+            self.metadata_url("root", Some(version)),
+            self.config.root_max_length,
+        );
+        let (timestamp, timestamp_body) = MultiRequest::to_memory(
+            self.metadata_url("timestamp", None),
+            self.config.timestamp_max_length,
+        );
+        let mut results = multi
+            .fetch_all(vec![root, timestamp], self.config.progress.as_ref())
+            .into_iter();
+        let mut next = || {
+            results
+                .next()
+                .unwrap_or_else(|| Err(Error::State("the transfer was never started".into())))
+        };
+        let root = next().map(|()| take_body(&root_body));
+        let timestamp = next().map(|()| take_body(&timestamp_body));
+        match (root, timestamp) {
+            (_, Err(e @ Error::Cancelled { .. })) | (Err(e @ Error::Cancelled { .. }), _) => Err(e),
+            (
+                Err(
+                    e @ Error::Download {
+                        status: Some(403 | 404),
+                        ..
+                    },
+                ),
+                timestamp,
+            ) => {
+                self.timestamp_ahead = Some(TimestampAhead {
+                    cached,
+                    remote: timestamp,
+                });
+                Err(e)
+            }
+            (root, _) => root,
+        }
     }
 
     /// Fetches root versions `first` to `first + count - 1` at once; one result each, in

@@ -61,6 +61,8 @@ pub enum Behavior {
     Silent,
     /// Answer the first `times` requests for the path with `status`, then serve normally.
     FailTimes { status: u16, times: usize },
+    /// Serve `bytes` to the first `times` requests for the path, then the stored bytes.
+    ServeFirst { bytes: Vec<u8>, times: usize },
     /// Serve the first `times` requests for the path normally (a `Range` honoured, with the
     /// full `Content-Length` of the response) but close the connection after `bytes` body
     /// bytes; then serve normally.
@@ -500,15 +502,22 @@ fn serve_connection<S: Read + Write>(stream: S, shared: &Shared) -> io::Result<(
             state
                 .headers
                 .push((request.path.clone(), request.headers.clone()));
-            let behavior = match state.behaviors.get(&request.path).cloned() {
+            let stored = state.files.get(&request.path).cloned();
+            match state.behaviors.get(&request.path).cloned() {
                 Some(Behavior::FailTimes { status, times }) if count <= times => {
-                    Behavior::Status(status)
+                    (stored, Behavior::Status(status))
                 }
-                Some(Behavior::CutAfter { times, .. }) if count > times => Behavior::Normal,
-                Some(Behavior::FailTimes { .. }) | None => Behavior::Normal,
-                Some(b) => b,
-            };
-            (state.files.get(&request.path).cloned(), behavior)
+                Some(Behavior::ServeFirst { bytes, times }) if count <= times => {
+                    (Some(bytes), Behavior::Normal)
+                }
+                Some(Behavior::CutAfter { times, .. }) if count > times => {
+                    (stored, Behavior::Normal)
+                }
+                Some(Behavior::FailTimes { .. } | Behavior::ServeFirst { .. }) | None => {
+                    (stored, Behavior::Normal)
+                }
+                Some(b) => (stored, b),
+            }
         };
         let now = shared.active.fetch_add(1, Ordering::SeqCst) + 1;
         shared.max_active.fetch_max(now, Ordering::SeqCst);
@@ -747,7 +756,7 @@ fn respond(
             Ok(false)
         }
         // Resolved to Status or Normal in `serve_connection`.
-        Behavior::FailTimes { .. } => Ok(false),
+        Behavior::FailTimes { .. } | Behavior::ServeFirst { .. } => Ok(false),
         Behavior::CutAfter { bytes, .. } => {
             let body = file.unwrap_or_default();
             if let Some(sent) = ranged_head(w, request, &body, false)? {

@@ -30,7 +30,8 @@ REPO = subprocess.check_output(
     ["git", "rev-parse", "--show-toplevel"], cwd=os.path.dirname(os.path.abspath(__file__))
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
-         "fetcher", "offline", "storage", "lookup_many", "root_ahead", "lookup_overlap"]
+         "fetcher", "offline", "storage", "lookup_many", "root_ahead", "lookup_overlap",
+         "timestamp_ahead"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -301,6 +302,12 @@ MUTANTS = [
     ("A1", "5.3.3 roots fetched ahead: no version above max_root_rotations asked for", ROOTS,
      "            let count = count.min(ahead.window as u64) as usize;\n",
      "            let count = ahead.window;\n"),
+    ("A2", "5.4 timestamp fetched with the first root request: not used once a new root is found",
+     ROOTS, "            (root, _) => root,\n",
+     "            (root, timestamp) => {\n"
+     "                self.timestamp_ahead = Some(TimestampAhead { cached: None, remote: timestamp });\n"
+     "                root\n"
+     "            }\n"),
 ]
 
 
