@@ -398,17 +398,9 @@ impl Updater {
             }
         }
         let url = self.metadata_url("timestamp", None);
-        let data = match remote {
-            Some(Ok(data)) => data,
-            Some(Err(
-                e @ (Error::Download {
-                    status: Some(403 | 404),
-                    ..
-                }
-                | Error::Cancelled { .. }),
-            )) => return Err(e),
-            // Made again alone, with the retry policy of a single transfer.
-            Some(Err(_)) | None => fetch_bytes(
+        let data = match root_ahead::settled(remote)? {
+            Some(data) => data,
+            None => fetch_bytes(
                 self.fetcher.as_mut(),
                 &url,
                 self.config.timestamp_max_length,

@@ -37,6 +37,23 @@ use super::Updater;
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_bytes, take_body, MemoryBody, MultiRequest};
 
+/// What a transfer made ahead (`None`: none was) means for its caller: its bytes, a failure
+/// that is final (403, 404, a cancellation), or `Ok(None)`: to be made again alone, with the
+/// retry policy of a single transfer.
+pub(super) fn settled(result: Option<Result<Vec<u8>>>) -> Result<Option<Vec<u8>>> {
+    match result {
+        Some(Ok(data)) => Ok(Some(data)),
+        Some(Err(
+            e @ (Error::Download {
+                status: Some(403 | 404),
+                ..
+            }
+            | Error::Cancelled { .. }),
+        )) => Err(e),
+        Some(Err(_)) | None => Ok(None),
+    }
+}
+
 /// The timestamp fetched with the first root request of a refresh, for 5.4.
 pub(super) struct TimestampAhead {
     /// The cached timestamp, read just before the request was sent.
@@ -137,16 +154,9 @@ impl Updater {
         } else if fetched_now && first && self.builtin_fetcher && self.config.max_connections > 1 {
             result = Some(self.fetch_root_with_timestamp(version));
         }
-        let data = match result {
-            Some(Ok(data)) => data,
-            Some(Err(
-                e @ (Error::Download {
-                    status: Some(403 | 404),
-                    ..
-                }
-                | Error::Cancelled { .. }),
-            )) => return Err(e),
-            Some(Err(_)) | None => {
+        let data = match settled(result)? {
+            Some(data) => data,
+            None => {
                 let url = self.metadata_url("root", Some(version));
                 fetch_bytes(self.fetcher.as_mut(), &url, max)?
             }
