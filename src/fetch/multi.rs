@@ -285,6 +285,24 @@ impl MultiFetcher {
             .collect()
     }
 
+    /// [`fetch_all`](Self::fetch_all) of whole files into memory: each `(url, max_length)`
+    /// request gives its body, or the error that ended it; one result per request, in order.
+    pub(crate) fn fetch_all_to_memory(
+        &mut self,
+        requests: Vec<(String, u64)>,
+        progress: Option<&Progress>,
+    ) -> Vec<Result<Vec<u8>>> {
+        let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = requests
+            .into_iter()
+            .map(|(url, max_length)| MultiRequest::to_memory(url, max_length))
+            .unzip();
+        self.fetch_all(requests, progress)
+            .into_iter()
+            .zip(&bodies)
+            .map(|(r, body)| r.map(|()| take_body(body)))
+            .collect()
+    }
+
     /// [`fetch_all`](Self::fetch_all), handing each request's result to `deliver` with its
     /// index as soon as it is known (a transfer that completed: while the others go on), so
     /// that what its sink received can be used, and let go of, before the others end.

@@ -367,19 +367,21 @@ impl Updater {
         result
     }
 
+    /// The cached timestamp, as 5.4 uses it ([`usable`]).
+    fn cached_timestamp(&self) -> Result<Option<Vec<u8>>> {
+        let max = self.config.timestamp_max_length;
+        usable(&self.config, self.cache.read("timestamp", max), "timestamp")
+    }
+
     /// 5.4: the cached timestamp first (as a rollback baseline, even if expired), then the
     /// remote one, which is persisted unless its version equals the cached one. When the
     /// timestamp was fetched with the first root request (`root_ahead.rs`), that one is the
     /// remote one, and the cached one is what the cache held just before it was asked for.
     /// Offline, the cached one is the final one.
     fn load_timestamp(&mut self) -> Result<()> {
-        let max = self.config.timestamp_max_length;
         let (cached, remote) = match self.timestamp_ahead.take() {
             Some(ahead) => (ahead.cached, Some(ahead.remote)),
-            None => (
-                usable(&self.config, self.cache.read("timestamp", max), "timestamp")?,
-                None,
-            ),
+            None => (self.cached_timestamp()?, None),
         };
         if self.config.offline {
             let data = required(&self.cache, "timestamp", cached)?;
@@ -400,11 +402,10 @@ impl Updater {
         let url = self.metadata_url("timestamp", None);
         let data = match root_ahead::settled(remote)? {
             Some(data) => data,
-            None => fetch_bytes(
-                self.fetcher.as_mut(),
-                &url,
-                self.config.timestamp_max_length,
-            )?,
+            None => {
+                let max = self.config.timestamp_max_length;
+                fetch_bytes(self.fetcher.as_mut(), &url, max)?
+            }
         };
         let update = self.set.update_timestamp(&data)?;
         let version = self.set.timestamp().map_or(0, |t| t.version);

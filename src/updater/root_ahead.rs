@@ -32,10 +32,9 @@
 
 use std::collections::VecDeque;
 
-use super::offline::usable;
 use super::Updater;
 use crate::error::{Error, Result};
-use crate::fetch::{fetch_bytes, take_body, MemoryBody, MultiRequest};
+use crate::fetch::fetch_bytes;
 
 /// What a transfer made ahead (`None`: none was) means for its caller: its bytes, a failure
 /// that is final (403, 404, a cancellation), or `Ok(None)`: to be made again alone, with the
@@ -171,34 +170,26 @@ impl Updater {
     /// kept for 5.4 (`timestamp_ahead`), with the cached timestamp read just before, when the
     /// root's is a 403 or a 404; a cancellation of either transfer is the root's result.
     fn fetch_root_with_timestamp(&mut self, version: u64) -> Result<Vec<u8>> {
-        // Online, a store that fails is logged and not used: no error here.
-        let cached = usable(
-            &self.config,
-            self.cache
-                .read("timestamp", self.config.timestamp_max_length),
-            "timestamp",
-        )?;
+        let cached = self.cached_timestamp()?;
+        let requests = vec![
+            (
+                self.metadata_url("root", Some(version)),
+                self.config.root_max_length,
+            ),
+            (
+                self.metadata_url("timestamp", None),
+                self.config.timestamp_max_length,
+            ),
+        ];
         // One connection: the two share it over HTTP/2, and over HTTP/1.1 the timestamp is
         // asked for on it as soon as the root's answer has come, as it would be alone.
-        let mut multi = self.multi_fetcher().with_connections(1);
-        let (root, root_body) = MultiRequest::to_memory(
-            self.metadata_url("root", Some(version)),
-            self.config.root_max_length,
-        );
-        let (timestamp, timestamp_body) = MultiRequest::to_memory(
-            self.metadata_url("timestamp", None),
-            self.config.timestamp_max_length,
-        );
-        let mut results = multi
-            .fetch_all(vec![root, timestamp], self.config.progress.as_ref())
-            .into_iter();
-        let mut next = || {
-            results
-                .next()
-                .unwrap_or_else(|| Err(Error::State("the transfer was never started".into())))
-        };
-        let root = next().map(|()| take_body(&root_body));
-        let timestamp = next().map(|()| take_body(&timestamp_body));
+        let results = self
+            .multi_fetcher()
+            .with_connections(1)
+            .fetch_all_to_memory(requests, self.config.progress.as_ref());
+        let [root, timestamp]: [Result<Vec<u8>>; 2] = results
+            .try_into()
+            .map_err(|_| Error::State("a transfer was never started".into()))?;
         match (root, timestamp) {
             (_, Err(e @ Error::Cancelled { .. })) | (Err(e @ Error::Cancelled { .. }), _) => Err(e),
             (
@@ -223,18 +214,13 @@ impl Updater {
     /// Fetches root versions `first` to `first + count - 1` at once; one result each, in
     /// order.
     fn fetch_roots_at_once(&self, first: u64, count: usize) -> Vec<Result<Vec<u8>>> {
-        let mut multi = self.multi_fetcher();
         let max = self.config.root_max_length;
         // At most `last`: `first + i` does not overflow.
-        let (requests, bodies): (Vec<MultiRequest>, Vec<MemoryBody>) = (0..count as u64)
-            .map(|i| MultiRequest::to_memory(self.metadata_url("root", Some(first + i)), max))
-            .unzip();
-        multi
-            .fetch_all(requests, self.config.progress.as_ref())
-            .into_iter()
-            .zip(&bodies)
-            .map(|(r, body)| r.map(|()| take_body(body)))
-            .collect()
+        let requests = (0..count as u64)
+            .map(|i| (self.metadata_url("root", Some(first + i)), max))
+            .collect();
+        self.multi_fetcher()
+            .fetch_all_to_memory(requests, self.config.progress.as_ref())
     }
 }
 
