@@ -9,8 +9,8 @@
 //!     python3 ../shared/bench/gen_repo.py /tmp/bench-work/repos/hashbins-16384 --workload hashbins --bins 16384 --targets 100000
 //!
 //! For each workload it prints the median and range over `RUNS` (default 15) runs of each
-//! phase, and the peak heap in use during one load + verify (counted by a global allocator
-//! wrapper), next to the size of the file.
+//! phase (more for a quick phase: as many as fill 300 ms), and the peak heap in use during
+//! one load + verify (counted by a global allocator wrapper), next to the size of the file.
 //!
 //! Then, for every workload under `$BENCH_WORK/repos` (each directory with a `workload.json`),
 //! the cold refresh on bytes already in memory: the trusted root v1, every newer root, the
@@ -80,13 +80,23 @@ fn runs() -> usize {
         .unwrap_or(15)
 }
 
+/// Timed runs of a phase also fill at least this many milliseconds: a phase of a fraction of
+/// a millisecond gets enough runs for a pause of the machine not to move its median.
+const MIN_TOTAL_MS: f64 = 300.0;
+
+/// The most runs of one phase.
+const MAX_RUNS: usize = 5000;
+
 fn time<T>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T)) -> (f64, f64, f64) {
     let mut v = Vec::new();
-    for _ in 0..runs() + 1 {
+    let mut total = 0.0;
+    while v.len() < MAX_RUNS && (v.len() < runs() + 1 || total < MIN_TOTAL_MS) {
         let input = setup();
         let t = Instant::now();
         f(input);
-        v.push(t.elapsed().as_secs_f64() * 1e3);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        total += ms;
+        v.push(ms);
     }
     v.remove(0); // warm-up
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
