@@ -168,6 +168,19 @@ pub fn is_range_not_served(error: &Error) -> bool {
     )
 }
 
+/// Whether `error` answers "this file does not exist": HTTP 403 or 404. A root update ends
+/// on it (5.3.3: python-tuf takes either as the end of the chain), and a mirror passes on to
+/// the next one.
+pub(crate) fn is_not_found(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Download {
+            status: Some(403 | 404),
+            ..
+        }
+    )
+}
+
 /// The checks of a ranged download ([`fetch_range_limited`] and the parallel fetcher): its
 /// body starts at the offset asked for or at 0, goes on without gaps, and ends within
 /// `max_length` bytes of the whole file.

@@ -16,7 +16,7 @@
 //! the transfer goes straight through.
 
 use crate::error::{Error, Result};
-use crate::fetch::{fetch_limited, Fetcher};
+use crate::fetch::{fetch_limited, is_not_found, Fetcher};
 
 /// A fetcher trying the mirrors of one repository in order.
 pub(crate) struct MirrorFetcher {
@@ -31,17 +31,6 @@ impl MirrorFetcher {
     pub(crate) fn new(inner: Box<dyn Fetcher>, bases: Vec<String>) -> MirrorFetcher {
         MirrorFetcher { inner, bases }
     }
-}
-
-/// Whether `e` answers "this file does not exist" (the updater ends the root update on it).
-fn is_not_found(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Download {
-            status: Some(403 | 404),
-            ..
-        }
-    )
 }
 
 impl Fetcher for MirrorFetcher {

@@ -52,8 +52,8 @@ pub use store_memory::MemoryStore;
 pub use target_files::STALE_TARGET_TEMP_AGE;
 
 use crate::fetch::{
-    fetch_bytes, fetch_targets_metadata, ConnectionPool, CurlFetcher, Fetcher, MultiFetcher,
-    ProgressFetcher, WithDeadline,
+    fetch_bytes, fetch_targets_metadata, is_not_found, ConnectionPool, CurlFetcher, Fetcher,
+    MultiFetcher, ProgressFetcher, WithDeadline,
 };
 
 use crate::error::{Error, Result};
@@ -325,10 +325,7 @@ impl Updater {
                 }
                 let data = match self.fetch_root(next, &mut ahead) {
                     Ok(d) => d,
-                    Err(Error::Download {
-                        status: Some(403 | 404),
-                        ..
-                    }) => break,
+                    Err(e) if is_not_found(&e) => break,
                     Err(e) => return Err(e),
                 };
                 let previous = self.set.root().clone();

@@ -34,7 +34,7 @@ use std::collections::VecDeque;
 
 use super::Updater;
 use crate::error::{Error, Result};
-use crate::fetch::fetch_bytes;
+use crate::fetch::{fetch_bytes, is_not_found};
 
 /// What a transfer made ahead (`None`: none was) means for its caller: its bytes, a failure
 /// that is final (403, 404, a cancellation), or `Ok(None)`: to be made again alone, with the
@@ -42,13 +42,7 @@ use crate::fetch::fetch_bytes;
 pub(super) fn settled(result: Option<Result<Vec<u8>>>) -> Result<Option<Vec<u8>>> {
     match result {
         Some(Ok(data)) => Ok(Some(data)),
-        Some(Err(
-            e @ (Error::Download {
-                status: Some(403 | 404),
-                ..
-            }
-            | Error::Cancelled { .. }),
-        )) => Err(e),
+        Some(Err(e)) if is_not_found(&e) || matches!(e, Error::Cancelled { .. }) => Err(e),
         Some(Err(_)) | None => Ok(None),
     }
 }
@@ -192,15 +186,7 @@ impl Updater {
             .map_err(|_| Error::State("a transfer was never started".into()))?;
         match (root, timestamp) {
             (_, Err(e @ Error::Cancelled { .. })) | (Err(e @ Error::Cancelled { .. }), _) => Err(e),
-            (
-                Err(
-                    e @ Error::Download {
-                        status: Some(403 | 404),
-                        ..
-                    },
-                ),
-                timestamp,
-            ) => {
+            (Err(e), timestamp) if is_not_found(&e) => {
                 self.timestamp_ahead = Some(TimestampAhead {
                     cached,
                     remote: timestamp,
