@@ -17,6 +17,7 @@ use common::http::Behavior;
 use common::sim::Sim;
 use common::sim_fetcher::{Client, Served};
 use tuf::fetch::Progress;
+use tuf::metadata::{Key, RoleType};
 use tuf::updater::Updater;
 use tuf::ErrorKind;
 
@@ -133,6 +134,47 @@ fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
         s.c.repo.sim().root_bytes(5)
     );
     assert!(s.c.read_cached("timestamp.json").is_none());
+}
+
+#[test]
+fn a_root_checked_ahead_against_another_root_than_the_trusted_one_is_checked_again() {
+    // The repository: versions 2-8, all with the same root key. The cache: another version 6,
+    // with another root key (signed by the old one too, as 5.3.4 asks), as another process
+    // could have found it meanwhile. The walk takes 2 alone, then 3-4, then 5-8 fetched
+    // together, each of these checked against the one fetched before it; then 6 from the
+    // cache. The 7 fetched ahead was checked against the repository's 6, not the trusted
+    // one: checked again, against the trusted 6, whose key never signed it (5.3.4).
+    let mut sim = Sim::new();
+    for _ in 0..4 {
+        sim.rotate_root(|_| {}, &[]);
+    }
+    let mut other = sim.root.clone();
+    other.signed.version = 6;
+    let ids = other.signed.role(RoleType::Root).unwrap().keyids.clone();
+    for id in &ids {
+        other.signed.revoke_key(RoleType::Root, id);
+    }
+    let key = common::sim::new_key();
+    other.signed.add_key(RoleType::Root, Key::from_signer(&key));
+    other.sign(&key).unwrap();
+    for old in &sim.signers["root"] {
+        other.sign(old).unwrap();
+    }
+    let other = other.to_bytes();
+    for _ in 0..3 {
+        sim.rotate_root(|_| {}, &[]);
+    }
+    sim.update_timestamp();
+    let s = Served::new("root_ahead_other", sim);
+    std::fs::create_dir_all(s.c.cached("root_history")).unwrap();
+    std::fs::write(s.c.cached("root_history/6.root.json"), &other).unwrap();
+    let mut u = Updater::new(s.config()).unwrap();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
+    assert_eq!(trusted_root_version(&u), 6);
+    assert_eq!(s.c.read_cached("root.json").unwrap(), other);
+    // 5-8 were fetched together: the 7 refused was one of them.
+    assert_eq!(root_requests(&s), (2..=8).collect::<Vec<_>>());
 }
 
 #[test]
