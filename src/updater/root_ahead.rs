@@ -16,6 +16,11 @@
 //! `max_connections`, instead of `k + 1` (30 new roots, `m` = 6: 7 instead of 31), and the
 //! versions asked for past its end, each a `404`, are fewer than those of the last request.
 //!
+//! The roots a request brings are checked against each other as soon as they arrive, on two
+//! threads ([`RootsAhead::check`]): their signatures are most of the walk's CPU time. Those
+//! checks are the ones the walk makes itself, and it takes them only for a root whose
+//! predecessor they were made against is then the trusted root.
+//!
 //! The first root request of a refresh asks for the timestamp too (5.4's URL does not depend
 //! on the root), both over one connection: over HTTP/2 the two requests share it and the
 //! timestamp costs no round trip of its own; over HTTP/1.1 libcurl asks for the timestamp on
