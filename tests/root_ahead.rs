@@ -137,13 +137,12 @@ fn a_root_that_does_not_verify_ends_the_walk_where_a_one_by_one_walk_would() {
 }
 
 #[test]
-fn a_root_checked_ahead_against_another_root_than_the_trusted_one_is_checked_again() {
+fn a_root_fetched_ahead_is_verified_against_the_root_trusted_by_then() {
     // The repository: versions 2-8, all with the same root key. The cache: another version 6,
     // with another root key (signed by the old one too, as 5.3.4 asks), as another process
-    // could have found it meanwhile. The walk takes 2 alone, then 3-4, then 5-8 fetched
-    // together, each of these checked against the one fetched before it; then 6 from the
-    // cache. The 7 fetched ahead was checked against the repository's 6, not the trusted
-    // one: checked again, against the trusted 6, whose key never signed it (5.3.4).
+    // could have found it meanwhile. The walk fetches 2 alone, then 3-4, then 5-8 together,
+    // and takes 6 from the cache: the 7 fetched ahead is verified against that 6, the
+    // trusted one, whose key never signed it (5.3.4), not against the 6 fetched with it.
     let mut sim = Sim::new();
     for _ in 0..4 {
         sim.rotate_root(|_| {}, &[]);

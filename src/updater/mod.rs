@@ -323,14 +323,13 @@ impl Updater {
                 if offline {
                     break;
                 }
-                let (data, checked) = match self.fetch_root(next, &mut ahead) {
-                    Ok(fetched) => fetched,
+                let data = match self.fetch_root(next, &mut ahead) {
+                    Ok(d) => d,
                     Err(e) if is_not_found(&e) => break,
                     Err(e) => return Err(e),
                 };
                 let previous = self.set.root().clone();
-                // Checked already when fetched ahead: taken if against the root now trusted.
-                self.set.update_root_checked(&data, checked)?;
+                self.set.update_root(&data)?;
                 self.config.log(LogLevel::Debug, || {
                     let url = self.metadata_url("root", Some(next));
                     format!("root v{next}: from {url}")

@@ -16,11 +16,6 @@
 //! `max_connections`, instead of `k + 1` (30 new roots, `m` = 6: 7 instead of 31), and the
 //! versions asked for past its end, each a `404`, are fewer than those of the last request.
 //!
-//! The roots a request brings are checked against each other as soon as they arrive, on two
-//! threads ([`RootsAhead::check`]): their signatures are most of the walk's CPU time. Those
-//! checks are the ones the walk makes itself, and it takes them only for a root whose
-//! predecessor they were made against is then the trusted root.
-//!
 //! The first root request of a refresh asks for the timestamp too (5.4's URL does not depend
 //! on the root), both over one connection: over HTTP/2 the two requests share it and the
 //! timestamp costs no round trip of its own; over HTTP/1.1 libcurl asks for the timestamp on
@@ -40,8 +35,6 @@ use std::collections::VecDeque;
 use super::Updater;
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_bytes, is_not_found};
-use crate::metadata::{Metadata, Root};
-use crate::verify::{check_next_root, CheckedRoot, Policy};
 
 /// What a transfer made ahead (`None`: none was) means for its caller: its bytes, a failure
 /// that is final (403, 404, a cancellation), or `Ok(None)`: to be made again alone, with the
@@ -64,9 +57,8 @@ pub(super) struct TimestampAhead {
 
 /// Root versions fetched ahead and not used yet, and how many to ask for next.
 pub(super) struct RootsAhead {
-    /// `(version, what its transfer gave, its checks against the version before it)`,
-    /// consecutive versions in increasing order.
-    fetched: VecDeque<(u64, Result<Vec<u8>>, Option<CheckedRoot>)>,
+    /// `(version, what its transfer gave)`, consecutive versions in increasing order.
+    fetched: VecDeque<(u64, Result<Vec<u8>>)>,
     /// How many versions the next request asks for.
     window: usize,
     /// The highest version the refresh may ask for.
@@ -88,15 +80,15 @@ impl RootsAhead {
 
     /// What was fetched ahead for `version`, if it was (versions below it are dropped: they
     /// were found in the cache).
-    fn take(&mut self, version: u64) -> Option<(Result<Vec<u8>>, Option<CheckedRoot>)> {
-        while let Some((v, _, _)) = self.fetched.front() {
+    fn take(&mut self, version: u64) -> Option<Result<Vec<u8>>> {
+        while let Some((v, _)) = self.fetched.front() {
             if *v >= version {
                 break;
             }
             self.fetched.pop_front();
         }
         match self.fetched.front() {
-            Some((v, _, _)) if *v == version => self.fetched.pop_front().map(|(_, r, c)| (r, c)),
+            Some((v, _)) if *v == version => self.fetched.pop_front().map(|(_, r)| r),
             _ => None,
         }
     }
@@ -120,70 +112,16 @@ impl RootsAhead {
         for (i, result) in (0u64..).zip(results) {
             let version = first + i;
             match result {
-                Ok(data) => self.fetched.push_back((version, Ok(data), None)),
+                Ok(data) => self.fetched.push_back((version, Ok(data))),
                 Err(e) => {
                     let e = match cancelled {
                         Some(url) => Error::Cancelled { url },
                         None => e,
                     };
-                    self.fetched.push_back((version, Err(e), None));
+                    self.fetched.push_back((version, Err(e)));
                     return;
                 }
             }
-        }
-    }
-
-    /// Checks the roots fetched ahead as [`TrustedSet::update_root`] would
-    /// ([`check_next_root`]), each against the one fetched before it and the first against
-    /// `after`, the trusted root, on two threads: the signatures of a chain are most of the
-    /// CPU time of its walk. Nothing is trusted here: [`Updater::load_root`] still takes the
-    /// roots one by one and in order, each with these checks only if the root they were
-    /// made against is the trusted one by then, and with checks made again otherwise
-    /// ([`TrustedSet::update_root_checked`]). A root that fails a check, or could not be
-    /// checked, is left to those, which give its error.
-    ///
-    /// [`TrustedSet::update_root`]: crate::verify::TrustedSet::update_root
-    /// [`TrustedSet::update_root_checked`]: crate::verify::TrustedSet
-    fn check(&mut self, after: &Root, policy: &Policy) {
-        let mut chain = Vec::new();
-        for (_, result, _) in &self.fetched {
-            let Ok(data) = result else { break };
-            let Ok(root) = Metadata::<Root>::from_bytes(data) else {
-                break;
-            };
-            chain.push((root, data.len()));
-        }
-        if chain.len() < 2 {
-            return;
-        }
-        let afters: Vec<Root> = std::iter::once(after.clone())
-            .chain(
-                chain[..chain.len() - 1]
-                    .iter()
-                    .map(|(r, _)| r.signed.clone()),
-            )
-            .collect();
-        let mut jobs: Vec<_> = afters.into_iter().zip(chain).collect();
-        let check = |jobs: Vec<(Root, (Metadata<Root>, usize))>| -> Vec<Option<CheckedRoot>> {
-            jobs.into_iter()
-                .map(|(after, (root, len))| check_next_root(after, root, policy, len).ok())
-                .collect()
-        };
-        let second = jobs.split_off(jobs.len() / 2);
-        // Roots the worker did not check (the system refused a thread, or it panicked, a
-        // bug) are left to `update_root`: the zip below stops where the results do.
-        let checked = std::thread::scope(|scope| {
-            let worker = std::thread::Builder::new()
-                .name("tuf-verify".into())
-                .spawn_scoped(scope, || check(second));
-            let mut checked = check(jobs);
-            if let Ok(worker) = worker {
-                checked.extend(worker.join().unwrap_or_default());
-            }
-            checked
-        });
-        for ((_, _, slot), checked) in self.fetched.iter_mut().zip(checked) {
-            *slot = checked;
         }
     }
 }
@@ -193,13 +131,8 @@ impl Updater {
     /// with the next ones ([`RootsAhead`]) or, the first one of a refresh, with the
     /// timestamp, or now alone through the updater's fetcher. A transfer fetched ahead that
     /// failed otherwise than with 403, 404 or a cancellation is made again alone, with the
-    /// retry policy of a single transfer. With the bytes, their checks against the root
-    /// before them when they were fetched ahead with it ([`RootsAhead::check`]).
-    pub(super) fn fetch_root(
-        &mut self,
-        version: u64,
-        ahead: &mut RootsAhead,
-    ) -> Result<(Vec<u8>, Option<CheckedRoot>)> {
+    /// retry policy of a single transfer.
+    pub(super) fn fetch_root(&mut self, version: u64, ahead: &mut RootsAhead) -> Result<Vec<u8>> {
         let max = self.config.root_max_length;
         let mut result = ahead.take(version);
         let fetched_now = result.is_none();
@@ -209,24 +142,22 @@ impl Updater {
             let count = count.min(ahead.window as u64) as usize;
             if count > 1 {
                 ahead.keep(version, self.fetch_roots_at_once(version, count));
-                ahead.check(self.set.root(), self.set.policy());
                 result = ahead.take(version);
             }
         } else if fetched_now && first && self.builtin_fetcher && self.config.max_connections > 1 {
-            result = Some((self.fetch_root_with_timestamp(version), None));
+            result = Some(self.fetch_root_with_timestamp(version));
         }
-        let (result, checked) = result.map_or((None, None), |(r, c)| (Some(r), c));
-        let fetched = match settled(result)? {
-            Some(data) => (data, checked),
+        let data = match settled(result)? {
+            Some(data) => data,
             None => {
                 let url = self.metadata_url("root", Some(version));
-                (fetch_bytes(self.fetcher.as_mut(), &url, max)?, None)
+                fetch_bytes(self.fetcher.as_mut(), &url, max)?
             }
         };
         if fetched_now {
             ahead.found(self.config.max_connections);
         }
-        Ok(fetched)
+        Ok(data)
     }
 
     /// Fetches root version `version` and the timestamp at once. The timestamp's result is
@@ -312,11 +243,8 @@ mod tests {
             5,
             vec![Ok(b"5".to_vec()), Err(not_found(6)), Ok(b"7".to_vec())],
         );
-        assert_eq!(a.take(5).unwrap().0.unwrap(), b"5");
-        assert!(matches!(
-            a.take(6),
-            Some((Err(Error::Download { .. }), None))
-        ));
+        assert_eq!(a.take(5).unwrap().unwrap(), b"5");
+        assert!(matches!(a.take(6), Some(Err(Error::Download { .. }))));
         assert!(a.take(7).is_none());
     }
 
@@ -333,18 +261,15 @@ mod tests {
                 Err(cancelled),
             ],
         );
-        assert!(a.take(5).unwrap().0.is_ok());
-        assert!(matches!(
-            a.take(6),
-            Some((Err(Error::Cancelled { .. }), None))
-        ));
+        assert!(a.take(5).unwrap().is_ok());
+        assert!(matches!(a.take(6), Some(Err(Error::Cancelled { .. }))));
     }
 
     #[test]
     fn versions_found_in_the_cache_meanwhile_are_skipped() {
         let mut a = RootsAhead::new(100);
         a.keep(5, vec![Ok(b"5".to_vec()), Ok(b"6".to_vec())]);
-        assert_eq!(a.take(6).unwrap().0.unwrap(), b"6");
+        assert_eq!(a.take(6).unwrap().unwrap(), b"6");
         assert!(a.take(5).is_none());
     }
 }

@@ -10,5 +10,5 @@ mod trusted_set;
 pub use delegate::verify_delegate;
 pub use search::{TargetInfo, DEFAULT_MAX_DELEGATIONS};
 pub use signatures::{check_keyids, verify_threshold};
-pub(crate) use trusted_set::{check_next_root, CheckedRoot, VerifiedTargets};
+pub(crate) use trusted_set::VerifiedTargets;
 pub use trusted_set::{Policy, TimestampUpdate, TrustedSet};

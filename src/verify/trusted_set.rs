@@ -79,49 +79,6 @@ pub(crate) struct VerifiedTargets {
     metadata: Metadata<Targets>,
 }
 
-/// A root that passed the checks of [`TrustedSet::update_root`] against the root `after`
-/// ([`check_next_root`]), waiting for [`TrustedSet::update_root_checked`], which takes it
-/// only if `after` is then the trusted root. Crate-private: the updater checks the roots it
-/// fetched ahead against each other on two threads, and trusts them one by one, in order.
-#[derive(Debug)]
-pub(crate) struct CheckedRoot {
-    after: Root,
-    metadata: Metadata<Root>,
-}
-
-/// The checks of [`TrustedSet::update_root`] (5.3.4, 5.3.5), in python-tuf's order, of `new`
-/// as the successor of `after`: signed by a threshold of `after`'s root keys (5.3.4);
-/// version exactly `after`'s + 1 (5.3.5); with `policy.strict_keyids`, default keyids only;
-/// signed by a threshold of its **own** root keys (5.3.4). Pure: `after` need not be
-/// trusted yet; [`TrustedSet::update_root_checked`] takes the result only once it is.
-/// `len` (the length of the bytes `new` was read from) sizes a buffer only.
-pub(crate) fn check_next_root(
-    after: Root,
-    new: Metadata<Root>,
-    policy: &Policy,
-    len: usize,
-) -> Result<CheckedRoot> {
-    let signed = new.signed_bytes_with_capacity(len);
-    verify_role(&after, RoleType::Root, &signed, &new.signatures)?;
-    // A root at u64::MAX has no successor: no new version can be N+1.
-    let expected = after.version.checked_add(1);
-    if Some(new.signed.version) != expected {
-        return Err(Error::BadVersion {
-            role: "root".into(),
-            expected: expected.map_or_else(|| "none (at the maximum)".into(), |v| v.to_string()),
-            got: new.signed.version,
-        });
-    }
-    if policy.strict_keyids {
-        check_keyids("signed.keys", &new.signed.keys)?;
-    }
-    verify_role(&new.signed, RoleType::Root, &signed, &new.signatures)?;
-    Ok(CheckedRoot {
-        after,
-        metadata: new,
-    })
-}
-
 fn state(msg: &str) -> Error {
     Error::State(msg.into())
 }
@@ -198,34 +155,28 @@ impl TrustedSet {
     /// of its **own** root keys (5.3.4). Its expiry is not checked (5.3.6): only the final
     /// root's is, by [`update_timestamp`](Self::update_timestamp) (5.3.10).
     pub fn update_root(&mut self, bytes: &[u8]) -> Result<&Root> {
-        self.update_root_checked(bytes, None)
-    }
-
-    /// [`update_root`](Self::update_root), with `checked`, what [`check_next_root`] gave for
-    /// the same `bytes`, taken in place of its checks if they were made against the trusted
-    /// root; otherwise (none, or made against another root) they are made now.
-    pub(crate) fn update_root_checked(
-        &mut self,
-        bytes: &[u8],
-        checked: Option<CheckedRoot>,
-    ) -> Result<&Root> {
         if self.timestamp.is_some() {
             return Err(state("cannot update root after timestamp"));
         }
-        let checked = match checked {
-            Some(checked) if checked.after == self.root.signed => checked,
-            _ => {
-                let new = Metadata::<Root>::from_bytes(bytes)?;
-                check_next_root(self.root.signed.clone(), new, &self.policy, bytes.len())?
-            }
-        };
-        self.root = checked.metadata;
+        let new = Metadata::<Root>::from_bytes(bytes)?;
+        let signed = new.signed_bytes_with_capacity(bytes.len());
+        verify_role(&self.root.signed, RoleType::Root, &signed, &new.signatures)?;
+        // A trusted root at u64::MAX has no successor: no new version can be N+1.
+        let expected = self.root.signed.version.checked_add(1);
+        if Some(new.signed.version) != expected {
+            return Err(Error::BadVersion {
+                role: "root".into(),
+                expected: expected
+                    .map_or_else(|| "none (at the maximum)".into(), |v| v.to_string()),
+                got: new.signed.version,
+            });
+        }
+        if self.policy.strict_keyids {
+            check_keyids("signed.keys", &new.signed.keys)?;
+        }
+        verify_role(&new.signed, RoleType::Root, &signed, &new.signatures)?;
+        self.root = new;
         Ok(&self.root.signed)
-    }
-
-    /// The policy the set applies.
-    pub(crate) fn policy(&self) -> &Policy {
-        &self.policy
     }
 
     /// Verifies a timestamp (5.4): the final root must not be expired (5.3.10); signed by a
