@@ -302,6 +302,28 @@ fn a_failing_custom_store() {
     assert!(!store.locked.load(Ordering::SeqCst));
 }
 
+/// 5.2 / 5.3.8: a new root verified but not persisted (the store failed) is not where the next
+/// refresh starts: it starts from the last root persisted, walks to the new one again, and
+/// persists it.
+#[test]
+fn a_new_root_not_persisted_is_walked_to_again() {
+    let c = Client::new("unpersisted-root", sim());
+    let store = Arc::new(MapStore::default());
+    let mut u = c.updater_with(config(&c, custom(&store)));
+    u.refresh().unwrap();
+    c.repo.sim().rotate_root(|_| {}, &[]);
+    store.fail_writes.store(true, Ordering::SeqCst);
+    let err = u.refresh().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert_eq!(store.get("root_history/2.root.json"), None);
+    store.fail_writes.store(false, Ordering::SeqCst);
+    u.refresh().unwrap();
+    assert_eq!(u.trusted_set().root().version, 2);
+    let v2 = c.repo.sim().root_bytes(2);
+    assert_eq!(store.get("root_history/2.root.json").as_ref(), Some(&v2));
+    assert_eq!(store.get("root.json").as_ref(), Some(&v2));
+}
+
 #[test]
 fn offline_from_a_custom_store() {
     let c = Client::new("offline-custom", sim());

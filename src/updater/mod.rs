@@ -69,6 +69,9 @@ pub struct Updater {
     set: TrustedSet,
     /// The bytes of the newest trusted root, to start the next refresh from.
     root_bytes: Vec<u8>,
+    /// The version of the root in `root_bytes`. `set`'s root is that root, unless a refresh
+    /// verified a newer one and failed before persisting it.
+    root_version: u64,
     /// Whether `set` holds what a refresh verified completely: the last refresh succeeded,
     /// or it failed and `set` is what the one before it verified.
     refreshed: bool,
@@ -181,6 +184,7 @@ impl Updater {
             config,
             fetcher,
             cache,
+            root_version: set.root().version,
             set,
             root_bytes,
             refreshed: false,
@@ -225,7 +229,14 @@ impl Updater {
     /// refreshes first.
     pub fn refresh(&mut self) -> Result<()> {
         let now = self.config.reference_time.unwrap_or_else(DateTime::now);
-        let fresh = TrustedSet::new(&self.root_bytes, now, self.config.trust_policy())?;
+        // 5.2: from the newest trusted root. When `set` holds it, it was verified already,
+        // under the same policy (only `accept_expired_unsafe` differs between the two).
+        let policy = self.config.trust_policy();
+        let fresh = if self.set.root().version == self.root_version {
+            self.set.restart(now, policy.accept_expired_unsafe)
+        } else {
+            TrustedSet::new(&self.root_bytes, now, policy)?
+        };
         let previous = std::mem::replace(&mut self.set, fresh);
         let was_refreshed = std::mem::replace(&mut self.refreshed, false);
         match self.update_cycle() {
@@ -312,6 +323,7 @@ impl Updater {
                             self.config
                                 .log(LogLevel::Debug, || format!("root v{next}: from the cache"));
                             self.root_bytes = data;
+                            self.root_version = next;
                             continue;
                         }
                         Err(e) if offline => return Err(e),
@@ -353,6 +365,7 @@ impl Updater {
                 }
                 self.cache.write_root(next, &data)?;
                 self.root_bytes = data;
+                self.root_version = next;
             }
             Ok(())
         })();

@@ -104,6 +104,30 @@ impl TrustedSet {
         })
     }
 
+    /// A new update cycle from this set's root, as [`TrustedSet::new`] would start one from
+    /// that root's bytes (5.2), with `reference_time`, and this set's policy but for
+    /// `accept_expired_unsafe`: nothing but the root is kept. The root's signatures (and its
+    /// key IDs, under a strict policy) were checked when it became trusted, under the same
+    /// policy, so they are not checked again.
+    pub(crate) fn restart(
+        &self,
+        reference_time: DateTime,
+        accept_expired_unsafe: bool,
+    ) -> TrustedSet {
+        TrustedSet {
+            reference_time,
+            policy: Policy {
+                accept_expired_unsafe,
+                ..self.policy.clone()
+            },
+            initial_root: self.root.signed.clone(),
+            root: self.root.clone(),
+            timestamp: None,
+            snapshot: None,
+            targets: HashMap::new(),
+        }
+    }
+
     /// The reference time of this cycle.
     pub fn reference_time(&self) -> DateTime {
         self.reference_time
