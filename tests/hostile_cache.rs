@@ -445,6 +445,39 @@ fn missing_or_corrupt_root_json_is_recovered_from_the_root_history() {
     }
 }
 
+/// `root.json` is replaced by an updater's own trusted root unless it holds a root at least as
+/// new that is signed by a threshold of its own keys (5.2): another process may have moved
+/// it further, but a forged newer version must not pin it.
+#[test]
+fn root_json_is_kept_only_for_a_verified_root_at_least_as_new() {
+    let c = rotated("root-json-newer");
+    // An updater started from v1 leaves the cached v3.
+    c.updater_with(c.bootstrap_config());
+    assert_eq!(
+        c.read_cached("root.json").unwrap(),
+        c.repo.sim().root_bytes(3)
+    );
+    // A root claiming version 9, signed by keys it does not list: replaced by v1.
+    let mut forged =
+        tuf::metadata::Metadata::<tuf::metadata::Root>::from_bytes(&c.repo.sim().root_bytes(3))
+            .unwrap();
+    forged.signed.version = 9;
+    std::fs::write(c.cached("root.json"), forged.to_bytes()).unwrap();
+    c.updater_with(c.bootstrap_config());
+    assert_eq!(
+        c.read_cached("root.json").unwrap(),
+        c.repo.sim().root_bytes(1)
+    );
+    // An older root that verifies (v2) is replaced by the refresh's final root (v3).
+    std::fs::write(c.cached("root.json"), c.repo.sim().root_bytes(2)).unwrap();
+    let mut u = c.updater_with(c.bootstrap_config());
+    u.refresh().unwrap();
+    assert_eq!(
+        c.read_cached("root.json").unwrap(),
+        c.repo.sim().root_bytes(3)
+    );
+}
+
 #[test]
 fn recovery_takes_the_newest_history_root_that_verifies() {
     let c = rotated("recover-newest");

@@ -217,11 +217,6 @@ impl MetadataCache {
     /// further since this one read it. Only a cached root that is signed by a threshold of
     /// its own keys (5.2) counts. Call with the lock held.
     pub fn write_root_json(&self, data: &[u8], durable: bool) -> Result<()> {
-        let version = |bytes: &[u8]| {
-            TrustedSet::new(bytes, DateTime::now(), self.policy.clone())
-                .ok()
-                .map(|s| s.root().version)
-        };
         // A store that cannot be read is written: our root is trusted.
         let cached = self.read_root_json(self.root_max_length).unwrap_or(None);
         if cached.as_deref() == Some(data) {
@@ -229,7 +224,17 @@ impl MetadataCache {
             return Ok(());
         }
         let ours = Metadata::<Root>::from_bytes(data)?.signed.version;
-        if cached.as_deref().and_then(version) >= Some(ours) {
+        // Whether the cached root is at least as new as ours: its signatures are verified
+        // only when the version it claims is (else it is replaced whether they hold or not).
+        let as_new = |bytes: &[u8]| {
+            let claimed = Metadata::<Root>::from_bytes(bytes).ok()?.signed.version;
+            if claimed < ours {
+                return Some(false);
+            }
+            let set = TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).ok()?;
+            Some(set.root().version >= ours)
+        };
+        if cached.as_deref().and_then(as_new) == Some(true) {
             return Ok(());
         }
         self.store()

@@ -31,7 +31,7 @@ REPO = subprocess.check_output(
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
          "fetcher", "offline", "storage", "lookup_many", "root_ahead", "lookup_overlap",
-         "timestamp_ahead"]
+         "timestamp_ahead", "hostile_cache"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -49,6 +49,7 @@ AHEAD = "src/updater/lookup_many.rs"
 MULTI = "src/fetch/multi.rs"
 ROOTS = "src/updater/root_ahead.rs"
 OVERLAP = "src/updater/lookup_overlap.rs"
+CACHE = "src/updater/cache.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -278,6 +279,13 @@ MUTANTS = [
     ("R2", "... but not after moving to a new root", UPD,
      "                if was_refreshed && previous.root().version == self.set.root().version {",
      "                if was_refreshed {"),
+    ("R3", "5.2 a refresh starts from the last root persisted, not from one it failed to persist",
+     UPD, "        let fresh = if self.set.root().version == self.root_version {",
+     "        let fresh = if true {"),
+    ("R4", "a cached root.json is kept for a newer version only if it verifies (5.2)", CACHE,
+     "            let set = TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).ok()?;\n"
+     "            Some(set.root().version >= ours)\n",
+     "            Some(true)\n"),
     ("F1", "endless data: the byte limit of every download", FETCH,
      "        if total > max_length {", "        if false {"),
     ("F2", "endless data: the limit holds even when a fetcher ignores the sink's error", FETCH,
