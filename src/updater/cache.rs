@@ -227,14 +227,11 @@ impl MetadataCache {
         // Whether the cached root is at least as new as ours: its signatures are verified
         // only when the version it claims is (else it is replaced whether they hold or not).
         let as_new = |bytes: &[u8]| {
-            let claimed = Metadata::<Root>::from_bytes(bytes).ok()?.signed.version;
-            if claimed < ours {
-                return Some(false);
-            }
-            let set = TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).ok()?;
-            Some(set.root().version >= ours)
+            let claimed = Metadata::<Root>::from_bytes(bytes).map(|m| m.signed.version);
+            claimed.is_ok_and(|v| v >= ours)
+                && TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).is_ok()
         };
-        if cached.as_deref().and_then(as_new) == Some(true) {
+        if cached.as_deref().is_some_and(as_new) {
             return Ok(());
         }
         self.store()

@@ -283,9 +283,9 @@ MUTANTS = [
      UPD, "        let fresh = if self.set.root().version == self.root_version {",
      "        let fresh = if true {"),
     ("R4", "a cached root.json is kept for a newer version only if it verifies (5.2)", CACHE,
-     "            let set = TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).ok()?;\n"
-     "            Some(set.root().version >= ours)\n",
-     "            Some(true)\n"),
+     "            claimed.is_ok_and(|v| v >= ours)\n"
+     "                && TrustedSet::new(bytes, DateTime::now(), self.policy.clone()).is_ok()\n",
+     "            claimed.is_ok_and(|v| v >= ours)\n"),
     ("F1", "endless data: the byte limit of every download", FETCH,
      "        if total > max_length {", "        if false {"),
     ("F2", "endless data: the limit holds even when a fetcher ignores the sink's error", FETCH,
