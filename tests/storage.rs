@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::sim::Sim;
 use common::sim_fetcher::{Client, SimFetcher};
-use tuf::metadata::RoleType;
+use tuf::metadata::{PathSpec, RoleType};
 use tuf::updater::{
     LogLevel, Logger, MemoryStore, MetadataStorage, MetadataStore, StoreLock, Updater,
     UpdaterConfig,
@@ -322,6 +322,39 @@ fn a_new_root_not_persisted_is_walked_to_again() {
     let v2 = c.repo.sim().root_bytes(2);
     assert_eq!(store.get("root_history/2.root.json").as_ref(), Some(&v2));
     assert_eq!(store.get("root.json").as_ref(), Some(&v2));
+}
+
+/// A delegated role whose cached version is older than the one the trusted snapshot lists
+/// (the repository moved on) is fetched and replaced without reading the cached snapshot,
+/// when the role is the smaller of the two (the usual case: many roles, one snapshot that
+/// lists them all): only a cached role that claims a newer version can be one to keep
+/// (5.3.11), and only then does the cached snapshot have to vouch for it.
+#[test]
+fn an_older_cached_role_is_replaced_without_reading_the_cached_snapshot() {
+    let mut sim = sim();
+    for i in 0..32 {
+        let name = format!("other-{i}");
+        sim.add_delegation("targets", &name, PathSpec::Paths(vec![name.clone()]), false);
+    }
+    sim.update_snapshot();
+    let c = Client::new("older-cached-role", sim);
+    let store = Arc::new(MapStore::default());
+    let mut u = c.updater_with(config(&c, custom(&store)));
+    u.get_target_info("dir/file.txt").unwrap().unwrap();
+    let v1 = store.get("a%2Fb.json").unwrap();
+    assert!(v1.len() < store.get("snapshot.json").unwrap().len());
+    c.repo.sim().publish_targets("a/b");
+    let mut u = c.updater_with(config(&c, custom(&store)));
+    u.refresh().unwrap();
+    store.ops.lock().unwrap().clear();
+    u.get_target_info("dir/file.txt").unwrap().unwrap();
+    let ops = store.ops();
+    assert!(ops.contains(&"read a%2Fb.json".to_string()), "{ops:?}");
+    assert!(ops.contains(&"write a%2Fb.json".to_string()), "{ops:?}");
+    assert!(!ops.contains(&"read snapshot.json".to_string()), "{ops:?}");
+    let v2 = store.get("a%2Fb.json").unwrap();
+    assert_ne!(v2, v1);
+    assert_eq!(v2, c.repo.sim().bytes("a/b"));
 }
 
 #[test]

@@ -570,6 +570,7 @@ fn a_cached_newer_role_is_kept_only_when_the_cached_snapshot_vouches_for_it() {
     set.update_snapshot(&snap1, false).unwrap();
     set.update_targets(&targets1).unwrap();
     assert!(set.vouches_for_newer_cached_role(&snap2, "role1", "targets", &role2));
+    assert!(set.claims_newer_cached_role("role1", &role2));
 
     // Not newer: the snapshot the set trusts lists the same version.
     let role1_v1 = {
@@ -577,6 +578,9 @@ fn a_cached_newer_role_is_kept_only_when_the_cached_snapshot_vouches_for_it() {
         md.signed.version = 1;
         sim.signed_bytes("role1", &md)
     };
+    assert!(!set.claims_newer_cached_role("role1", &role1_v1));
+    assert!(!set.claims_newer_cached_role("role1", b"not metadata"));
+    assert!(!set.claims_newer_cached_role("no-such-role", &role2));
     assert!(!set.vouches_for_newer_cached_role(&snap1, "role1", "targets", &role1_v1));
     // The cached role is not the version the cached snapshot lists.
     assert!(!set.vouches_for_newer_cached_role(&snap2, "role1", "targets", &role1_v1));

@@ -691,11 +691,18 @@ fn persist_targets(
     let lock = cache.lock()?;
     // A store that cannot be read is written: ours is verified.
     if let Ok(Some(cached)) = cache.read(role, remote.cache_limit) {
-        let snapshot = cache
-            .read("snapshot", config.snapshot_max_length)
-            .unwrap_or(None);
-        if snapshot.is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached))
-        {
+        // Only a cached role that claims a version above the trusted snapshot's can be kept.
+        // For a role smaller than the snapshot, that claim is checked first: the usual cached
+        // role, an older version cached before the repository moved on, is then replaced
+        // without reading the cached snapshot, let alone parsing and verifying it (a larger
+        // one is checked against the cached snapshot first, the cheaper of the two).
+        let keep = (cached.len() > set.snapshot_len()
+            || set.claims_newer_cached_role(role, &cached))
+            && cache
+                .read("snapshot", config.snapshot_max_length)
+                .unwrap_or(None)
+                .is_some_and(|s| set.vouches_for_newer_cached_role(&s, role, delegator, &cached));
+        if keep {
             drop(lock); // no callback runs under the lock
             config.log(LogLevel::Debug, || {
                 format!("{role}: keeping the newer cached version another updater stored")

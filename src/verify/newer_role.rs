@@ -76,4 +76,18 @@ impl TrustedSet {
                 .verify_targets_signatures(role, delegator, &md, role_bytes.len())
                 .is_ok()
     }
+
+    /// Whether `role_bytes` is metadata of targets role `role` that claims a version higher
+    /// than the trusted snapshot lists for it: a condition of
+    /// [`vouches_for_newer_cached_role`](Self::vouches_for_newer_cached_role) that needs
+    /// neither the cached snapshot nor a signature check, only a parse of `role_bytes`. When
+    /// false, so is that answer, and the cached snapshot need not even be read. A claim only:
+    /// nothing is verified.
+    pub fn claims_newer_cached_role(&self, role: &str, role_bytes: &[u8]) -> bool {
+        let Some(trusted_meta) = self.snapshot().and_then(|s| s.role_meta(role)) else {
+            return false;
+        };
+        Metadata::<Targets>::from_bytes(role_bytes)
+            .is_ok_and(|md| md.signed.version > trusted_meta.version)
+    }
 }

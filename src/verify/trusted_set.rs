@@ -64,6 +64,8 @@ pub struct TrustedSet {
     root: Metadata<Root>,
     timestamp: Option<Metadata<Timestamp>>,
     snapshot: Option<Metadata<Snapshot>>,
+    /// The length of the trusted snapshot's bytes.
+    snapshot_len: usize,
     targets: HashMap<String, LoadedTargets>,
 }
 
@@ -100,6 +102,7 @@ impl TrustedSet {
             root,
             timestamp: None,
             snapshot: None,
+            snapshot_len: 0,
             targets: HashMap::new(),
         })
     }
@@ -124,6 +127,7 @@ impl TrustedSet {
             root: self.root.clone(),
             timestamp: None,
             snapshot: None,
+            snapshot_len: 0,
             targets: HashMap::new(),
         }
     }
@@ -146,6 +150,12 @@ impl TrustedSet {
     /// The trusted snapshot, if any (possibly a baseline that is not final).
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.snapshot.as_ref().map(|m| &m.signed)
+    }
+
+    /// The length in bytes of the trusted snapshot (0 before one is loaded): about what
+    /// parsing a cached snapshot that may vouch for a newer role costs at least.
+    pub(crate) fn snapshot_len(&self) -> usize {
+        self.snapshot_len
     }
 
     /// The trusted top-level targets, if loaded.
@@ -298,6 +308,7 @@ impl TrustedSet {
             }
         }
         self.snapshot = Some(new);
+        self.snapshot_len = bytes.len();
         self.check_final_snapshot()
     }
 
