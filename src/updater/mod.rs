@@ -423,7 +423,7 @@ impl Updater {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: from {url}")
             });
-            self.persist_unless_newer::<Timestamp>(&data, version)?;
+            self.persist_unless_newer::<Timestamp>(&data, version, None)?;
         } else {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: unchanged")
@@ -436,25 +436,41 @@ impl Updater {
     /// downloaded), else the remote one. Offline, the cached one or an error.
     fn load_snapshot(&mut self) -> Result<()> {
         let max = self.config.snapshot_max_length;
+        let offline = self.config.offline;
         let cached = usable(&self.config, self.cache.read("snapshot", max), "snapshot")?;
-        let cached = match self.config.offline {
+        let cached = match offline {
             true => Some(required(&self.cache, "snapshot", cached)?),
-            // A snapshot newer than the trusted timestamp lists was stored by another
-            // updater after this one read its timestamp: not this cycle's baseline.
-            false => cached.filter(|data| !self.is_newer_than_trusted_timestamp_lists(data)),
+            false => cached,
         };
+        // The cached snapshot when it is not the final one and not newer than the trusted
+        // timestamp lists: if the cache still holds it when the new one is written, it is
+        // replaced without being parsed again.
+        let mut older = None;
         if let Some(data) = cached {
-            match self.set.update_snapshot(&data, true) {
-                Ok(s) => {
-                    let v = s.version;
-                    self.config
-                        .log(LogLevel::Debug, || format!("snapshot v{v}: from the cache"));
-                    return Ok(());
+            // Parsed once, for the version and for the set.
+            let parsed = Metadata::<Snapshot>::from_bytes(&data);
+            let listed = self.set.timestamp().map(|t| t.snapshot_meta.version);
+            // Online, a snapshot newer than the trusted timestamp lists was stored by another
+            // updater after this one read its timestamp (the cache is read without the lock
+            // held across the whole refresh): it belongs to a later cycle, and must not
+            // become this one's rollback baseline (5.5.5 would then refuse the snapshot this
+            // cycle's timestamp lists).
+            let newer = !offline
+                && listed.is_some_and(|l| parsed.as_ref().is_ok_and(|m| m.signed.version > l));
+            if !newer {
+                match self.set.update_cached_snapshot(parsed, &data) {
+                    Ok(s) => {
+                        let v = s.version;
+                        self.config
+                            .log(LogLevel::Debug, || format!("snapshot v{v}: from the cache"));
+                        return Ok(());
+                    }
+                    Err(e) if offline => return Err(e),
+                    Err(e) => self.config.log(LogLevel::Debug, || {
+                        format!("cached snapshot not valid as final: {e}")
+                    }),
                 }
-                Err(e) if self.config.offline => return Err(e),
-                Err(e) => self.config.log(LogLevel::Debug, || {
-                    format!("cached snapshot not valid as final: {e}")
-                }),
+                older = Some(data);
             }
         }
         let meta = &self
@@ -473,19 +489,7 @@ impl Updater {
         let v = self.set.update_snapshot(&data, false)?.version;
         self.config
             .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
-        self.persist_unless_newer::<Snapshot>(&data, v)
-    }
-
-    /// Whether `snapshot` (cached bytes) has a higher version than the trusted timestamp
-    /// lists. The cache is read without the lock held across the whole refresh, so another
-    /// updater sharing it may have stored a newer snapshot after this one read its timestamp:
-    /// that snapshot belongs to a later cycle and must not become this cycle's rollback
-    /// baseline (5.5.5 would then refuse the snapshot this cycle's timestamp lists).
-    fn is_newer_than_trusted_timestamp_lists(&self, snapshot: &[u8]) -> bool {
-        let Some(listed) = self.set.timestamp().map(|t| t.snapshot_meta.version) else {
-            return false;
-        };
-        Metadata::<Snapshot>::from_bytes(snapshot).is_ok_and(|m| m.signed.version > listed)
+        self.persist_unless_newer::<Snapshot>(&data, v, older.as_deref())
     }
 
     /// Persists `data`, the timestamp or snapshot of version `version` this updater just
@@ -494,8 +498,15 @@ impl Updater {
     /// another updater sharing the cache may have stored a newer version since this one read
     /// the cache, and the rollback baseline of the next refresh (5.4.3, 5.5.5) must not go
     /// back. A newer file that the trusted keys did not sign (garbage, or one signed with
-    /// keys a root rotation replaced, 5.3.11) is replaced.
-    fn persist_unless_newer<T: Signed>(&self, data: &[u8], version: u64) -> Result<()> {
+    /// keys a root rotation replaced, 5.3.11) is replaced. `older`: bytes the cache held
+    /// that are known not to be newer; when the cache still holds exactly them, they are
+    /// replaced without being parsed again.
+    fn persist_unless_newer<T: Signed>(
+        &self,
+        data: &[u8],
+        version: u64,
+        older: Option<&[u8]>,
+    ) -> Result<()> {
         let role = T::TYPE.as_str();
         let max = match T::TYPE {
             crate::metadata::RoleType::Timestamp => self.config.timestamp_max_length,
@@ -504,7 +515,9 @@ impl Updater {
         let lock = self.cache.lock()?;
         // A store that cannot be read is written: ours is verified.
         if let Ok(Some(cached)) = self.cache.read(role, max) {
-            if signed_and_newer::<T>(self.set.root(), &cached, version) {
+            if older != Some(cached.as_slice())
+                && signed_and_newer::<T>(self.set.root(), &cached, version)
+            {
                 drop(lock); // no callback runs under the lock
                 self.config.log(LogLevel::Debug, || {
                     format!("{role}: keeping the newer cached version another updater stored")

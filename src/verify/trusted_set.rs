@@ -277,15 +277,37 @@ impl TrustedSet {
     /// (5.5.5). It then becomes trusted; if its version differs from the timestamp's (5.5.4)
     /// or it is expired (5.5.6), it is kept as a rollback baseline and an error is returned.
     pub fn update_snapshot(&mut self, bytes: &[u8], trusted: bool) -> Result<&Snapshot> {
-        if self.targets.contains_key("targets") {
-            return Err(state("cannot update snapshot after targets"));
-        }
-        let ts = self.check_final_timestamp()?;
+        let ts = self.snapshot_may_change()?;
         if !trusted {
             ts.snapshot_meta
                 .verify_length_and_hashes("snapshot", bytes)?;
         }
         let new = Metadata::<Snapshot>::from_bytes(bytes)?;
+        self.apply_snapshot(new, bytes)
+    }
+
+    /// [`update_snapshot`](Self::update_snapshot)`(bytes, true)` for a cached snapshot the
+    /// caller parsed already: `parsed` is `bytes` parsed (its error, if it did not parse, is
+    /// this one's after the checks of the set's state, as there).
+    pub(crate) fn update_cached_snapshot(
+        &mut self,
+        parsed: Result<Metadata<Snapshot>>,
+        bytes: &[u8],
+    ) -> Result<&Snapshot> {
+        self.snapshot_may_change()?;
+        self.apply_snapshot(parsed?, bytes)
+    }
+
+    /// The final timestamp, when a snapshot may be loaded now: not after targets.
+    fn snapshot_may_change(&self) -> Result<&Timestamp> {
+        if self.targets.contains_key("targets") {
+            return Err(state("cannot update snapshot after targets"));
+        }
+        self.check_final_timestamp()
+    }
+
+    /// 5.5.3 to 5.5.6 for `new`, which is `bytes` parsed.
+    fn apply_snapshot(&mut self, new: Metadata<Snapshot>, bytes: &[u8]) -> Result<&Snapshot> {
         verify_role(
             &self.root.signed,
             RoleType::Snapshot,

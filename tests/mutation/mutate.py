@@ -249,6 +249,8 @@ MUTANTS = [
      """            && self
                 .verify_targets_signatures(role, delegator, &md, role_bytes.len())
                 .is_ok()""", ""),
+    ("N10", "shared cache: a cached snapshot newer than the timestamp lists is not the baseline",
+     UPD, "            let newer = !offline\n", "            let newer = false\n"),
     ("O1", "offline: the root walk ends at the cached history", UPD,
      "                if offline {\n                    break;\n                }\n", ""),
     ("O2", "offline: a cached root that does not verify is an error", UPD,
@@ -260,7 +262,8 @@ MUTANTS = [
      "            true => Some(required(&self.cache, \"snapshot\", cached)?),",
      "            true => cached,"),
     ("O5", "offline: a cached snapshot that does not verify is the error", UPD,
-     "                Err(e) if self.config.offline => return Err(e),\n", ""),
+     "                    Err(e) if offline => return Err(e),\n                    Err(e) => self.config",
+     "                    Err(e) => self.config"),
     ("O6", "offline: a cached targets role that does not verify is the error", UPD,
      "            Err(e) if config.offline => return Err(e),\n", ""),
     ("O7", "offline: a missing targets role is named", UPD,
