@@ -551,6 +551,38 @@ fn fast_forward_recovery_accepts_and_caches_lower_targets_versions() {
     }
 }
 
+/// A snapshot newer than the trusted timestamp lists, stored in a shared cache by an updater
+/// that read a later timestamp, is not this cycle's rollback baseline (5.5.5 would then refuse
+/// the snapshot this cycle's timestamp lists): the listed snapshot is accepted, and the newer
+/// cached one is kept for the next cycle.
+#[test]
+fn a_cached_snapshot_newer_than_the_timestamp_lists_is_not_the_baseline() {
+    let c = filled("newer-cached-snapshot", sim_with_delegation());
+    let (ts1, snap1, v1) = {
+        let sim = c.repo.sim();
+        let v1 = sim.snapshot.signed.version;
+        (sim.bytes("timestamp"), sim.bytes("snapshot"), v1)
+    };
+    // Another updater moves the cache to the next state, where role1 is at version 2.
+    c.repo.sim().publish_targets("role1");
+    c.updater().refresh().unwrap();
+    let snap2 = c.read_cached("snapshot.json").unwrap();
+    assert_ne!(snap2, snap1);
+    // This cycle's timestamp is the one before (read before the other updater's refresh):
+    // cached, and served.
+    std::fs::write(c.cached("timestamp.json"), &ts1).unwrap();
+    c.repo
+        .set_override("metadata/timestamp.json", Response::Bytes(ts1));
+    c.repo.set_override(
+        &format!("metadata/{v1}.snapshot.json"),
+        Response::Bytes(snap1),
+    );
+    let mut u = c.updater();
+    u.refresh().unwrap();
+    assert_eq!(u.trusted_set().snapshot().unwrap().version, v1);
+    assert_eq!(c.read_cached("snapshot.json").unwrap(), snap2);
+}
+
 #[test]
 fn a_cached_newer_role_is_kept_only_when_the_cached_snapshot_vouches_for_it() {
     // The verifier's side of the shared-cache rule, decided by verification: a trusted set
