@@ -95,7 +95,12 @@ impl TrustedSet {
         }
         let signed = root.signed_bytes_with_capacity(root_bytes.len());
         verify_role(&root.signed, RoleType::Root, &signed, &root.signatures)?;
-        Ok(TrustedSet {
+        Ok(TrustedSet::starting_from(root, reference_time, policy))
+    }
+
+    /// An update cycle that trusts `root` (verified by the caller) and nothing else yet.
+    fn starting_from(root: Metadata<Root>, reference_time: DateTime, policy: Policy) -> TrustedSet {
+        TrustedSet {
             reference_time,
             policy,
             initial_root: root.signed.clone(),
@@ -104,7 +109,7 @@ impl TrustedSet {
             snapshot: None,
             snapshot_len: 0,
             targets: HashMap::new(),
-        })
+        }
     }
 
     /// A new update cycle from this set's root, as [`TrustedSet::new`] would start one from
@@ -117,19 +122,11 @@ impl TrustedSet {
         reference_time: DateTime,
         accept_expired_unsafe: bool,
     ) -> TrustedSet {
-        TrustedSet {
-            reference_time,
-            policy: Policy {
-                accept_expired_unsafe,
-                ..self.policy.clone()
-            },
-            initial_root: self.root.signed.clone(),
-            root: self.root.clone(),
-            timestamp: None,
-            snapshot: None,
-            snapshot_len: 0,
-            targets: HashMap::new(),
-        }
+        let policy = Policy {
+            accept_expired_unsafe,
+            ..self.policy.clone()
+        };
+        TrustedSet::starting_from(self.root.clone(), reference_time, policy)
     }
 
     /// The reference time of this cycle.
