@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run every test of libtuf: formatting, lints, the Rust test suites (unit, integration, doc),
-# the Python interoperability harness (python-tuf 7.0.1 in a private venv), the mutation check
-# of the verifier (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds:
-# Debug with valgrind, and ASan/UBSan), the C++ binding against an installed libtuf, the Go
-# binding (bindings/go, against libtuf installed into target/go-prefix), the ABI check
+# the Rust API reference (`cargo doc`, every link), the Python interoperability harness
+# (python-tuf 7.0.1 in a private venv), the mutation check of the verifier
+# (tests/mutation/mutate.py), the C and C++ tests (ctest over two CMake builds: Debug with
+# valgrind, and ASan/UBSan), the C++ binding against an installed libtuf, the Go binding
+# (bindings/go, against libtuf installed into target/go-prefix), the ABI check
 # (tests/abi/check.sh: the release build against the baseline in abi/, docs/ABI.md), the
-# end-to-end tests against the C tuf-client of the Debug build (and against tuf-client-cpp),
-# and the fuzz targets for a few seconds each (fuzz/run.sh).
+# end-to-end tests against the C tuf-client of the Debug build (and against tuf-client-cpp), and
+# the fuzz targets for a few seconds each (fuzz/run.sh).
 #
 #   tests/run.sh
 #
@@ -335,6 +336,8 @@ step "cargo fmt" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy "${CARGO_LOCKED[@]}" --all-targets -- -D warnings
 step "cargo test (all targets)" cargo test "${CARGO_LOCKED[@]}" --all-targets
 step "cargo test (doc)" cargo test "${CARGO_LOCKED[@]}" --doc
+step "cargo doc (the Rust API reference builds, every link resolves)" \
+    env RUSTDOCFLAGS="-D warnings" cargo doc "${CARGO_LOCKED[@]}" --no-deps
 step "demo (the Rust verifier example)" cargo run "${CARGO_LOCKED[@]}" --quiet --example verify_demo
 step "python harness (pytest)" run_python_harness_tests
 step "mutation check (every check of the verifier has a test that fails without it)" \

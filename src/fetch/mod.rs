@@ -2,11 +2,11 @@
 //!
 //! - this file: the [`Fetcher`] trait and the byte limit every download goes through
 //!   ([`fetch_limited`], [`fetch_bytes`]);
-//! - [`deadline`]: [`WithDeadline`], the overall deadline of a transfer around any fetcher;
-//! - [`curl`]: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
-//! - [`targets_metadata`]: fetching a targets role within the length trusted snapshot gives,
+//! - `deadline`: [`WithDeadline`], the overall deadline of a transfer around any fetcher;
+//! - `curl`: [`CurlFetcher`], the default fetcher, and its [`FetcherConfig`];
+//! - `targets_metadata`: fetching a targets role within the length trusted snapshot gives,
 //!   then verifying it ([`fetch_targets_metadata`]), for the updater and the C verifier alike;
-//! - [`progress`]: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
+//! - `progress`: progress reports and cancellation of every transfer ([`ProgressFetcher`]);
 //! - [`multi`](MultiFetcher): many transfers at once over libcurl's multi interface, for
 //!   parallel target downloads;
 //! - [`pool`](ConnectionPool): one pool of connections for the transfers of many fetchers;

@@ -14,7 +14,7 @@
 //! signatures, sign, verify), [`metadata_root`], [`metadata_meta`] (timestamp and snapshot
 //! `meta`), [`metadata_targets`], [`metadata_delegations`], [`target_file`]
 //! (`tuf_target_file`), [`key`] (`tuf_key`), [`signer`] (`tuf_signer`, sign callbacks),
-//! [`bytes`] (returned buffers); plumbing in [`boundary`], [`args`] and `strings` (strings
+//! [`bytes`] (returned buffers); plumbing in `boundary`, `args` and `strings` (strings
 //! lent by a handle).
 
 #![allow(non_camel_case_types)]
