@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::sync::mpsc;
 
-use super::{load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Updater};
+use super::{load_cached_targets, LogLevel, RemoteTargets, TargetInfo, Unsaved, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{take_body, MemoryBody, MultiFetcher, MultiRequest};
 use crate::verify::{TrustedSet, VerifiedTargets};
@@ -54,11 +54,23 @@ impl Updater {
         if !self.refreshed {
             self.refresh()?;
         }
+        Ok(self.look_up_all(target_paths, None))
+    }
+
+    /// The lookups of [`get_target_infos`](Self::get_target_infos), once refreshed. With
+    /// `deferred`, the roles fetched ahead are trusted once verified, and handed to it to be
+    /// cached by the caller, instead of cached before they are trusted; a role a lookup
+    /// fetches on its own is cached as usual.
+    pub(super) fn look_up_all(
+        &mut self,
+        target_paths: &[&str],
+        deferred: Option<&mut Vec<Unsaved>>,
+    ) -> Vec<Result<Option<TargetInfo>>> {
         let mut cancelled = None;
         if self.builtin_fetcher && !self.config.offline && target_paths.len() > 1 {
-            cancelled = self.fetch_ahead(target_paths);
+            cancelled = self.fetch_ahead(target_paths, deferred);
         }
-        Ok(target_paths
+        target_paths
             .iter()
             .map(|path| match &cancelled {
                 None => self.get_target_info(path),
@@ -66,7 +78,7 @@ impl Updater {
                     .find_trusted(path)
                     .unwrap_or_else(|| Err(Error::Cancelled { url: url.clone() })),
             })
-            .collect())
+            .collect()
     }
 
     /// Looks up `path` in what is trusted or cached only: `None` when the search needs a role
@@ -101,8 +113,13 @@ impl Updater {
     }
 
     /// Fetches ahead, round after round, the roles the searches for `target_paths` need next;
-    /// returns the URL of a transfer the progress function cancelled, if it did.
-    fn fetch_ahead(&mut self, target_paths: &[&str]) -> Option<String> {
+    /// returns the URL of a transfer the progress function cancelled, if it did. With
+    /// `deferred`, the roles are not cached but handed to it.
+    fn fetch_ahead(
+        &mut self,
+        target_paths: &[&str],
+        mut deferred: Option<&mut Vec<Unsaved>>,
+    ) -> Option<String> {
         let mut multi = self.multi_fetcher();
         // Roles that failed ahead: left to the lookups, never fetched ahead again.
         let mut failed: Vec<String> = Vec::new();
@@ -125,7 +142,13 @@ impl Updater {
                 .map(|w| MultiRequest::to_memory(w.remote.url.clone(), w.remote.max_length))
                 .unzip();
             let mut cancelled = None;
-            for verified in self.fetch_round(&mut multi, &wanted, requests, &bodies, &mut failed) {
+            let defer = deferred.is_some();
+            let (round, unsaved) =
+                self.fetch_round(&mut multi, &wanted, requests, &bodies, &mut failed, defer);
+            if let Some(deferred) = deferred.as_deref_mut() {
+                deferred.extend(unsaved);
+            }
+            for verified in round {
                 match verified {
                     Ok(v) => {
                         self.set.insert_verified_targets(v);
@@ -145,7 +168,8 @@ impl Updater {
     /// Fetches the roles of one round and verifies each (5.6.2-5.6.6) against the role that
     /// delegated it, already trusted, then caches it; returns what passed, to be trusted, and
     /// the URLs of transfers the progress function cancelled. Adds the roles that could not
-    /// be fetched, verified or cached to `failed`.
+    /// be fetched, verified or cached to `failed`. When `defer`, the roles that passed are
+    /// returned to be cached later instead (with what passed, in the same order).
     ///
     /// Verification runs on a worker thread while this one drives the transfers and writes
     /// the cache, so that the two overlap; the worker holds at most a few roles' bytes that
@@ -157,18 +181,33 @@ impl Updater {
         requests: Vec<MultiRequest>,
         bodies: &[MemoryBody],
         failed: &mut Vec<String>,
-    ) -> Vec<std::result::Result<VerifiedTargets, String>> {
+        defer: bool,
+    ) -> (
+        Vec<std::result::Result<VerifiedTargets, String>>,
+        Vec<Unsaved>,
+    ) {
         let Updater {
             set, cache, config, ..
         } = self;
         let progress = config.progress.clone();
         let mut out = Vec::new();
+        let mut unsaved = Vec::new();
         let take = |i: usize| take_body(&bodies[i]);
         // What became of role `i`: verified (and then cached) or not.
         let settle = |i: usize, result: Result<(VerifiedTargets, Vec<u8>)>| {
             let w = &wanted[i];
             let cached = result.and_then(|(verified, data)| {
-                persist_targets(set, cache, config, &w.role, &w.delegator, &w.remote, &data)?;
+                let u = Unsaved {
+                    role: w.role.clone(),
+                    delegator: w.delegator.clone(),
+                    remote: w.remote.clone(),
+                    data,
+                };
+                if defer {
+                    unsaved.push(u);
+                } else {
+                    u.save(set, cache, config)?;
+                }
                 Ok(verified)
             });
             match cached {
@@ -233,6 +272,6 @@ impl Updater {
                 (settle.borrow_mut())(i, r);
             }
         });
-        out
+        (out, unsaved)
     }
 }

@@ -3,20 +3,10 @@
 //! (5.6.7), and each is written to the cache while the request for the next one is on its
 //! way, so that the two overlap instead of adding up.
 
-use super::{
-    load_cached_targets, multi_fetcher, persist_targets, RemoteTargets, TargetInfo, Updater,
-};
+use super::{load_cached_targets, multi_fetcher, TargetInfo, Unsaved, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiFetcher, MultiRequest};
 use crate::verify::TrustedSet;
-
-/// A delegated role verified and trusted, not written to the cache yet.
-struct Unsaved {
-    role: String,
-    delegator: String,
-    remote: RemoteTargets,
-    data: Vec<u8>,
-}
 
 impl Updater {
     /// [`get_target_info`](Self::get_target_info)'s search, the cache writes overlapped with
@@ -39,17 +29,7 @@ impl Updater {
         // cached already) does not copy the fetcher settings (PEM bytes included).
         let mut multi: Option<MultiFetcher> = None;
         let mut unsaved: Option<Unsaved> = None;
-        let save = |set: &TrustedSet, u: Unsaved| {
-            persist_targets(
-                set,
-                cache,
-                config,
-                &u.role,
-                &u.delegator,
-                &u.remote,
-                &u.data,
-            )
-        };
+        let save = |set: &TrustedSet, u: Unsaved| u.save(set, cache, config);
         let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| -> Result<()> {
             let Some(remote) = load_cached_targets(set, cache, config, role, delegator)? else {
                 return Ok(());

@@ -27,6 +27,7 @@
 mod cache;
 mod config;
 mod download;
+mod download_paths;
 mod fs;
 mod lookup_many;
 mod lookup_overlap;
@@ -45,6 +46,7 @@ pub use config::{
     LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
 };
+pub use download_paths::PathDownload;
 use offline::{not_cached, required, usable, warn_if_expired, OfflineFetcher};
 pub(crate) use reentry::{enter as enter_store, HeldByThisThread, StoreId};
 pub use store::{MetadataStore, StoreLock};
@@ -617,6 +619,7 @@ fn load_targets(
 
 /// Where the metadata of a targets role that is not trusted yet comes from, and how it is
 /// cached: what [`load_cached_targets`] leaves to fetch.
+#[derive(Clone)]
 struct RemoteTargets {
     url: String,
     /// The version snapshot gives.
@@ -625,6 +628,29 @@ struct RemoteTargets {
     max_length: u64,
     /// The most bytes read from the cache for the role.
     cache_limit: u64,
+}
+
+/// A delegated role verified and trusted, not written to the cache yet.
+struct Unsaved {
+    role: String,
+    delegator: String,
+    remote: RemoteTargets,
+    data: Vec<u8>,
+}
+
+impl Unsaved {
+    /// Writes the role to the cache ([`persist_targets`]).
+    fn save(&self, set: &TrustedSet, cache: &MetadataCache, config: &UpdaterConfig) -> Result<()> {
+        persist_targets(
+            set,
+            cache,
+            config,
+            &self.role,
+            &self.delegator,
+            &self.remote,
+            &self.data,
+        )
+    }
 }
 
 /// The first half of [`load_targets`]: `Ok(None)` when `role` (delegated by `delegator`) is

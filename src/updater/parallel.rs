@@ -5,12 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::cache::MetadataCache;
+use super::config::UpdaterConfig;
 use super::download::{partial_name, remove_other_partials, spoils_partial, Store, Writer};
 use super::fs::Dir;
 use super::target_files::{local_name, Destination};
-use super::{LogLevel, TargetInfo, Updater};
+use super::{LogLevel, TargetInfo, Unsaved, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{is_transient, MultiRequest};
+use crate::verify::TrustedSet;
 
 /// A target to download in the parallel batch.
 struct Planned {
@@ -74,6 +77,26 @@ impl Updater {
         target_dir: Option<&Path>,
         target_base_url: Option<&str>,
     ) -> Vec<Result<PathBuf>> {
+        // With no role to cache, nothing stops the downloads before they start.
+        self.download_targets_saving(infos, target_dir, target_base_url, &[])
+            .unwrap_or_else(|e| {
+                let e = e.to_string();
+                infos.iter().map(|_| Err(Error::State(e.clone()))).collect()
+            })
+    }
+
+    /// [`download_targets`](Self::download_targets), which first writes `unsaved` to the
+    /// cache: while the targets' files are created, when they are downloaded at once (the two
+    /// are in different directories, so that the file system creates them side by side). A
+    /// role that cannot be cached fails the call before any transfer starts, the files made
+    /// for them removed again (partial files that held bytes already are kept).
+    pub(super) fn download_targets_saving(
+        &mut self,
+        infos: &[TargetInfo],
+        target_dir: Option<&Path>,
+        target_base_url: Option<&str>,
+        unsaved: &[Unsaved],
+    ) -> Result<Vec<Result<PathBuf>>> {
         let mut results: Vec<Option<Result<PathBuf>>> = infos.iter().map(|_| None).collect();
         let mut planned = Vec::new();
         for (index, info) in infos.iter().enumerate() {
@@ -84,7 +107,9 @@ impl Updater {
             }
         }
         if self.builtin_fetcher && planned.len() > 1 {
-            self.download_parallel(infos, &planned, &mut results);
+            self.download_parallel(infos, &planned, &mut results, unsaved)?;
+        } else {
+            save_roles(unsaved, &self.set, &self.cache, &self.config)?;
         }
         // Once the progress function cancelled, nothing else starts.
         let cancelled = results
@@ -101,10 +126,10 @@ impl Updater {
                 ));
             }
         }
-        results
+        Ok(results
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(Error::State("target left undecided".into()))))
-            .collect()
+            .collect())
     }
 
     /// Where and from where `info` is to be downloaded, unless its file is already there.
@@ -133,13 +158,16 @@ impl Updater {
     }
 
     /// Downloads `planned` with libcurl's multi interface; sets the result of each target
-    /// that is decided, and leaves the others (to be downloaded on their own).
+    /// that is decided, and leaves the others (to be downloaded on their own). Writes
+    /// `unsaved` to the cache while a helper thread creates the targets' files; fails, with
+    /// nothing downloaded, when a role cannot be cached.
     fn download_parallel(
         &mut self,
         infos: &[TargetInfo],
         planned: &[Planned],
         results: &mut [Option<Result<PathBuf>>],
-    ) {
+        unsaved: &[Unsaved],
+    ) -> Result<()> {
         // Directories first: the files opened below borrow them.
         let mut dirs: Vec<(PathBuf, Dir)> = Vec::new();
         for p in planned {
@@ -155,30 +183,50 @@ impl Updater {
                 dirs.push((p.dest.dir.clone(), dir));
             }
         }
-        let config = &self.config;
-        let mut open: Vec<Open<'_>> = Vec::new();
-        let mut requests = Vec::new();
+        // The files of the targets, in the order planned: made on a helper thread while this
+        // one caches the roles (no callback runs on the helper).
+        let mut todo: Vec<(usize, &Dir)> = Vec::new();
         for (k, p) in planned.iter().enumerate() {
             if results[p.index].is_some() {
                 continue;
             }
-            let Some((_, dir)) = dirs.iter().find(|(path, _)| *path == p.dest.dir) else {
-                continue;
+            if let Some((_, dir)) = dirs.iter().find(|(path, _)| *path == p.dest.dir) {
+                todo.push((k, dir));
+            }
+        }
+        let resume = self.config.resume_downloads;
+        let open_all = || open_files(infos, planned, &todo, resume);
+        let (set, cache, config) = (&self.set, &self.cache, &self.config);
+        let (opened, saved) = std::thread::scope(|scope| {
+            if unsaved.is_empty() {
+                return (open_all(), Ok(()));
+            }
+            let helper = std::thread::Builder::new()
+                .name("tuf-files".into())
+                .spawn_scoped(scope, open_all);
+            let saved = save_roles(unsaved, set, cache, config);
+            let opened = match helper {
+                Ok(helper) => helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // Without a helper thread (the system refused one), on this thread.
+                Err(_) => open_all(),
             };
+            (opened, saved)
+        });
+        if let Err(e) = saved {
+            for (store, writer) in opened.into_iter().flatten() {
+                if writer.len() == 0 {
+                    store.discard();
+                }
+            }
+            return Err(e);
+        }
+        let mut open: Vec<Open<'_>> = Vec::new();
+        let mut requests = Vec::new();
+        for (&(k, dir), opened) in todo.iter().zip(opened) {
+            let p = &planned[k];
             let info = &infos[p.index];
-            let opened = info
-                .target
-                .hashes
-                .verifier(&info.path)
-                .and_then(|_| Store::open(dir, &p.dest.name, &info.target, config.resume_downloads))
-                .and_then(|mut store| {
-                    let file = store.handle().map_err(|e| Error::io(&p.dest.path, e))?;
-                    let existing = store.is_partial();
-                    Ok((
-                        store,
-                        Writer::open(file, existing, &info.path, &info.target)?,
-                    ))
-                });
             let (store, writer) = match opened {
                 Ok(o) => o,
                 Err(e) => {
@@ -218,6 +266,7 @@ impl Updater {
                 request,
             });
         }
+        let config = &self.config;
         let mut fetched: Vec<Option<Result<()>>> = self
             .multi_fetcher()
             .fetch_all(requests, config.progress.as_ref())
@@ -252,6 +301,7 @@ impl Updater {
                 .collect();
             remove_other_partials(dir, &names);
         }
+        Ok(())
     }
 
     /// Verifies and renames a target the parallel batch fetched, or says what else to do.
@@ -305,6 +355,38 @@ impl Updater {
             }
         }
     }
+}
+
+/// Opens the file of each target of `todo` (its index in `planned` and its directory), in
+/// order: created, or a partial file continued when `resume`, ready to be written.
+fn open_files<'d>(
+    infos: &[TargetInfo],
+    planned: &[Planned],
+    todo: &[(usize, &'d Dir)],
+    resume: bool,
+) -> Vec<Result<(Store<'d>, Writer)>> {
+    todo.iter()
+        .map(|&(k, dir)| {
+            let p = &planned[k];
+            let info = &infos[p.index];
+            info.target.hashes.verifier(&info.path)?;
+            let mut store = Store::open(dir, &p.dest.name, &info.target, resume)?;
+            let file = store.handle().map_err(|e| Error::io(&p.dest.path, e))?;
+            let existing = store.is_partial();
+            let writer = Writer::open(file, existing, &info.path, &info.target)?;
+            Ok((store, writer))
+        })
+        .collect()
+}
+
+/// Writes each role of `unsaved` to the cache, in order; stops at the first that fails.
+fn save_roles(
+    unsaved: &[Unsaved],
+    set: &TrustedSet,
+    cache: &MetadataCache,
+    config: &UpdaterConfig,
+) -> Result<()> {
+    unsaved.iter().try_for_each(|u| u.save(set, cache, config))
 }
 
 fn poisoned() -> Error {
