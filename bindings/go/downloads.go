@@ -7,6 +7,7 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"strings"
 	"unsafe"
 )
 
@@ -111,6 +112,135 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 		}
 	} else if n == 0 && r == C.TUF_OK {
 		out = []DownloadResult{}
+	}
+	return out, u.cb.end(r, cerr)
+}
+
+// PathDownloadResult is what became of one target path of DownloadTargetPaths.
+type PathDownloadResult struct {
+	Path string // the target path looked up
+	// Info is the target as trusted metadata describes it, nil when it was not found or its
+	// lookup failed.
+	Info *TargetInfo
+	// File is the target's verified file, "" when it was not downloaded.
+	File string
+	// Err is nil, or an *Error: one matching ErrTargetNotFound when no trusted role lists the
+	// target, else why its lookup or its download failed. A target found but not downloaded
+	// because another path was not found has neither File nor Err.
+	Err error
+}
+
+// DownloadTargetPaths looks up every target path (as GetTargetInfos) and, when every one was
+// found, downloads them all (as DownloadTargets) into the configured targets directory from
+// the configured targets base URL. See DownloadTargetPathsTo.
+func (u *Updater) DownloadTargetPaths(ctx context.Context, paths []string) ([]PathDownloadResult, error) {
+	return u.DownloadTargetPathsTo(ctx, paths, "", "")
+}
+
+// DownloadTargetPathsTo is DownloadTargetPaths into targetDir ("": the configured targets
+// directory) from targetBaseURL ("": the configured one).
+//
+// When a path is not found or its lookup fails, nothing is downloaded. The delegated
+// metadata the lookups fetched ahead is written to the metadata cache while the targets'
+// files are created, instead of before; otherwise every check, limit and callback is as in
+// GetTargetInfos then DownloadTargetsTo.
+//
+// It returns one PathDownloadResult per path, in the order of paths, and nil when every
+// target is in place; otherwise an *Error with the code of the first path that was not found
+// or failed, naming it and the number of failures (the results are returned all the same).
+// When the call fails before looking up or downloading (a path with a NUL byte or that is
+// not UTF-8, a closed Updater, a context already done, the refresh that had to run first
+// failed, a role that could not be written to the cache), the results are nil.
+func (u *Updater) DownloadTargetPathsTo(ctx context.Context, paths []string, targetDir, targetBaseURL string) ([]PathDownloadResult, error) {
+	n := len(paths)
+	for i, p := range paths {
+		if strings.IndexByte(p, 0) >= 0 {
+			return nil, argError("target path %d of %d contains a NUL byte: %q", i, n, p)
+		}
+	}
+	dir, err := cStringOrNil(targetDir)
+	if err != nil {
+		return nil, err
+	}
+	defer freeString(dir)
+	base, err := cStringOrNil(targetBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer freeString(base)
+	// The array of paths libtuf reads is C memory holding C strings.
+	var cPaths **C.char
+	if n > 0 {
+		cPaths = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		if cPaths == nil {
+			return nil, &Error{Code: CodeIO, Message: "out of memory"}
+		}
+		pathSlice := unsafe.Slice(cPaths, n)
+		defer func() {
+			for _, p := range pathSlice {
+				freeString(p)
+			}
+			C.free(unsafe.Pointer(cPaths))
+		}()
+		for i, p := range paths {
+			pathSlice[i] = C.CString(p)
+		}
+	}
+	if err := u.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer u.mu.Unlock()
+
+	var infos **C.tuf_target_info
+	var results *C.tuf_result
+	var errs **C.tuf_error
+	var files **C.char
+	if n > 0 {
+		infos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		results = unwrittenResults(n)
+		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		files = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		defer C.free(unsafe.Pointer(infos))
+		defer C.free(unsafe.Pointer(results))
+		defer C.free(unsafe.Pointer(errs))
+		defer C.free(unsafe.Pointer(files))
+		if infos == nil || results == nil || errs == nil || files == nil {
+			u.cb.end(C.TUF_OK, nil)
+			return nil, &Error{Code: CodeIO, Message: "out of memory"}
+		}
+	}
+	var cerr *C.tuf_error
+	r := C.tuf_updater_download_target_paths(u.c, cPaths, C.size_t(n), dir, base, infos, results, errs, files, &cerr)
+	runtime.KeepAlive(u)
+
+	ctx, cause := u.cb.peek()
+	var out []PathDownloadResult
+	if entriesWritten(results, n) {
+		infoSlice, resultSlice := unsafe.Slice(infos, n), unsafe.Slice(results, n)
+		errSlice, fileSlice := unsafe.Slice(errs, n), unsafe.Slice(files, n)
+		out = make([]PathDownloadResult, n)
+		for i := range out {
+			out[i].Path = paths[i]
+			if infoSlice[i] != nil {
+				out[i].Info = newTargetInfo(infoSlice[i])
+			}
+			if resultSlice[i] == C.TUF_OK {
+				if fileSlice[i] != nil {
+					out[i].File = takeString(fileSlice[i])
+				}
+				continue
+			}
+			if fileSlice[i] != nil {
+				C.tuf_string_free(fileSlice[i])
+			}
+			var targetCause error
+			if resultSlice[i] != C.TUF_ERR_TARGET_NOT_FOUND {
+				targetCause = entryCause(resultSlice[i], ctx, cause)
+			}
+			out[i].Err = takeError(resultSlice[i], errSlice[i], targetCause)
+		}
+	} else if n == 0 && r == C.TUF_OK {
+		out = []PathDownloadResult{}
 	}
 	return out, u.cb.end(r, cerr)
 }

@@ -110,6 +110,54 @@ func TestDownloadTargetsInParallelWithOneFailing(t *testing.T) {
 	}
 }
 
+func TestDownloadTargetPathsLooksUpAndDownloads(t *testing.T) {
+	srv := serveRepo(t, demoRepo(t))
+	cfg := demoConfig(t, srv)
+	cfg.MaxConnections = 2
+	u := newUpdater(t, cfg)
+
+	// A path not found: every path looked up, nothing downloaded.
+	missing := append(append([]string{}, demoTargets[:2]...), "no/such/target")
+	results, err := u.DownloadTargetPaths(context.Background(), missing)
+	if !errors.Is(err, tuf.ErrTargetNotFound) || !strings.Contains(err.Error(), "no/such/target") {
+		t.Fatalf("DownloadTargetPaths: %v, want ErrTargetNotFound naming the missing path", err)
+	}
+	if len(results) != len(missing) {
+		t.Fatalf("%d results for %d paths", len(results), len(missing))
+	}
+	for i, res := range results[:2] {
+		if res.Path != missing[i] || res.Info == nil || res.Info.Path != missing[i] || res.File != "" || res.Err != nil {
+			t.Errorf("found, not downloaded: %+v", res)
+		}
+	}
+	if res := results[2]; res.Info != nil || !errors.Is(res.Err, tuf.ErrTargetNotFound) {
+		t.Errorf("the missing path: %+v", res)
+	}
+	if entries, _ := os.ReadDir(cfg.TargetsDir); len(entries) != 0 {
+		t.Errorf("downloaded although a path was not found: %v", entries)
+	}
+
+	// Every path found: every target in place.
+	results, err = u.DownloadTargetPaths(context.Background(), demoTargets)
+	if err != nil {
+		t.Fatalf("DownloadTargetPaths: %v", err)
+	}
+	for i, res := range results {
+		if res.Err != nil || res.Info == nil || res.File == "" {
+			t.Fatalf("%s: %+v", demoTargets[i], res)
+		}
+		if _, err := os.Stat(res.File); err != nil {
+			t.Errorf("%s: %v", demoTargets[i], err)
+		}
+	}
+	if results, err := u.DownloadTargetPaths(context.Background(), nil); err != nil || results == nil || len(results) != 0 {
+		t.Fatalf("no paths: %v %v", results, err)
+	}
+	if _, err := u.DownloadTargetPaths(context.Background(), []string{"a\x00b"}); !errors.Is(err, tuf.ErrInvalidArgument) {
+		t.Fatalf("a NUL byte: %v", err)
+	}
+}
+
 func TestDownloadTargetsArguments(t *testing.T) {
 	srv := serveRepo(t, demoRepo(t))
 	u := newUpdater(t, demoConfig(t, srv))

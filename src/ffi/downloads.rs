@@ -1,13 +1,14 @@
-//! Parallel and resumable target downloads: `tuf_updater_download_targets` and the settings
-//! `tuf_updater_config_set_max_connections` and `tuf_updater_config_set_resume`.
+//! Parallel and resumable target downloads: `tuf_updater_download_targets`,
+//! `tuf_updater_download_target_paths` (looked up and downloaded in one call) and the
+//! settings `tuf_updater_config_set_max_connections` and `tuf_updater_config_set_resume`.
 
 use std::ffi::c_char;
 use std::path::Path;
 
-use super::args::{self, handle, opt_str_arg, owned_string, put, write_entries};
+use super::args::{self, handle, opt_str_arg, opt_str_array_arg, owned_string, put, write_entries};
 use super::boundary::run;
 use super::config::{tuf_updater_config, update_settings};
-use super::error::{tuf_error, tuf_result};
+use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use super::target::tuf_target_info;
 use super::updater::{tuf_updater, with_updater};
 use crate::updater::TargetInfo;
@@ -162,6 +163,127 @@ pub extern "C" fn tuf_updater_download_targets(
                 |i, path| {
                     if !paths.is_null() {
                         let path = path
+                            .map_or(std::ptr::null_mut(), |p| owned_string(&p.to_string_lossy()));
+                        put(paths, i, path);
+                    }
+                },
+            )
+        }
+    })
+}
+
+/// Looks up the `count` paths of `target_paths` (spec 5.7.1-5.7.2) and, when every one was
+/// found, downloads them all at once (5.7.3-5.7.4): `tuf_updater_get_target_infos` then
+/// `tuf_updater_download_targets` in one call, each with everything its documentation says
+/// (delegated metadata fetched ahead, several roles at once, each verified before it is
+/// trusted; targets already in place not downloaded again; every protection of a single
+/// download; resumption; the progress callback and cancellation). Files go into
+/// `target_dir` (NULL: the configured targets directory) under their local names, from
+/// `target_base_url` (NULL: the configured one). Refreshes first if the updater has not.
+///
+/// When a path is not found or its lookup fails, nothing is downloaded: the paths are a set
+/// of files the repository must list, all of them. (For the targets found, call
+/// `tuf_updater_get_target_infos` and `tuf_updater_download_targets`: the roles this call
+/// fetched are trusted and cached by then, and are not fetched again.)
+///
+/// What differs from the two calls: the delegated roles fetched ahead are written to the
+/// metadata cache while the targets' files are created (on a helper thread, which calls no
+/// callback), before any target transfer starts, instead of before the lookups end; without
+/// downloads, before the call returns. Until then their bytes stay in memory, each within the
+/// length the snapshot gives it.
+///
+/// `target_paths`: an array of `count` non-NULL UTF-8 strings, read during the call only (may
+/// be NULL when `count` is 0). The outputs, each optional (NULL: not wanted), are arrays of
+/// `count` entries that the caller owns, written for every path in order; entries are
+/// overwritten without being read:
+/// - `infos[i]`: a new target info (free with `tuf_target_info_free`) when path `i` was
+///   found, else NULL;
+/// - `results[i]`: `TUF_OK` when target `i` was downloaded, or was found but nothing was
+///   downloaded because another path was not; `TUF_ERR_TARGET_NOT_FOUND` when no trusted
+///   role lists it; otherwise the error code of its lookup or of its download;
+/// - `errors[i]`: NULL, or a new `tuf_error` (free each with `tuf_error_free`) when
+///   `results[i]` is not `TUF_OK`;
+/// - `paths[i]`: the path of target `i`'s verified file as an owned string (free with
+///   `tuf_string_free`), or NULL when it was not downloaded.
+///
+/// Returns `TUF_OK` when every target is in place; otherwise the code of the first path (in
+/// the order of `target_paths`) that was not found or failed, with `*err` naming it and the
+/// number of failures (the output arrays are written all the same). When the call fails
+/// before looking up or downloading (`TUF_ERR_INVALID_ARGUMENT` for a NULL updater, NULL
+/// `target_paths` with a non-zero `count`, a NULL entry or a string that is not UTF-8;
+/// `TUF_ERR_STATE` when the updater is in a call; the error of the refresh that had to run
+/// first; the error of a role that could not be written to the cache, the files made for the
+/// downloads removed again), nothing is written to the arrays.
+///
+/// Thread and callbacks: as `tuf_updater_download_targets`; every callback runs on the
+/// calling thread, never while a libcurl transfer callback runs.
+#[no_mangle]
+pub extern "C" fn tuf_updater_download_target_paths(
+    updater: *mut tuf_updater,
+    target_paths: *const *const c_char,
+    count: usize,
+    target_dir: *const c_char,
+    target_base_url: *const c_char,
+    infos: *mut *mut tuf_target_info,
+    results: *mut tuf_result,
+    errors: *mut *mut tuf_error,
+    paths: *mut *mut c_char,
+    err: *mut *mut tuf_error,
+) -> tuf_result {
+    run(err, || {
+        let names = opt_str_array_arg(target_paths, count, "target_paths")?.unwrap_or_default();
+        let dir = opt_str_arg(target_dir, "target_dir")?;
+        let base = opt_str_arg(target_base_url, "target_base_url")?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let outcomes = with_updater(updater, |u| {
+            Ok(u.inner
+                .download_target_paths(&refs, dir.map(Path::new), base)?)
+        })?;
+        let mut found = Vec::with_capacity(outcomes.len());
+        let outcomes = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, outcome)| {
+                let info = match outcome.lookup {
+                    Ok(Some(info)) => info,
+                    Ok(None) => {
+                        found.push(None);
+                        return Err(tuf_error::new(
+                            TUF_ERR_TARGET_NOT_FOUND,
+                            &format!("target not found: {}", names[i]),
+                        ));
+                    }
+                    Err(e) => {
+                        found.push(None);
+                        return Err(tuf_error::from(e));
+                    }
+                };
+                found.push(Some(info));
+                outcome.download.transpose().map_err(tuf_error::from)
+            })
+            .collect();
+        if !infos.is_null() {
+            for (i, info) in found.into_iter().enumerate() {
+                let info = info.map_or(std::ptr::null_mut(), |info| {
+                    Box::into_raw(Box::new(tuf_target_info::new(info)))
+                });
+                // SAFETY: `infos` has `count` writable entries (caller contract), and
+                // `i < count`.
+                unsafe { put(infos, i, info) };
+            }
+        }
+        // SAFETY: each array is NULL or has `count` writable entries (caller contract).
+        unsafe {
+            write_entries(
+                outcomes,
+                results,
+                errors,
+                "not found or failed",
+                |i| names[i].clone(),
+                |i, path: Option<Option<std::path::PathBuf>>| {
+                    if !paths.is_null() {
+                        let path = path
+                            .flatten()
                             .map_or(std::ptr::null_mut(), |p| owned_string(&p.to_string_lossy()));
                         put(paths, i, path);
                     }

@@ -9,7 +9,10 @@
  * transfer when the progress callback says so. tuf_updater_config_set_max_connections and
  * tuf_updater_config_set_resume are validated; an interrupted download keeps its partial file
  * and the next download continues it from there (the progress callback sees it start at the
- * partial file's length), unless resuming is off.
+ * partial file's length), unless resuming is off. tuf_updater_download_target_paths looks up
+ * and downloads every path, writing one info, result, error and path per path; when a path is
+ * not found it downloads nothing (the others TUF_OK with a NULL path, the first missing one
+ * the return value); argument errors write nothing.
  *
  *   test_downloads DEMO_REPO_DIR
  */
@@ -314,6 +317,100 @@ static void test_parallel(const struct tu_demo *env) {
     free(moved);
 }
 
+/* Looked up and downloaded in one call. */
+static void test_paths(const struct tu_demo *env) {
+    tuf_updater_config *cfg = new_config(env, "paths");
+    tuf_updater *u;
+    tuf_target_info *infos[N];
+    tuf_result results[N];
+    tuf_error *errors[N];
+    char *paths[N];
+    const char *names[N];
+    char *dir = tu_format("%s/paths-targets", env->tmp);
+    char *apps = tu_format("%s/paths-metadata/apps.json", env->tmp);
+    size_t i;
+
+    CHECK_OK(tuf_updater_config_set_max_connections(cfg, 2, &err));
+    u = new_updater(cfg);
+    for (i = 0; i < N; i++) names[i] = NAMES[i];
+
+    /* Argument errors write nothing. */
+    for (i = 0; i < N; i++) {
+        infos[i] = TU_SENTINEL;
+        results[i] = 999;
+        errors[i] = TU_SENTINEL;
+        paths[i] = TU_SENTINEL;
+    }
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_download_target_paths(NULL, names, N, NULL, NULL, infos, results,
+                                                 errors, paths, &err));
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_download_target_paths(u, NULL, N, NULL, NULL, infos, results, errors,
+                                                 paths, &err));
+    names[1] = NULL;
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_download_target_paths(u, names, N, NULL, NULL, infos, results, errors,
+                                                 paths, &err));
+    names[1] = NAMES[1];
+    CHECK_CODE(TUF_ERR_INVALID_ARGUMENT,
+               tuf_updater_download_target_paths(u, names, N, "\xff\xfe", NULL, infos, results,
+                                                 errors, paths, &err));
+    for (i = 0; i < N; i++) {
+        CHECK(infos[i] == TU_SENTINEL && results[i] == 999 && errors[i] == TU_SENTINEL &&
+              paths[i] == TU_SENTINEL);
+    }
+    CHECK_OK(tuf_updater_download_target_paths(u, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL,
+                                               &err));
+
+    /* A path not found: every path looked up, nothing downloaded. */
+    names[2] = "no/such/target";
+    {
+        tuf_error *e = NULL;
+        tuf_result r = tuf_updater_download_target_paths(u, names, N, NULL, NULL, infos,
+                                                         results, errors, paths, &e);
+        CHECK(r == TUF_ERR_TARGET_NOT_FOUND);
+        CHECK(e != NULL && strstr(tuf_error_message(e), "no/such/target") != NULL);
+        tuf_error_free(e);
+    }
+    CHECK(results[0] == TUF_OK && results[1] == TUF_OK && results[2] == TUF_ERR_TARGET_NOT_FOUND);
+    CHECK(errors[0] == NULL && errors[1] == NULL && errors[2] != NULL);
+    CHECK(tuf_error_code(errors[2]) == TUF_ERR_TARGET_NOT_FOUND);
+    CHECK(infos[0] != NULL && infos[1] != NULL && infos[2] == NULL);
+    CHECK_STR(tuf_target_info_path(infos[1]), NAMES[1]);
+    CHECK_STR(tuf_target_info_role(infos[1]), "apps");
+    CHECK(paths[0] == NULL && paths[1] == NULL && paths[2] == NULL);
+    CHECK(tu_count_entries(dir) <= 0);
+    /* The delegated role the lookups fetched is cached all the same. */
+    CHECK(tu_exists(apps));
+    for (i = 0; i < N; i++) {
+        tuf_target_info_free(infos[i]);
+        tuf_error_free(errors[i]);
+    }
+    names[2] = NAMES[2];
+
+    /* Every path found: every target downloaded. */
+    CHECK_OK(tuf_updater_download_target_paths(u, names, N, NULL, NULL, infos, results, errors,
+                                               paths, &err));
+    for (i = 0; i < N; i++) {
+        char *expected = tu_format("%s/%s", dir, LOCAL[i]);
+        CHECK(results[i] == TUF_OK);
+        CHECK(errors[i] == NULL);
+        CHECK(infos[i] != NULL);
+        CHECK_STR(tuf_target_info_path(infos[i]), NAMES[i]);
+        CHECK_STR(paths[i], expected);
+        CHECK(same_as_remote(env, dir, LOCAL[i], REMOTE[i]));
+        tuf_target_info_free(infos[i]);
+        tuf_string_free(paths[i]);
+        free(expected);
+    }
+    CHECK(tu_count_entries(dir) == N);
+
+    tuf_updater_free(u);
+    tuf_updater_config_free(cfg);
+    free(dir);
+    free(apps);
+}
+
 /* A transfer progress callback that cancels on its first call for a target. */
 static int cancel_targets(void *userdata, const char *url, uint64_t received, uint64_t total) {
     unsigned *calls = userdata;
@@ -442,6 +539,7 @@ int main(int argc, char **argv) {
     test_settings();
     test_lookups(&env);
     test_parallel(&env);
+    test_paths(&env);
     test_cancel(&env);
     test_resume(&env, true);
     test_resume(&env, false);

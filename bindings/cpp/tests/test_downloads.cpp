@@ -1,7 +1,8 @@
 // Updater::download_targets: parallel downloads over file:// with one result per target (one
 // failing target stops no other), targets already present, cancellation through the transfer
 // progress function, an exception from it rethrown, downloads through a fetch function, and
-// the max_connections and resume settings.
+// the max_connections and resume settings. Updater::download_target_paths: looked up and
+// downloaded in one call, nothing downloaded when a path is not found.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -108,6 +109,38 @@ TEST_F(DownloadsTest, ParallelDownloadsWithOneFailingTarget) {
         }
     }
     EXPECT_TRUE(updater.download_targets(std::vector<tuf::TargetInfo>{}).empty());
+}
+
+TEST_F(DownloadsTest, PathsLookedUpAndDownloadedInOneCall) {
+    tuf::UpdaterConfig c = config();
+    c.set_max_connections(2);
+    tuf::Updater updater(c);
+
+    // A path not found: every path looked up, nothing downloaded.
+    std::vector<tuf::PathDownloadResult> results =
+        updater.download_target_paths({names[0], names[1], std::string("no/such/target")});
+    ASSERT_EQ(results.size(), 3u);
+    for (std::size_t i : {0, 1}) {
+        ASSERT_TRUE(results[i].found()) << names[i];
+        EXPECT_EQ(results[i].info->path(), names[i]);
+        EXPECT_FALSE(results[i].ok());
+        EXPECT_FALSE(results[i].error);
+        EXPECT_EQ(results[i].code(), tuf::Code::ok);
+    }
+    EXPECT_FALSE(results[2].found());
+    EXPECT_EQ(results[2].code(), tuf::Code::target_not_found);
+    EXPECT_FALSE(fs::exists(tmp.path() / "targets" / local_names[0]));
+
+    // Every path found: every target in place.
+    results = updater.download_target_paths(names);
+    ASSERT_EQ(results.size(), 3u);
+    for (std::size_t i = 0; i < 3; i++) {
+        ASSERT_TRUE(results[i].ok()) << names[i] << ": " << results[i].error->what();
+        ASSERT_TRUE(results[i].found());
+        EXPECT_EQ(fs::path(*results[i].path), tmp.path() / "targets" / local_names[i]);
+        EXPECT_EQ(testutil::read_file(*results[i].path), testutil::read_file(demo_target(i)));
+    }
+    EXPECT_TRUE(updater.download_target_paths(std::vector<std::string>{}).empty());
 }
 
 TEST_F(DownloadsTest, CancelledThroughTheProgressFunction) {

@@ -122,6 +122,27 @@ struct LookupResult {
     Code code() const noexcept { return error ? error->code() : Code::ok; }
 };
 
+/// What became of one path of Updater::download_target_paths: its target info when it was
+/// found, and its verified file when it was downloaded, or why not. Move-only (it owns the
+/// TargetInfo).
+struct PathDownloadResult {
+    /// The target (set when it was found).
+    std::optional<TargetInfo> info;
+    /// The path of the target's verified file (set when it was downloaded).
+    std::optional<std::string> path;
+    /// Why the path was not found or its target not downloaded (Code::target_not_found when
+    /// no trusted role lists it, or the error of its lookup or download). Not set for a
+    /// target found but not downloaded because another path was not found.
+    std::optional<Error> error;
+
+    /// Whether the target was found (`info` is set).
+    bool found() const noexcept { return info.has_value(); }
+    /// Whether the target is in place (`path` is set).
+    bool ok() const noexcept { return path.has_value(); }
+    /// Code::ok, or the error's code.
+    Code code() const noexcept { return error ? error->code() : Code::ok; }
+};
+
 /// The configuration of an Updater (`tuf_updater_config`): directories, URLs, limits, policy,
 /// transport and callbacks. Setters return the configuration, to chain them; each throws
 /// Error when libtuf refuses the value (the configuration is then unchanged). Used (not
@@ -644,6 +665,72 @@ public:
         results.reserve(n);
         for (std::size_t i = 0; i < n; i++) {
             DownloadResult result;
+            if (codes[i] == TUF_OK) {
+                result.path = detail::take_string(owned_paths[i].release());
+            } else {
+                result.error = detail::make_error(codes[i], owned_errors[i].release());
+            }
+            results.push_back(std::move(result));
+        }
+        return results;
+    }
+
+    /// Looks up every path of `target_paths` (as get_target_infos) and, when every one was
+    /// found, downloads them all (as download_targets), into `target_dir` (nullopt: the
+    /// configured targets directory) from `target_base_url` (nullopt: the configured one):
+    /// `tuf_updater_download_target_paths`. When a path is not found or its lookup fails,
+    /// nothing is downloaded. The delegated roles the lookups fetched ahead are written to the
+    /// metadata cache while the targets' files are created, instead of before.
+    ///
+    /// Returns one PathDownloadResult per path, in the order of `target_paths`. A path not
+    /// found, a failed lookup or a failed download is not an exception. Throws Error when the
+    /// call fails before looking up or downloading (an empty handle; Code::state while the
+    /// updater is in a call; the error of the refresh that had to run first; the error of a
+    /// role that could not be written to the cache), and rethrows the exception a callback
+    /// threw.
+    template <class Paths = std::initializer_list<std::string_view>>
+    std::vector<PathDownloadResult> download_target_paths(
+        const Paths& target_paths, std::optional<std::string_view> target_dir = std::nullopt,
+        std::optional<std::string_view> target_base_url = std::nullopt) {
+        std::vector<detail::CString> names;
+        for (const auto& path : target_paths) {
+            names.emplace_back(std::string_view(path));
+        }
+        std::vector<const char*> pointers;
+        pointers.reserve(names.size());
+        for (const detail::CString& name : names) {
+            pointers.push_back(name.get());
+        }
+        detail::OptionalCString dir(target_dir), base(target_base_url);
+        const std::size_t n = pointers.size();
+        detail::EntryCodes codes(n);
+        std::vector<tuf_target_info*> infos(n, nullptr);
+        std::vector<tuf_error*> errors(n, nullptr);
+        std::vector<char*> paths(n, nullptr);
+        // Reserved before the call, so that taking ownership of its outputs cannot throw.
+        std::vector<detail::Owned<tuf_target_info, ::tuf_target_info_free>> owned_infos;
+        std::vector<detail::ErrorPtr> owned_errors;
+        std::vector<detail::StringPtr> owned_paths;
+        owned_infos.reserve(n);
+        owned_errors.reserve(n);
+        owned_paths.reserve(n);
+        detail::Call call;
+        tuf_result r = ::tuf_updater_download_target_paths(
+            handle_.get(), n == 0 ? nullptr : pointers.data(), n, dir.get(), base.get(),
+            infos.data(), codes.data(), errors.data(), paths.data(), call.err());
+        for (std::size_t i = 0; i < n; i++) {
+            owned_infos.emplace_back(infos[i]);
+            owned_errors.emplace_back(errors[i]);
+            owned_paths.emplace_back(paths[i]);
+        }
+        call.check(codes.written() ? TUF_OK : r);
+        std::vector<PathDownloadResult> results;
+        results.reserve(n);
+        for (std::size_t i = 0; i < n; i++) {
+            PathDownloadResult result;
+            if (owned_infos[i]) {
+                result.info.emplace(owned_infos[i].release());
+            }
             if (codes[i] == TUF_OK) {
                 result.path = detail::take_string(owned_paths[i].release());
             } else {
