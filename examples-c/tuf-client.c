@@ -879,18 +879,88 @@ done:
     return status;
 }
 
-/* The targets in order: all looked up at once (the delegated metadata the lookups need is
- * fetched several roles at a time); those found before the first that is not are downloaded
- * (several at once), then that lookup's failure is reported. */
+/* Several targets, looked up and downloaded in one call: the delegated metadata the lookups
+ * fetch is cached while the targets' files are created. When a name is not found, nothing is
+ * downloaded: those before it are then downloaded (their metadata is trusted and cached by
+ * now), and its failure reported, as one lookup after the other would have done. */
+static int download_paths(const struct args *a, tuf_updater *updater) {
+    size_t n = a->n_targets, i, found;
+    tuf_target_info **infos = calloc(n, sizeof *infos);
+    tuf_result *results = calloc(n, sizeof *results);
+    tuf_error **errors = calloc(n, sizeof *errors);
+    char **paths = calloc(n, sizeof *paths);
+    tuf_error *err = NULL;
+    tuf_result r;
+    int status = 0;
+
+    if (infos == NULL || results == NULL || errors == NULL || paths == NULL) {
+        fprintf(stderr, "tuf-client: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    for (i = 0; i < n; i++) results[i] = UINT32_MAX;
+    r = tuf_updater_download_target_paths(updater, (const char *const *)a->targets, n, NULL,
+                                          NULL, infos, results, errors, paths, &err);
+    if (r != TUF_OK && results[0] == UINT32_MAX) {
+        /* Failed before looking up (the refresh, say): nothing was written to the arrays.
+         * Reported under the first name, as a lookup of it alone would be. */
+        status = fail(a->targets[0], r, err);
+        goto done;
+    }
+    tuf_error_free(err);
+    for (found = 0; found < n && infos[found] != NULL; found++) {
+    }
+    if (found < n) {
+        if (found == 1) {
+            status = download_one(a, updater, a->targets[0], infos[0]);
+        } else if (found > 1) {
+            status = download_many(a, updater, infos, found);
+        }
+        status = fail(a->targets[found], results[found], errors[found]);
+        errors[found] = NULL;
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (results[i] != TUF_OK) {
+            fail(a->targets[i], results[i], errors[i]);
+            errors[i] = NULL;
+            status = 1;
+        }
+    }
+done:
+    for (i = 0; i < n; i++) {
+        if (infos != NULL) tuf_target_info_free(infos[i]);
+        if (errors != NULL) tuf_error_free(errors[i]);
+        if (paths != NULL) tuf_string_free(paths[i]);
+    }
+    free(infos);
+    free(results);
+    free(errors);
+    free(paths);
+    return status;
+}
+
+/* The targets in order. Several without --verbose: download_paths. Otherwise all looked up
+ * at once (the delegated metadata the lookups need is fetched several roles at a time); those
+ * found before the first that is not are downloaded (several at once), then that lookup's
+ * failure is reported. */
 static int download(const struct args *a, tuf_updater *updater) {
-    tuf_target_info **infos = calloc(a->n_targets, sizeof *infos);
-    tuf_result *results = calloc(a->n_targets, sizeof *results);
-    tuf_error **errors = calloc(a->n_targets, sizeof *errors);
+    tuf_target_info **infos;
+    tuf_result *results;
+    tuf_error **errors;
     tuf_error *err = NULL;
     tuf_result r;
     size_t i, n;
     int status = 0;
 
+    /* --verbose says whether each file was there already, which needs its info before the
+     * download: the lookups and the downloads are then two calls. */
+    if (a->n_targets > 1 && !a->verbose) {
+        return download_paths(a, updater);
+    }
+    infos = calloc(a->n_targets, sizeof *infos);
+    results = calloc(a->n_targets, sizeof *results);
+    errors = calloc(a->n_targets, sizeof *errors);
     if (infos == NULL || results == NULL || errors == NULL) {
         fprintf(stderr, "tuf-client: out of memory\n");
         status = 1;
