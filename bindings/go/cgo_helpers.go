@@ -168,6 +168,43 @@ func unwrittenResults(n int) *C.tuf_result {
 	return results
 }
 
+// cPointers is a new C array of n NULL pointers (nil when out of memory; free it with
+// C.free).
+func cPointers(n int) unsafe.Pointer {
+	return C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0))))
+}
+
+// entryArrays are the C arrays of a call on n entries at once that takes a target info and
+// writes a result code, an error and a path per entry (each nil when n is 0).
+type entryArrays struct {
+	infos   **C.tuf_target_info
+	results *C.tuf_result
+	errs    **C.tuf_error
+	paths   **C.char
+}
+
+// newEntryArrays allocates the arrays for n entries, each result unwritten; ok is false when
+// out of memory. Free them with free either way.
+func newEntryArrays(n int) (a entryArrays, ok bool) {
+	if n == 0 {
+		return a, true
+	}
+	a = entryArrays{
+		infos:   (**C.tuf_target_info)(cPointers(n)),
+		results: unwrittenResults(n),
+		errs:    (**C.tuf_error)(cPointers(n)),
+		paths:   (**C.char)(cPointers(n)),
+	}
+	return a, a.infos != nil && a.results != nil && a.errs != nil && a.paths != nil
+}
+
+func (a entryArrays) free() {
+	C.free(unsafe.Pointer(a.infos))
+	C.free(unsafe.Pointer(a.results))
+	C.free(unsafe.Pointer(a.errs))
+	C.free(unsafe.Pointer(a.paths))
+}
+
 // entriesWritten reports whether libtuf wrote the n entries of results.
 func entriesWritten(results *C.tuf_result, n int) bool {
 	return n > 0 && unsafe.Slice(results, n)[0] != unwritten

@@ -67,23 +67,14 @@ func (u *Updater) DownloadTargetsTo(ctx context.Context, infos []*TargetInfo, ta
 	defer u.mu.Unlock()
 
 	// The arrays libtuf reads and writes are C memory: the infos array holds C pointers.
-	var cInfos **C.tuf_target_info
-	var results *C.tuf_result
-	var errs **C.tuf_error
-	var paths **C.char
+	arrays, ok := newEntryArrays(n)
+	defer arrays.free()
+	if !ok {
+		u.cb.end(C.TUF_OK, nil)
+		return nil, &Error{Code: CodeIO, Message: "out of memory"}
+	}
+	cInfos, results, errs, paths := arrays.infos, arrays.results, arrays.errs, arrays.paths
 	if n > 0 {
-		cInfos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		results = unwrittenResults(n)
-		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		paths = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		defer C.free(unsafe.Pointer(cInfos))
-		defer C.free(unsafe.Pointer(results))
-		defer C.free(unsafe.Pointer(errs))
-		defer C.free(unsafe.Pointer(paths))
-		if cInfos == nil || results == nil || errs == nil || paths == nil {
-			u.cb.end(C.TUF_OK, nil)
-			return nil, &Error{Code: CodeIO, Message: "out of memory"}
-		}
 		infoSlice := unsafe.Slice(cInfos, n)
 		for i, info := range infos {
 			infoSlice[i] = info.c
@@ -169,46 +160,23 @@ func (u *Updater) DownloadTargetPathsTo(ctx context.Context, paths []string, tar
 	}
 	defer freeString(base)
 	// The array of paths libtuf reads is C memory holding C strings.
-	var cPaths **C.char
-	if n > 0 {
-		cPaths = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		if cPaths == nil {
-			return nil, &Error{Code: CodeIO, Message: "out of memory"}
-		}
-		pathSlice := unsafe.Slice(cPaths, n)
-		defer func() {
-			for _, p := range pathSlice {
-				freeString(p)
-			}
-			C.free(unsafe.Pointer(cPaths))
-		}()
-		for i, p := range paths {
-			pathSlice[i] = C.CString(p)
-		}
+	cPaths, freePaths, err := cStrings(paths)
+	if err != nil {
+		return nil, err
 	}
+	defer freePaths()
 	if err := u.lock(ctx); err != nil {
 		return nil, err
 	}
 	defer u.mu.Unlock()
 
-	var infos **C.tuf_target_info
-	var results *C.tuf_result
-	var errs **C.tuf_error
-	var files **C.char
-	if n > 0 {
-		infos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		results = unwrittenResults(n)
-		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		files = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		defer C.free(unsafe.Pointer(infos))
-		defer C.free(unsafe.Pointer(results))
-		defer C.free(unsafe.Pointer(errs))
-		defer C.free(unsafe.Pointer(files))
-		if infos == nil || results == nil || errs == nil || files == nil {
-			u.cb.end(C.TUF_OK, nil)
-			return nil, &Error{Code: CodeIO, Message: "out of memory"}
-		}
+	arrays, ok := newEntryArrays(n)
+	defer arrays.free()
+	if !ok {
+		u.cb.end(C.TUF_OK, nil)
+		return nil, &Error{Code: CodeIO, Message: "out of memory"}
 	}
+	infos, results, errs, files := arrays.infos, arrays.results, arrays.errs, arrays.paths
 	var cerr *C.tuf_error
 	r := C.tuf_updater_download_target_paths(u.c, cPaths, C.size_t(n), dir, base, infos, results, errs, files, &cerr)
 	runtime.KeepAlive(u)

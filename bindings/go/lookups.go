@@ -53,23 +53,11 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 		}
 	}
 	// The array of paths libtuf reads is C memory holding C strings.
-	var cPaths **C.char
-	if n > 0 {
-		cPaths = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
-		if cPaths == nil {
-			return nil, &Error{Code: CodeIO, Message: "out of memory"}
-		}
-		pathSlice := unsafe.Slice(cPaths, n)
-		defer func() {
-			for _, p := range pathSlice {
-				freeString(p)
-			}
-			C.free(unsafe.Pointer(cPaths))
-		}()
-		for i, p := range paths {
-			pathSlice[i] = C.CString(p)
-		}
+	cPaths, freePaths, err := cStrings(paths)
+	if err != nil {
+		return nil, err
 	}
+	defer freePaths()
 	if err := u.lock(ctx); err != nil {
 		return nil, err
 	}
@@ -79,9 +67,9 @@ func (u *Updater) GetTargetInfos(ctx context.Context, paths []string) ([]LookupR
 	var results *C.tuf_result
 	var errs **C.tuf_error
 	if n > 0 {
-		infos = (**C.tuf_target_info)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		infos = (**C.tuf_target_info)(cPointers(n))
 		results = unwrittenResults(n)
-		errs = (**C.tuf_error)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))))
+		errs = (**C.tuf_error)(cPointers(n))
 		defer C.free(unsafe.Pointer(infos))
 		defer C.free(unsafe.Pointer(results))
 		defer C.free(unsafe.Pointer(errs))

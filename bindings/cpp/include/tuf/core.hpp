@@ -197,6 +197,30 @@ private:
     std::string s_;
 };
 
+/// CString copies of a list of strings (each convertible to std::string_view), and the array
+/// of their pointers that libtuf reads (NULL for an empty list).
+class CStringArray {
+public:
+    template <class Strings>
+    explicit CStringArray(const Strings& strings) {
+        for (const auto& s : strings) {
+            strings_.emplace_back(std::string_view(s));
+        }
+        pointers_.reserve(strings_.size());
+        for (const CString& s : strings_) {
+            pointers_.push_back(s.get());
+        }
+    }
+    std::size_t size() const noexcept { return pointers_.size(); }
+    const char* const* data() const noexcept {
+        return pointers_.empty() ? nullptr : pointers_.data();
+    }
+
+private:
+    std::vector<CString> strings_;
+    std::vector<const char*> pointers_;
+};
+
 /// As CString, for arguments where NULL means "none": std::nullopt gives NULL.
 class OptionalCString {
 public:

@@ -544,16 +544,8 @@ public:
     /// first, also for no paths), and rethrows the exception a callback threw.
     template <class Paths = std::initializer_list<std::string_view>>
     std::vector<LookupResult> get_target_infos(const Paths& target_paths) {
-        std::vector<detail::CString> paths;
-        for (const auto& path : target_paths) {
-            paths.emplace_back(std::string_view(path));
-        }
-        std::vector<const char*> pointers;
-        pointers.reserve(paths.size());
-        for (const detail::CString& path : paths) {
-            pointers.push_back(path.get());
-        }
-        const std::size_t n = pointers.size();
+        detail::CStringArray paths(target_paths);
+        const std::size_t n = paths.size();
         detail::EntryCodes codes(n);
         std::vector<tuf_target_info*> infos(n, nullptr);
         std::vector<tuf_error*> errors(n, nullptr);
@@ -564,8 +556,8 @@ public:
         owned_errors.reserve(n);
         detail::Call call;
         tuf_result r = ::tuf_updater_get_target_infos(
-            handle_.get(), n == 0 ? nullptr : pointers.data(), n, infos.data(), codes.data(),
-            errors.data(), call.err());
+            handle_.get(), paths.data(), n, infos.data(), codes.data(), errors.data(),
+            call.err());
         for (std::size_t i = 0; i < n; i++) {
             owned_infos.emplace_back(infos[i]);
             owned_errors.emplace_back(errors[i]);
@@ -692,17 +684,9 @@ public:
     std::vector<PathDownloadResult> download_target_paths(
         const Paths& target_paths, std::optional<std::string_view> target_dir = std::nullopt,
         std::optional<std::string_view> target_base_url = std::nullopt) {
-        std::vector<detail::CString> names;
-        for (const auto& path : target_paths) {
-            names.emplace_back(std::string_view(path));
-        }
-        std::vector<const char*> pointers;
-        pointers.reserve(names.size());
-        for (const detail::CString& name : names) {
-            pointers.push_back(name.get());
-        }
+        detail::CStringArray names(target_paths);
         detail::OptionalCString dir(target_dir), base(target_base_url);
-        const std::size_t n = pointers.size();
+        const std::size_t n = names.size();
         detail::EntryCodes codes(n);
         std::vector<tuf_target_info*> infos(n, nullptr);
         std::vector<tuf_error*> errors(n, nullptr);
@@ -716,8 +700,8 @@ public:
         owned_paths.reserve(n);
         detail::Call call;
         tuf_result r = ::tuf_updater_download_target_paths(
-            handle_.get(), n == 0 ? nullptr : pointers.data(), n, dir.get(), base.get(),
-            infos.data(), codes.data(), errors.data(), paths.data(), call.err());
+            handle_.get(), names.data(), n, dir.get(), base.get(), infos.data(), codes.data(),
+            errors.data(), paths.data(), call.err());
         for (std::size_t i = 0; i < n; i++) {
             owned_infos.emplace_back(infos[i]);
             owned_errors.emplace_back(errors[i]);
