@@ -8,8 +8,8 @@ use std::path::Path;
 use super::args::{self, handle, opt_str_arg, opt_str_array_arg, owned_string, put, write_entries};
 use super::boundary::run;
 use super::config::{tuf_updater_config, update_settings};
-use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
-use super::target::tuf_target_info;
+use super::error::{tuf_error, tuf_result};
+use super::target::{found, tuf_target_info};
 use super::updater::{tuf_updater, with_updater};
 use crate::updater::TargetInfo;
 
@@ -239,34 +239,30 @@ pub extern "C" fn tuf_updater_download_target_paths(
             Ok(u.inner
                 .download_target_paths(&refs, dir.map(Path::new), base)?)
         })?;
-        let mut found = Vec::with_capacity(outcomes.len());
+        let mut looked_up = Vec::with_capacity(outcomes.len());
         let outcomes = outcomes
             .into_iter()
             .enumerate()
             .map(|(i, outcome)| {
-                let info = match outcome.lookup {
-                    Ok(Some(info)) => info,
-                    Ok(None) => {
-                        found.push(None);
-                        return Err(tuf_error::new(
-                            TUF_ERR_TARGET_NOT_FOUND,
-                            &format!("target not found: {}", names[i]),
-                        ));
+                let lookup = outcome
+                    .lookup
+                    .map_err(tuf_error::from)
+                    .and_then(|info| found(info, &names[i]));
+                match lookup {
+                    Ok(info) => {
+                        looked_up.push(Some(info));
+                        outcome.download.transpose().map_err(tuf_error::from)
                     }
                     Err(e) => {
-                        found.push(None);
-                        return Err(tuf_error::from(e));
+                        looked_up.push(None);
+                        Err(e)
                     }
-                };
-                found.push(Some(info));
-                outcome.download.transpose().map_err(tuf_error::from)
+                }
             })
             .collect();
         if !infos.is_null() {
-            for (i, info) in found.into_iter().enumerate() {
-                let info = info.map_or(std::ptr::null_mut(), |info| {
-                    Box::into_raw(Box::new(tuf_target_info::new(info)))
-                });
+            for (i, info) in looked_up.into_iter().enumerate() {
+                let info = info.map_or(std::ptr::null_mut(), tuf_target_info::new_raw);
                 // SAFETY: `infos` has `count` writable entries (caller contract), and
                 // `i < count`.
                 unsafe { put(infos, i, info) };

@@ -4,7 +4,7 @@ use std::ffi::{c_char, CString};
 
 use super::args::{bytes_arg, c_string as c, free_handle, handle};
 use super::boundary::{run, value};
-use super::error::{tuf_error, tuf_result};
+use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
 use crate::verify::TargetInfo;
 
 /// A target described by trusted metadata: path, length, hashes, custom data, and the role
@@ -34,6 +34,22 @@ impl tuf_target_info {
             info,
         }
     }
+
+    /// A new handle on `info`, owned by the caller (freed with `tuf_target_info_free`).
+    pub(crate) fn new_raw(info: TargetInfo) -> *mut tuf_target_info {
+        Box::into_raw(Box::new(tuf_target_info::new(info)))
+    }
+}
+
+/// What a lookup of `path` answered, as the C functions report it: the target's info, or
+/// `TUF_ERR_TARGET_NOT_FOUND` naming `path` when no trusted role lists it.
+pub(crate) fn found(info: Option<TargetInfo>, path: &str) -> Result<TargetInfo, tuf_error> {
+    info.ok_or_else(|| {
+        tuf_error::new(
+            TUF_ERR_TARGET_NOT_FOUND,
+            &format!("target not found: {path}"),
+        )
+    })
 }
 
 fn get<'a>(info: *const tuf_target_info) -> Option<&'a tuf_target_info> {

@@ -11,8 +11,8 @@ use super::args::{
 use super::boundary::{run, value};
 use super::callbacks::{tuf_progress_callback, FetchCallback, UserData};
 use super::config::{reference_time_arg, tuf_updater_config};
-use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
-use super::target::tuf_target_info;
+use super::error::{tuf_error, tuf_result};
+use super::target::{found, tuf_target_info};
 use crate::updater::Updater;
 
 /// A TUF client for one repository. Created with `tuf_updater_new`, freed with
@@ -119,16 +119,9 @@ pub extern "C" fn tuf_updater_get_target_info(
     run(err, || {
         let path = str_arg(target_path, "target_path")?;
         out_arg(out, "out")?;
-        match with_updater(updater, |u| Ok(u.inner.get_target_info(path)?))? {
-            Some(info) => {
-                write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
-                Ok(())
-            }
-            None => Err(tuf_error::new(
-                TUF_ERR_TARGET_NOT_FOUND,
-                &format!("target not found: {path}"),
-            )),
-        }
+        let info = with_updater(updater, |u| Ok(u.inner.get_target_info(path)?))?;
+        write_out(out, tuf_target_info::new_raw(found(info, path)?));
+        Ok(())
     })
 }
 
@@ -192,13 +185,10 @@ pub extern "C" fn tuf_updater_get_target_infos(
         let outcomes = outcomes
             .into_iter()
             .enumerate()
-            .map(|(i, outcome)| match outcome {
-                Ok(Some(info)) => Ok(info),
-                Ok(None) => Err(tuf_error::new(
-                    TUF_ERR_TARGET_NOT_FOUND,
-                    &format!("target not found: {}", paths[i]),
-                )),
-                Err(e) => Err(tuf_error::from(e)),
+            .map(|(i, outcome)| {
+                outcome
+                    .map_err(tuf_error::from)
+                    .and_then(|info| found(info, &paths[i]))
             })
             .collect();
         // SAFETY: each array is NULL or has `count` writable entries (caller contract).
@@ -211,10 +201,11 @@ pub extern "C" fn tuf_updater_get_target_infos(
                 |i| paths[i].clone(),
                 |i, info| {
                     if !infos.is_null() {
-                        let info = info.map_or(std::ptr::null_mut(), |info| {
-                            Box::into_raw(Box::new(tuf_target_info::new(info)))
-                        });
-                        put(infos, i, info);
+                        put(
+                            infos,
+                            i,
+                            info.map_or(std::ptr::null_mut(), tuf_target_info::new_raw),
+                        );
                     }
                 },
             )

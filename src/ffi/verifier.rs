@@ -10,8 +10,8 @@ use super::callbacks::{
     VersionedLoader,
 };
 use super::config::reference_time_arg;
-use super::error::{tuf_error, tuf_result, TUF_ERR_TARGET_NOT_FOUND};
-use super::target::tuf_target_info;
+use super::error::{tuf_error, tuf_result};
+use super::target::{found, tuf_target_info};
 use crate::fetch::{fetch_targets_metadata, Fetcher, DEFAULT_TARGETS_MAX_LENGTH};
 use crate::metadata::DateTime;
 use crate::verify::{Policy, TimestampUpdate, TrustedSet, DEFAULT_MAX_DELEGATIONS};
@@ -283,18 +283,11 @@ fn find_target_with<F: Fetcher>(
         )
         .map(drop)
     };
-    match with_set(verifier, |set| {
+    let info = with_set(verifier, |set| {
         Ok(set.find_target(path, max, &mut loader)?)
-    })? {
-        Some(info) => {
-            write_out(out, Box::into_raw(Box::new(tuf_target_info::new(info))));
-            Ok(())
-        }
-        None => Err(tuf_error::new(
-            TUF_ERR_TARGET_NOT_FOUND,
-            &format!("target not found: {path}"),
-        )),
-    }
+    })?;
+    write_out(out, tuf_target_info::new_raw(found(info, path)?));
+    Ok(())
 }
 
 /// Finds `target_path` by the pre-order delegation search (spec 5.6.7), starting at the
