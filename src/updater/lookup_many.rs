@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::sync::mpsc;
 
-use super::{load_cached_targets, LogLevel, RemoteTargets, TargetInfo, Unsaved, Updater};
+use super::{
+    load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Unsaved, Updater,
+};
 use crate::error::{Error, Result};
 use crate::fetch::{take_body, MemoryBody, MultiFetcher, MultiRequest};
 use crate::verify::{TrustedSet, VerifiedTargets};
@@ -197,16 +199,15 @@ impl Updater {
         let settle = |i: usize, result: Result<(VerifiedTargets, Vec<u8>)>| {
             let w = &wanted[i];
             let cached = result.and_then(|(verified, data)| {
-                let u = Unsaved {
-                    role: w.role.clone(),
-                    delegator: w.delegator.clone(),
-                    remote: w.remote.clone(),
-                    data,
-                };
                 if defer {
-                    unsaved.push(u);
+                    unsaved.push(Unsaved {
+                        role: w.role.clone(),
+                        delegator: w.delegator.clone(),
+                        remote: w.remote.clone(),
+                        data,
+                    });
                 } else {
-                    u.save(set, cache, config)?;
+                    persist_targets(set, cache, config, &w.role, &w.delegator, &w.remote, &data)?;
                 }
                 Ok(verified)
             });
