@@ -97,66 +97,41 @@ fn assert_victim_intact(victim: &Path) {
 // ---- links inside the metadata directory ---------------------------------------------------------
 
 #[test]
-fn tmp_dir_replaced_by_a_link_is_not_cleaned_through() {
-    // DIR/.tmp -> a directory elsewhere: the stale-temporary-file cleanup must not delete
-    // anything there, and writes must not go there.
+fn root_history_replaced_by_a_link_is_not_cleaned_through() {
+    // DIR/root_history -> a directory elsewhere: the stale-temporary-file cleanup (the
+    // temporary files of writes live there) must not delete anything there, and writes must
+    // not go there.
     let c = filled("tmp-link");
     let mut u = c.updater();
     let victim = victim_dir(&c);
-    let tmp = c.cached(".tmp");
-    std::fs::remove_dir_all(&tmp).unwrap();
-    symlink(&victim, &tmp);
+    let history = c.cached("root_history");
+    std::fs::remove_dir_all(&history).unwrap();
+    symlink(&victim, &history);
     c.repo.sim().publish_targets("targets");
     u.refresh().unwrap();
     assert_victim_intact(&victim);
-    assert!(is_real_dir(&tmp), ".tmp is not a directory again");
+    assert!(
+        is_real_dir(&history),
+        "root_history is not a directory again"
+    );
     // The same for a new updater (the directory is opened when the updater is made).
-    std::fs::remove_dir_all(&tmp).unwrap();
-    symlink(&victim, &tmp);
+    std::fs::remove_dir_all(&history).unwrap();
+    symlink(&victim, &history);
     c.updater().refresh().unwrap();
     assert_victim_intact(&victim);
-    assert!(is_real_dir(&tmp));
+    assert!(is_real_dir(&history));
 }
 
 #[test]
-fn tmp_and_root_history_that_are_files_are_replaced() {
+fn root_history_that_is_a_file_is_replaced() {
     let c = filled("tmp-file");
-    for name in [".tmp", "root_history"] {
-        let path = c.cached(name);
-        std::fs::remove_dir_all(&path).unwrap();
-        std::fs::write(&path, b"not a directory").unwrap();
-    }
+    let path = c.cached("root_history");
+    std::fs::remove_dir_all(&path).unwrap();
+    std::fs::write(&path, b"not a directory").unwrap();
     let mut u = c.updater();
     u.refresh().unwrap();
-    assert!(is_real_dir(&c.cached(".tmp")));
     assert!(is_real_dir(&c.cached("root_history")));
     assert!(is_regular(&c.cached("root_history/1.root.json")));
-}
-
-#[test]
-fn dangling_lock_link_does_not_create_its_target() {
-    let c = filled("lock-link");
-    let outside = c.dir.path().join("created-through-the-link");
-    let lock = c.cached(".lock");
-    std::fs::remove_file(&lock).unwrap();
-    symlink(&outside, &lock);
-    c.updater().refresh().unwrap();
-    assert!(!outside.exists(), "the lock link's target was created");
-    assert!(is_regular(&lock), ".lock is not a regular file again");
-}
-
-#[test]
-fn lock_that_is_a_fifo_does_not_block() {
-    let c = filled("lock-fifo");
-    let lock = c.cached(".lock");
-    std::fs::remove_file(&lock).unwrap();
-    mkfifo(&lock);
-    let (repo, config) = (c.repo.clone(), c.config());
-    within("an updater and a refresh with a FIFO as .lock", move || {
-        let mut u = Updater::with_fetcher(config, Box::new(repo)).unwrap();
-        u.refresh().unwrap();
-    });
-    assert!(is_regular(&lock));
 }
 
 #[test]

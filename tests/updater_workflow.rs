@@ -1172,19 +1172,23 @@ fn http_root_rotation_and_new_metadata() {
 
 #[test]
 fn temporary_files_of_a_process_that_died_mid_write_are_removed() {
-    // Metadata is written through DIR/.tmp under the cache lock, so a file there while the
-    // lock is held was left by a process that died before its rename.
+    // Metadata is written through temporary files in DIR/root_history under the cache lock,
+    // so a file there while the lock is held was left by a process that died before its
+    // rename.
     let c = Client::new("staletmp", Sim::new());
     let mut u = c.updater();
     u.refresh().unwrap();
     let stale = c
         .metadata_dir()
-        .join(".tmp")
+        .join("root_history")
         .join(".timestamp.json.999.0.0.tmp");
     std::fs::write(&stale, b"half a timestamp").unwrap();
     u.refresh().unwrap();
     assert!(!stale.exists(), "stale temporary file not removed");
     assert!(c.temp_files().is_empty(), "{:?}", c.temp_files());
+    // The roots beside them stay, and there is no other directory.
+    assert!(c.cached("root_history/1.root.json").is_file());
+    assert!(!c.cached(".tmp").exists());
 }
 
 #[test]

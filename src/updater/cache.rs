@@ -11,9 +11,9 @@
 //! decides and writes, never while it waits on the network, so a stalled mirror delays only
 //! the updater that uses it. It is held
 //!
-//! - at the start of a refresh, to remove stale temporary files from a directory's `.tmp/`:
-//!   every write creates its temporary file under the lock, so one found there while the lock
-//!   is held belongs to a process that died;
+//! - at the start of a refresh, to remove stale temporary files from a directory's
+//!   `root_history/`: every write creates its temporary file under the lock, so one found
+//!   there while the lock is held belongs to a process that died;
 //! - around each write or removal together with the decision it rests on: a cached
 //!   timestamp, snapshot or targets role is read again under the lock and kept, instead of
 //!   being replaced, when it is a newer version that verification vouches for (another
@@ -118,10 +118,10 @@ const ROOT_JSON: &str = "root.json";
 
 impl MetadataCache {
     /// The cache `config.storage` says: the directory `config.metadata_dir` (created if
-    /// missing, with `root_history/` and `.tmp/`), a new in-memory store, or the
-    /// application's store. With `sync_all_writes`, every write is durable; otherwise only a
-    /// new trusted root is (see the module docs). Taking a directory's lock waits at most
-    /// `lock_timeout`; `policy` and `root_max_length` apply to cached roots.
+    /// missing, with `root_history/`), a new in-memory store, or the application's store.
+    /// With `sync_all_writes`, every write is durable; otherwise only a new trusted root is
+    /// (see the module docs). Taking a directory's lock waits at most `lock_timeout`;
+    /// `policy` and `root_max_length` apply to cached roots.
     pub fn open(config: &UpdaterConfig) -> Result<MetadataCache> {
         let store = match &config.storage {
             MetadataStorage::Files => {

@@ -6,23 +6,28 @@
 //!
 //! ```text
 //! DIR/root_history/N.root.json   every trusted root version
+//! DIR/root_history/.NAME.*.tmp   temporary files of writes in progress
 //! DIR/root.json                  the newest trusted root
 //! DIR/timestamp.json, DIR/snapshot.json, DIR/targets.json
 //! DIR/ROLE.json                  delegated roles, the name percent-encoded ("a%2Fb.json")
 //! DIR/.lock                      advisory lock file
-//! DIR/.tmp/                      temporary files of writes in progress
 //! ```
 //!
 //! The directory is the caller's choice (it may be a symbolic link), but everything inside it
 //! is hostile input: others may be able to write there while the process runs as root. Files
 //! in it are opened relative to directory handles, never through a link, without blocking on
-//! a FIFO, and used only if they are regular files; `root_history/` and `.tmp/` are never
-//! entered through a link (a link or a file in their place is replaced by a directory), nor
-//! is `.lock` (see [`super::fs`]).
+//! a FIFO, and used only if they are regular files; `root_history/` is never entered through
+//! a link (a link or a file in its place is replaced by a directory), nor is `.lock` (see
+//! [`super::fs`]).
 //!
-//! Every file is written to a new temporary file, created exclusively in `DIR/.tmp`, then
-//! renamed over the old one, so a process that dies at any instant leaves either the old or
-//! the new file, never a torn one. python-tuf makes `root.json` a symlink, replaced by
+//! Every file is written to a new temporary file, created exclusively in `DIR/root_history`
+//! (under a name no root of the history can have: it starts with a dot), then renamed over
+//! the old one, so a process that dies at any instant leaves either the old or the new file,
+//! never a torn one. The temporary files share the history's directory rather than having
+//! their own: each directory is one more inode to create when a cache is made, and creating
+//! inodes is most of what making a cache costs. The root history and `root.json` stay
+//! separate files even when they hold the same root, so that a `root.json` damaged in place
+//! is recovered from the history. python-tuf makes `root.json` a symlink, replaced by
 //! remove-then-link; a plain file replaced by rename is atomic, and python-tuf reads either.
 //!
 //! # The lock
@@ -53,13 +58,11 @@ use crate::error::{Error, Result};
 struct Dirs {
     /// `DIR` itself, opened following links (the caller's choice).
     top: Dir,
-    /// `DIR/root_history`, never through a link.
+    /// `DIR/root_history`, never through a link: the root history, and the temporary files
+    /// of writes in progress. Every metadata write happens under the cache lock, so whatever
+    /// matches the temporary-name pattern there while the lock is held was left by a process
+    /// that died mid-write, and is removed.
     history: Dir,
-    /// `DIR/.tmp`, never through a link: temporary files of writes in progress. Every
-    /// metadata write happens under the cache lock, so whatever matches the temporary-name
-    /// pattern there while the lock is held was left by a process that died mid-write, and
-    /// is removed.
-    tmp: Dir,
 }
 
 impl Dirs {
@@ -68,7 +71,6 @@ impl Dirs {
         let sub = |name: &str| top.subdir(name).map_err(|e| Error::io(top.join(name), e));
         Ok(Dirs {
             history: sub("root_history")?,
-            tmp: sub(".tmp")?,
             top,
         })
     }
@@ -135,8 +137,8 @@ fn canonical_id(dir: &Path) -> Result<StoreId> {
 }
 
 impl FileStore {
-    /// The store in `dir` (created if missing, with `root_history/` and `.tmp/`). Taking the
-    /// lock waits at most `lock_timeout`.
+    /// The store in `dir` (created if missing, with `root_history/`). Taking the lock waits
+    /// at most `lock_timeout`.
     pub fn open(dir: &Path, lock_timeout: Duration) -> Result<FileStore> {
         let dirs = Dirs::open(dir)?;
         Ok(FileStore {
@@ -177,7 +179,7 @@ impl FileStore {
     /// Removes temporary files left by processes that died while writing. Call with the lock
     /// held.
     pub fn remove_stale_temp_files(&self) {
-        self.dirs.tmp.remove_temp_files(|_, _| true);
+        self.dirs.history.remove_temp_files(|_, _| true);
     }
 
     /// The directory and file name of the store's `name`: `root_history/FILE` in the history,
@@ -198,10 +200,10 @@ impl MetadataStore for FileStore {
         Ok(dir.read_limited(OsStr::new(file), max_length))
     }
 
-    /// Replaces the file through a temporary file in `DIR/.tmp`.
+    /// Replaces the file through a temporary file in `DIR/root_history`.
     fn write(&self, name: &str, data: &[u8], durable: bool) -> Result<()> {
         let (dir, file) = self.locate(name);
-        fs::replace(&self.dirs.tmp, dir, file.as_ref(), data, durable)
+        fs::replace(&self.dirs.history, dir, file.as_ref(), data, durable)
             .map_err(|e| Error::io(dir.join(file), e))
     }
 

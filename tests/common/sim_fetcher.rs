@@ -434,13 +434,18 @@ impl Client {
     pub fn temp_files(&self) -> Vec<String> {
         let mut v = Vec::new();
         for d in [self.metadata_dir(), self.targets_dir()] {
-            v.extend(Self::list(&d).into_iter().filter(|n| {
-                n.ends_with(".tmp") && n != ".tmp"
-                    || n.starts_with('.') && n != ".lock" && n != ".tmp"
-            }));
+            v.extend(
+                Self::list(&d)
+                    .into_iter()
+                    .filter(|n| n.ends_with(".tmp") || n.starts_with('.') && n != ".lock"),
+            );
         }
-        // Temporary files of metadata writes live in DIR/.tmp.
-        v.extend(Self::list(&self.metadata_dir().join(".tmp")));
+        // Temporary files of metadata writes live in DIR/root_history, beside the roots.
+        v.extend(
+            Self::list(&self.metadata_dir().join("root_history"))
+                .into_iter()
+                .filter(|n| n.starts_with('.')),
+        );
         v
     }
 }
