@@ -1,11 +1,12 @@
 //! One target lookup ([`Updater::get_target_info`]) with the built-in fetcher, against a real
 //! HTTP server: the delegated roles on the way to the target are fetched one after the other
-//! (each names the next, 5.6.7), and each is written to the cache while the request for the
-//! next one is on its way. Every role is still verified before it is trusted or cached, and
-//! every role trusted is cached before the lookup returns, whatever ends it: the target found,
-//! a role that does not verify, a failed transfer, a cancellation. A transfer that failed for
-//! a transient reason is made again alone with the retry policy, and only then; a cache write
-//! that fails is the lookup's failure.
+//! (each names the next, 5.6.7), and each is written to the cache beside the walk (for a
+//! directory, on a helper thread while the next ones are fetched and verified). Every role is
+//! still verified before it is trusted or cached, and every role trusted is cached before the
+//! lookup returns, in order, whatever ends it: the target found, a role that does not verify,
+//! a failed transfer, a cancellation. A transfer that failed for a transient reason is made
+//! again alone with the retry policy, and only then; a cache write that fails is the lookup's
+//! failure.
 
 mod common;
 
@@ -18,7 +19,7 @@ use common::sim::Sim;
 use common::sim_fetcher::Served;
 use tuf::fetch::Progress;
 use tuf::metadata::PathSpec;
-use tuf::updater::{LogLevel, Logger, Updater};
+use tuf::updater::{LogLevel, Logger, MemoryStore, MetadataStore, StoreLock, Updater};
 use tuf::ErrorKind;
 
 /// Roles `d1` to `d6`: `targets` delegates `chain/*` to `d1`, each `d{i}` to `d{i+1}`, and
@@ -65,11 +66,11 @@ fn refreshed(s: &Served, change: impl FnOnce(&mut tuf::updater::UpdaterConfig)) 
 }
 
 #[test]
-fn each_role_is_cached_while_the_next_one_is_on_its_way() {
+fn each_role_is_cached_in_order_before_the_lookup_returns() {
     let s = setup("lookup_overlap_order");
     // What happens, in order: "fetch dI" when the transfer of role dI starts (the progress
-    // function is told), "cache dI" when the updater starts writing it to the cache (its
-    // debug message).
+    // function is told), "cache dI" when the updater hands it to the cache (its debug
+    // message).
     let events = Arc::new(Mutex::new(Vec::<String>::new()));
     let (logs, starts) = (events.clone(), events.clone());
     let mut u = refreshed(&s, |config| {
@@ -99,13 +100,15 @@ fn each_role_is_cached_while_the_next_one_is_on_its_way() {
             .position(|x| *x == e)
             .unwrap_or_else(|| panic!("no {e}: {events:?}"))
     };
-    for i in 1..DEPTH {
-        // dI is written once dI+1 is asked for, not before.
+    for i in 1..=DEPTH {
+        // dI is cached once fetched (and verified), and before dI+1.
         assert!(
-            at(format!("fetch d{}", i + 1)) < at(format!("cache d{i}")),
+            at(format!("fetch d{i}")) < at(format!("cache d{i}")),
             "{events:?}"
         );
-        assert!(at(format!("cache d{i}")) < at(format!("cache d{}", i + 1)));
+        if i < DEPTH {
+            assert!(at(format!("cache d{i}")) < at(format!("cache d{}", i + 1)));
+        }
     }
     // Every role is cached before the lookup returns, the last one too; each fetched once.
     assert_eq!(cached(&s), (1..=DEPTH).collect::<Vec<_>>());
@@ -203,10 +206,66 @@ fn a_cache_write_that_fails_fails_the_lookup() {
     std::fs::create_dir_all(blocker.join("inside")).unwrap();
     let e = u.get_target_info(TARGET).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.to_string().contains("d2.json"), "{e}");
+    // Nothing after d2 is cached: the writes stop at the first that fails (the walk stops
+    // at its next role, which may be d3 or later: the write runs beside it).
     assert_eq!(cached(&s), [1]);
-    // What came after d2 is not used: d3 was asked for (while d2 was written), never trusted.
+    // The same with the cache on this thread (no helper thread for a store of the
+    // application's): the write of d2 fails before d3 is used.
+    let s = setup("lookup_overlap_write_store");
+    let store = Arc::new(FailingStore::new("d2.json"));
+    let root = s.c.repo.sim().root_bytes(1);
+    let mut u = refreshed(&s, |config| {
+        config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
+        config.bootstrap_root = Some(root);
+    });
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
     assert!(u.trusted_set().get_targets("d3").is_none());
     assert_eq!(s.server.requests(&role_path(4)), 0);
+}
+
+/// An application's store (in memory) whose writes of one name fail.
+struct FailingStore {
+    inner: MemoryStore,
+    fail: &'static str,
+}
+
+impl FailingStore {
+    fn new(fail: &'static str) -> FailingStore {
+        FailingStore {
+            inner: MemoryStore::new(),
+            fail,
+        }
+    }
+}
+
+impl MetadataStore for FailingStore {
+    fn read(&self, name: &str, max_length: u64) -> tuf::Result<Option<Vec<u8>>> {
+        self.inner.read(name, max_length)
+    }
+
+    fn write(&self, name: &str, data: &[u8], durable: bool) -> tuf::Result<()> {
+        if name == self.fail {
+            return Err(tuf::Error::Io {
+                path: name.into(),
+                source: std::io::Error::other("the store failed"),
+            });
+        }
+        self.inner.write(name, data, durable)
+    }
+
+    fn remove(&self, name: &str) -> tuf::Result<()> {
+        self.inner.remove(name)
+    }
+
+    fn lock(&self) -> tuf::Result<StoreLock> {
+        self.inner.lock()
+    }
+
+    fn root_history(&self) -> Vec<u64> {
+        self.inner.root_history()
+    }
 }
 
 #[test]

@@ -284,3 +284,35 @@ fn a_chain_that_reaches_the_highest_version_ends_there() {
     assert_eq!(trusted_root_version(&u), top);
     assert_eq!(root_requests(&s), [top - 2, top - 1, top]);
 }
+
+/// The new roots are written to the root history beside the walk (a helper thread, for a
+/// directory), in order; a write that fails stops the writes and the walk, fails the refresh,
+/// and leaves `root.json` at the newest root written, so that the cache never starts from a
+/// root the history does not hold.
+#[test]
+fn a_root_that_cannot_be_persisted_fails_the_refresh_and_root_json_stays_behind_it() {
+    let s = setup("root_ahead_write", 6);
+    // v4 cannot be written: a directory that is not empty holds its name.
+    std::fs::create_dir_all(s.c.cached("root_history/4.root.json/inside")).unwrap();
+    let mut u = Updater::new(s.config()).unwrap();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.to_string().contains("4.root.json"), "{e}");
+    // 4 is the directory in the way; nothing after it is written.
+    assert_eq!(history(&s), [1, 2, 3, 4]);
+    assert!(s.c.cached("root_history/4.root.json").is_dir());
+    assert_eq!(
+        s.c.read_cached("root.json").unwrap(),
+        s.c.repo.sim().root_bytes(3)
+    );
+    // Once the way is clear, the next refresh goes on from there: 2 and 3 from the
+    // history, 4 to 7 from the repository.
+    std::fs::remove_dir_all(s.c.cached("root_history/4.root.json")).unwrap();
+    let asked = |v: u64| s.server.requests(&format!("/metadata/{v}.root.json"));
+    let before = [asked(2), asked(3)];
+    let mut u = Updater::new(s.config()).unwrap();
+    u.refresh().unwrap();
+    assert_eq!([asked(2), asked(3)], before);
+    assert_eq!(trusted_root_version(&u), 7);
+    assert_eq!(history(&s), (1..=7).collect::<Vec<_>>());
+}

@@ -88,8 +88,8 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 /// Where the cache is kept.
 enum Store {
     /// A directory (the default): also reopened at each refresh and cleaned of temporary
-    /// files.
-    Files(FileStore),
+    /// files. Shared with the helper thread of [`CacheWriter`](super::cache_writer).
+    Files(Arc<FileStore>),
     /// This updater's own memory, or the application's store.
     Other(Arc<dyn MetadataStore>),
 }
@@ -124,9 +124,10 @@ impl MetadataCache {
     /// `policy` and `root_max_length` apply to cached roots.
     pub fn open(config: &UpdaterConfig) -> Result<MetadataCache> {
         let store = match &config.storage {
-            MetadataStorage::Files => {
-                Store::Files(FileStore::open(&config.metadata_dir, config.lock_timeout)?)
-            }
+            MetadataStorage::Files => Store::Files(Arc::new(FileStore::open(
+                &config.metadata_dir,
+                config.lock_timeout,
+            )?)),
             MetadataStorage::InMemory => Store::Other(Arc::new(MemoryStore::new())),
             MetadataStorage::Custom(store) => Store::Other(store.clone()),
         };
@@ -140,7 +141,7 @@ impl MetadataCache {
 
     fn store(&self) -> &dyn MetadataStore {
         match &self.store {
-            Store::Files(f) => f,
+            Store::Files(f) => f.as_ref(),
             Store::Other(s) => s.as_ref(),
         }
     }
@@ -150,7 +151,10 @@ impl MetadataCache {
     /// recreated if missing.
     pub fn reopen(&mut self) -> Result<()> {
         match &mut self.store {
-            Store::Files(f) => f.reopen(),
+            Store::Files(f) => {
+                *f = Arc::new(f.reopened()?);
+                Ok(())
+            }
             Store::Other(_) => Ok(()),
         }
     }
@@ -180,7 +184,18 @@ impl MetadataCache {
         format!("{}.json", quote(role))
     }
 
-    fn root_name(version: u64) -> String {
+    /// The directory store and whether every write is durable, for a helper thread that
+    /// writes to it ([`CacheWriter`](super::cache_writer::CacheWriter)); `None` for another
+    /// store.
+    pub fn shared_files(&self) -> Option<(Arc<FileStore>, bool)> {
+        match &self.store {
+            Store::Files(f) => Some((f.clone(), self.sync_all)),
+            Store::Other(_) => None,
+        }
+    }
+
+    /// The store's name of root `version` of the root history.
+    pub fn root_name(version: u64) -> String {
         format!("root_history/{version}.root.json")
     }
 

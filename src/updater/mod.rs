@@ -25,6 +25,7 @@
 //! ([`MetadataStore`]).
 
 mod cache;
+mod cache_writer;
 mod config;
 mod download;
 mod download_paths;
@@ -42,6 +43,7 @@ mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
+use cache_writer::CacheWriter;
 pub use config::{
     LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
@@ -295,7 +297,10 @@ impl Updater {
     /// 5.3: root versions N+1, N+2, ... from the local root history first, then from the
     /// repository, until one is missing (HTTP 403/404) or `max_root_rotations` is reached.
     /// Once one new root was found on the repository, the next versions are fetched several
-    /// at a time (`root_ahead.rs`), and still verified and persisted one by one, in order.
+    /// at a time (`root_ahead.rs`), and still verified and persisted one by one, in order
+    /// (for a directory, persisted on a helper thread while the next ones are verified:
+    /// `cache_writer.rs`; the first that cannot be persisted ends the walk and fails the
+    /// refresh, and `root.json` is the newest root persisted).
     /// Offline, from the root history only, until one is missing; one that does not verify
     /// is then an error (online, it is fetched again).
     ///
@@ -312,8 +317,16 @@ impl Updater {
         let offline = self.config.offline;
         let last = start.saturating_add(self.config.max_root_rotations.into());
         let mut ahead = root_ahead::RootsAhead::new(last);
-        let result = (|| {
+        // The roots fetched are written to a directory on a helper thread, started at the
+        // first one (`cache_writer.rs`); `handed` holds what it was given, in order.
+        let mut writer: Option<CacheWriter> = None;
+        let mut inline = false;
+        let mut handed: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut result = (|| {
             for _ in 0..self.config.max_root_rotations {
+                if writer.as_ref().is_some_and(CacheWriter::failed) {
+                    break; // the error is the helper's, below
+                }
                 // A root at the highest version has no successor (5.3.3: none is available).
                 let Some(next) = self.set.root().version.checked_add(1) else {
                     break;
@@ -359,6 +372,19 @@ impl Updater {
                         )
                     });
                 }
+                if writer.is_none() && !inline {
+                    writer = CacheWriter::start(&self.cache);
+                    inline = writer.is_none();
+                }
+                if let Some(w) = &writer {
+                    w.send(cache_writer::Job::Root {
+                        version: next,
+                        data: data.clone(),
+                        rotated,
+                    });
+                    handed.push((next, data));
+                    continue;
+                }
                 // Not before the log message: no callback runs under the lock.
                 let _lock = self.cache.lock()?;
                 if rotated {
@@ -371,6 +397,20 @@ impl Updater {
             }
             Ok(())
         })();
+        if let Some(w) = writer {
+            // The newest root persisted (by the helper, or found in the history after the
+            // roots it was given) is the one to start the next refresh from.
+            let finished = w.finish();
+            if let Some((version, data)) = handed.drain(..finished.done).next_back() {
+                if version > self.root_version {
+                    self.root_bytes = data;
+                    self.root_version = version;
+                }
+            }
+            if let Some(e) = finished.error {
+                result = result.and(Err(e));
+            }
+        }
         if self.set.root().version != start && !offline {
             // Durable: a power cut must not bring back a root the new one replaced.
             let _lock = self.cache.lock()?;
@@ -548,9 +588,10 @@ impl Updater {
     ///
     /// With the built-in fetcher, online, the delegated roles on the way are fetched one
     /// after the other (each names the next), each verified (5.6.1-5.6.6) before it is
-    /// trusted, and each written to the cache while the request for the next one is on its
-    /// way, so that the two overlap; every role trusted is cached before this returns,
-    /// whatever ends the search. A transfer that failed for a transient reason
+    /// trusted, and each written to the cache beside the walk (for a directory, on a helper
+    /// thread while the next ones are fetched and verified), in order; every role trusted is
+    /// cached before this returns, whatever ends the search, and the first write that fails
+    /// ends it. A transfer that failed for a transient reason
     /// ([`crate::fetch::is_transient`]) is made again alone with the retry policy, when
     /// [`UpdaterConfig::retry`] has retries; any other failure, a cancellation included, is
     /// the lookup's. With a custom fetcher, or offline, each role is cached before the next
@@ -651,6 +692,33 @@ impl Unsaved {
             &self.data,
         )
     }
+
+    /// [`save`](Self::save) without its debug message, logged already
+    /// ([`describe`](Self::describe)).
+    fn keep_or_write(
+        &self,
+        set: &TrustedSet,
+        cache: &MetadataCache,
+        config: &UpdaterConfig,
+    ) -> Result<()> {
+        write_targets(
+            set,
+            cache,
+            config,
+            &self.role,
+            &self.delegator,
+            &self.remote,
+            &self.data,
+        )
+    }
+
+    /// The debug message of the role's write: where it came from.
+    fn describe(&self) -> String {
+        format!(
+            "{} v{}: from {}",
+            self.role, self.remote.version, self.remote.url
+        )
+    }
 }
 
 /// The first half of [`load_targets`]: `Ok(None)` when `role` (delegated by `delegator`) is
@@ -721,6 +789,19 @@ fn persist_targets(
     config.log(LogLevel::Debug, || {
         format!("{role} v{}: from {}", remote.version, remote.url)
     });
+    write_targets(set, cache, config, role, delegator, remote, data)
+}
+
+/// [`persist_targets`] but for its debug message.
+fn write_targets(
+    set: &TrustedSet,
+    cache: &MetadataCache,
+    config: &UpdaterConfig,
+    role: &str,
+    delegator: &str,
+    remote: &RemoteTargets,
+    data: &[u8],
+) -> Result<()> {
     // Another updater sharing this cache may have refreshed to a newer snapshot since this
     // one did and stored a newer version of the role: keep it rather than roll the cache
     // back, but only if the cached snapshot vouches for it against what this updater trusts

@@ -150,14 +150,11 @@ impl FileStore {
         })
     }
 
-    /// Opens the directories again (at the start of every refresh), so that a directory
+    /// The same store opened again (at the start of every refresh), so that a directory
     /// replaced since, by the caller or by anyone else, is used as it is now: never through
     /// a link, recreated if missing.
-    pub fn reopen(&mut self) -> Result<()> {
-        self.dirs = Dirs::open(&self.path)?;
-        self.id = canonical_id(&self.path)?;
-        self.lock_file = Arc::default();
-        Ok(())
+    pub fn reopened(&self) -> Result<FileStore> {
+        FileStore::open(&self.path, self.lock_timeout)
     }
 
     /// Opens `DIR/.lock` (see [`Dir::open_or_create_regular`]).

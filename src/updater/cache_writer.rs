@@ -1,0 +1,197 @@
+//! Cache writes on a helper thread (`tuf-cache`) while a chain of roles is walked: the new
+//! roots of a refresh (5.3) and the delegated roles on the way to a target (5.6.7). Each role
+//! of a chain is verified against the one before it, so the chain is walked one role after
+//! the other; writing a role to a metadata directory costs about as much as fetching and
+//! verifying it (creating the file is the costly part), and nothing in the walk waits for
+//! the write. So the writes run beside the walk instead of between its steps:
+//!
+//! - in the order the roles were verified, each under the cache lock together with the
+//!   decision it rests on, as on the calling thread;
+//! - only for a directory: an application's store, and the in-memory one, are written on the
+//!   calling thread as before (an application's functions run on the thread that called the
+//!   updater, as its documentation says);
+//! - the helper runs no callback (the updater logs each write before handing it over) and
+//!   calls nothing but the directory store;
+//! - the first write that fails ends the helper's work (no later write is made) and the walk
+//!   at its next step: the failure is the operation's;
+//! - the walk waits for the helper before it returns, whatever ends it ([`CacheWriter::finish`]):
+//!   every role written is written by then, and no write is made after it returns.
+//!
+//! A delegated role is written unless the cache holds a version of it that may be newer than
+//! the one trusted (another updater sharing the cache stored it since). That decision needs the
+//! whole trusted set ([`persist_targets`](super::persist_targets)), which the walk is changing:
+//! the helper leaves such a role to the caller ([`Finished::deferred`]), which decides after the
+//! walk, as the calling thread always did. The cheap test that sends it there is the one
+//! `persist_targets` makes first, on the same values.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+
+use super::cache::MetadataCache;
+use super::store::MetadataStore;
+use super::store_fs::FileStore;
+use super::Unsaved;
+use crate::error::{Error, Result};
+use crate::metadata::{Metadata, Targets};
+
+/// A write handed to the helper.
+pub(super) enum Job {
+    /// Root `version`, verified, into the root history (5.3.8); first, when `rotated`, the
+    /// cached timestamp and snapshot are removed (5.3.11), under the same lock.
+    Root {
+        version: u64,
+        data: Vec<u8>,
+        rotated: bool,
+    },
+    /// A delegated role, verified; `trusted_version` is the version the trusted snapshot
+    /// gives it, `snapshot_len` the trusted snapshot's length, `cache_limit` how much of a
+    /// cached copy is read.
+    Role {
+        unsaved: Unsaved,
+        trusted_version: u64,
+        snapshot_len: usize,
+        cache_limit: u64,
+    },
+}
+
+/// What the helper did, once the walk is over.
+pub(super) struct Finished {
+    /// How many jobs were done, in the order they were handed over (the ones after a failure
+    /// are not).
+    pub done: usize,
+    /// The delegated roles left to the caller: the cache holds a copy that may be newer.
+    pub deferred: Vec<Unsaved>,
+    /// The first write that failed.
+    pub error: Option<Error>,
+}
+
+/// The helper thread of one walk.
+pub(super) struct CacheWriter {
+    jobs: Option<mpsc::Sender<Job>>,
+    helper: Option<JoinHandle<Finished>>,
+    failed: Arc<AtomicBool>,
+}
+
+impl CacheWriter {
+    /// A helper writing to `cache`, or `None` (the caller writes on its own thread) when the
+    /// cache is not a directory or the system gives no thread.
+    pub fn start(cache: &MetadataCache) -> Option<CacheWriter> {
+        let (store, sync_all) = cache.shared_files()?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let failed = Arc::new(AtomicBool::new(false));
+        let flag = failed.clone();
+        let helper = std::thread::Builder::new()
+            .name("tuf-cache".into())
+            .spawn(move || {
+                let mut finished = Finished {
+                    done: 0,
+                    deferred: Vec::new(),
+                    error: None,
+                };
+                for job in rx {
+                    match run(&store, sync_all, job) {
+                        Ok(deferred) => {
+                            finished.deferred.extend(deferred);
+                            finished.done += 1;
+                        }
+                        Err(e) => {
+                            flag.store(true, Ordering::Release);
+                            finished.error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                finished
+            })
+            .ok()?;
+        Some(CacheWriter {
+            jobs: Some(tx),
+            helper: Some(helper),
+            failed,
+        })
+    }
+
+    /// Hands `job` over; it is done after every job handed over before it.
+    pub fn send(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            // A helper that stopped (a write failed) drops the job: `failed` says so.
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Whether a write failed: the walk stops, and [`finish`](Self::finish) tells the error.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Acquire)
+    }
+
+    /// Waits until every job handed over is done (or a write failed).
+    pub fn finish(mut self) -> Finished {
+        self.stop()
+    }
+
+    fn stop(&mut self) -> Finished {
+        drop(self.jobs.take());
+        match self.helper.take().map(JoinHandle::join) {
+            Some(Ok(finished)) => finished,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Finished {
+                done: 0,
+                deferred: Vec::new(),
+                error: None,
+            },
+        }
+    }
+}
+
+impl Drop for CacheWriter {
+    /// A walk that ends without [`finish`](CacheWriter::finish) (a panic unwinding) still
+    /// waits for the helper: no write happens after the walk is over.
+    fn drop(&mut self) {
+        if self.helper.is_some() {
+            drop(self.jobs.take());
+            if let Some(helper) = self.helper.take() {
+                let _ = helper.join();
+            }
+        }
+    }
+}
+
+/// Does `job`: `Ok(Some(role))` for a delegated role left to the caller.
+fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Option<Unsaved>> {
+    let _lock = store.lock()?;
+    match job {
+        Job::Root {
+            version,
+            data,
+            rotated,
+        } => {
+            if rotated {
+                store.remove(&MetadataCache::role_name("timestamp"))?;
+                store.remove(&MetadataCache::role_name("snapshot"))?;
+            }
+            store.write(&MetadataCache::root_name(version), &data, sync_all)?;
+        }
+        Job::Role {
+            unsaved,
+            trusted_version,
+            snapshot_len,
+            cache_limit,
+        } => {
+            let name = MetadataCache::role_name(&unsaved.role);
+            // As `persist_targets`: only a cached copy larger than the trusted snapshot, or
+            // claiming a version above the trusted one, may be kept; the caller decides.
+            // A store that cannot be read is written: ours is verified.
+            if let Ok(Some(cached)) = store.read(&name, cache_limit) {
+                let may_be_newer = cached.len() > snapshot_len
+                    || Metadata::<Targets>::from_bytes(&cached)
+                        .is_ok_and(|md| md.signed.version > trusted_version);
+                if may_be_newer {
+                    return Ok(Some(unsaved));
+                }
+            }
+            store.write(&name, &unsaved.data, sync_all)?;
+        }
+    }
+    Ok(None)
+}
