@@ -31,7 +31,7 @@ REPO = subprocess.check_output(
 ).decode().strip()
 TESTS = ["trusted_set", "hostile_input", "verify_checks", "delegation_search", "updater_attacks",
          "fetcher", "offline", "storage", "lookup_many", "root_ahead", "lookup_overlap",
-         "timestamp_ahead", "hostile_cache"]
+         "timestamp_ahead", "hostile_cache", "multiprocess"]
 TIMEOUT = 600
 
 TS = "src/verify/trusted_set.rs"
@@ -50,6 +50,7 @@ MULTI = "src/fetch/multi.rs"
 ROOTS = "src/updater/root_ahead.rs"
 OVERLAP = "src/updater/lookup_overlap.rs"
 CACHE = "src/updater/cache.rs"
+WRITER = "src/updater/cache_writer.rs"
 
 # (id, check, file, old, new)
 MUTANTS = [
@@ -310,6 +311,11 @@ MUTANTS = [
      OVERLAP, "                    let data = take_body(&body);\n",
      "                    let data = take_body(&body);\n"
      "                    let _ = cache.write(role, &data);\n"),
+    ("W1", "shared cache, written on the helper thread: a cached role that may be newer is left "
+     "to the caller, not rolled back", WRITER,
+     "                if may_be_newer {\n", "                if false && may_be_newer {\n"),
+    ("W2", "5.2 a refresh starts from the newest root the helper persisted, not the last one "
+     "handed to it", UPD, "handed.drain(..finished.done)", "handed.drain(..)"),
     ("A1", "5.3.3 roots fetched ahead: no version above max_root_rotations asked for", ROOTS,
      "            let count = count.min(ahead.window as u64) as usize;\n",
      "            let count = ahead.window;\n"),
