@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::sync::mpsc;
 
 use super::{
-    load_cached_targets, persist_targets, LogLevel, RemoteTargets, TargetInfo, Unsaved, Updater,
+    load_cached_targets, log_fetched, persist_targets, LogLevel, RemoteTargets, TargetInfo,
+    Unsaved, Updater,
 };
 use crate::error::{Error, Result};
 use crate::fetch::{take_body, MemoryBody, MultiFetcher, MultiRequest};
@@ -207,6 +208,7 @@ impl Updater {
                         data,
                     });
                 } else {
+                    log_fetched(config, &w.role, &w.remote);
                     persist_targets(set, cache, config, &w.role, &w.delegator, &w.remote, &data)?;
                 }
                 Ok(verified)

@@ -6,7 +6,7 @@
 //! role is on its way.
 
 use super::cache_writer::{CacheWriter, Job};
-use super::{load_cached_targets, multi_fetcher, LogLevel, TargetInfo, Unsaved, Updater};
+use super::{load_cached_targets, log_fetched, multi_fetcher, TargetInfo, Unsaved, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiFetcher, MultiRequest};
 use crate::verify::TrustedSet;
@@ -97,7 +97,7 @@ impl Updater {
             }
             match &writer {
                 Some(w) => {
-                    config.log(LogLevel::Debug, || u.describe());
+                    log_fetched(config, &u.role, &u.remote);
                     w.send(Job::Role {
                         trusted_version: u.remote.version,
                         snapshot_len: set.snapshot_len(),
@@ -125,7 +125,7 @@ impl Updater {
         // The roles the helper left: the cache holds a copy that may be newer than the one
         // trusted, which only the whole trusted set can tell.
         for u in finished.deferred {
-            u.keep_or_write(set, cache, config)?;
+            u.save_logged(set, cache, config)?;
         }
         found
     }

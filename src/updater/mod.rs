@@ -655,6 +655,7 @@ fn load_targets(
         delegator,
         config.targets_max_length,
     )?;
+    log_fetched(config, role, &remote);
     persist_targets(set, cache, config, role, delegator, &remote, &data)
 }
 
@@ -680,8 +681,19 @@ struct Unsaved {
 }
 
 impl Unsaved {
-    /// Writes the role to the cache ([`persist_targets`]).
+    /// Writes the role to the cache ([`persist_targets`]), after its debug message.
     fn save(&self, set: &TrustedSet, cache: &MetadataCache, config: &UpdaterConfig) -> Result<()> {
+        log_fetched(config, &self.role, &self.remote);
+        self.save_logged(set, cache, config)
+    }
+
+    /// [`save`](Self::save) but for the debug message, logged already ([`log_fetched`]).
+    fn save_logged(
+        &self,
+        set: &TrustedSet,
+        cache: &MetadataCache,
+        config: &UpdaterConfig,
+    ) -> Result<()> {
         persist_targets(
             set,
             cache,
@@ -690,33 +702,6 @@ impl Unsaved {
             &self.delegator,
             &self.remote,
             &self.data,
-        )
-    }
-
-    /// [`save`](Self::save) without its debug message, logged already
-    /// ([`describe`](Self::describe)).
-    fn keep_or_write(
-        &self,
-        set: &TrustedSet,
-        cache: &MetadataCache,
-        config: &UpdaterConfig,
-    ) -> Result<()> {
-        write_targets(
-            set,
-            cache,
-            config,
-            &self.role,
-            &self.delegator,
-            &self.remote,
-            &self.data,
-        )
-    }
-
-    /// The debug message of the role's write: where it came from.
-    fn describe(&self) -> String {
-        format!(
-            "{} v{}: from {}",
-            self.role, self.remote.version, self.remote.url
         )
     }
 }
@@ -775,25 +760,16 @@ fn load_cached_targets(
     }))
 }
 
-/// The second half of [`load_targets`]: caches `data`, the metadata of `role` fetched from
-/// `remote` and verified into `set`.
-fn persist_targets(
-    set: &TrustedSet,
-    cache: &MetadataCache,
-    config: &UpdaterConfig,
-    role: &str,
-    delegator: &str,
-    remote: &RemoteTargets,
-    data: &[u8],
-) -> Result<()> {
+/// The debug message of a role fetched from `remote` and verified, before it is cached.
+fn log_fetched(config: &UpdaterConfig, role: &str, remote: &RemoteTargets) {
     config.log(LogLevel::Debug, || {
         format!("{role} v{}: from {}", remote.version, remote.url)
     });
-    write_targets(set, cache, config, role, delegator, remote, data)
 }
 
-/// [`persist_targets`] but for its debug message.
-fn write_targets(
+/// The second half of [`load_targets`]: caches `data`, the metadata of `role` fetched from
+/// `remote` and verified into `set` (its debug message, [`log_fetched`], comes first).
+fn persist_targets(
     set: &TrustedSet,
     cache: &MetadataCache,
     config: &UpdaterConfig,
