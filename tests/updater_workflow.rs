@@ -1191,6 +1191,30 @@ fn temporary_files_of_a_process_that_died_mid_write_are_removed() {
     assert!(!c.cached(".tmp").exists());
 }
 
+/// A top-level role that cannot be written fails the refresh, naming it; nothing after it is
+/// written, and the next refresh writes them all.
+#[test]
+fn a_top_level_role_that_cannot_be_written_fails_the_refresh() {
+    let c = Client::new("top-write", Sim::new());
+    // snapshot.json cannot be replaced: a directory that is not empty holds its name.
+    std::fs::create_dir_all(c.cached("snapshot.json").join("inside")).unwrap();
+    let mut u = c.updater();
+    let e = u.refresh().unwrap_err();
+    assert_eq!(e.kind(), tuf::ErrorKind::Io, "{e}");
+    assert!(e.to_string().contains("snapshot.json"), "{e}");
+    assert!(c.cached("timestamp.json").is_file());
+    assert!(!c.cached("targets.json").exists());
+    std::fs::remove_dir_all(c.cached("snapshot.json")).unwrap();
+    u.refresh().unwrap();
+    for role in ["timestamp", "snapshot", "targets"] {
+        assert_eq!(
+            c.read_cached(&format!("{role}.json")).unwrap(),
+            c.repo.sim().bytes(role),
+            "{role}"
+        );
+    }
+}
+
 #[test]
 fn an_updater_can_move_between_threads() {
     // The documented thread model: Send (one thread at a time, may move between threads).
