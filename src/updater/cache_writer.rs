@@ -33,7 +33,7 @@ use super::store::MetadataStore;
 use super::store_fs::FileStore;
 use super::Unsaved;
 use crate::error::{Error, Result};
-use crate::metadata::{Metadata, Targets};
+use crate::verify::claims_version_above;
 
 /// A write handed to the helper.
 pub(super) enum Job {
@@ -56,6 +56,7 @@ pub(super) enum Job {
 }
 
 /// What the helper did, once the walk is over.
+#[derive(Default)]
 pub(super) struct Finished {
     /// How many jobs were done, in the order they were handed over (the ones after a failure
     /// are not).
@@ -84,11 +85,7 @@ impl CacheWriter {
         let helper = std::thread::Builder::new()
             .name("tuf-cache".into())
             .spawn(move || {
-                let mut finished = Finished {
-                    done: 0,
-                    deferred: Vec::new(),
-                    error: None,
-                };
+                let mut finished = Finished::default();
                 for job in rx {
                     match run(&store, sync_all, job) {
                         Ok(deferred) => {
@@ -127,20 +124,17 @@ impl CacheWriter {
 
     /// Waits until every job handed over is done (or a write failed).
     pub fn finish(mut self) -> Finished {
-        self.stop()
-    }
-
-    fn stop(&mut self) -> Finished {
-        drop(self.jobs.take());
-        match self.helper.take().map(JoinHandle::join) {
+        match self.join() {
             Some(Ok(finished)) => finished,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => Finished {
-                done: 0,
-                deferred: Vec::new(),
-                error: None,
-            },
+            None => Finished::default(),
         }
+    }
+
+    /// Ends the helper's work (no job comes after) and waits for it; `None` once done.
+    fn join(&mut self) -> Option<std::thread::Result<Finished>> {
+        drop(self.jobs.take());
+        self.helper.take().map(JoinHandle::join)
     }
 }
 
@@ -148,12 +142,7 @@ impl Drop for CacheWriter {
     /// A walk that ends without [`finish`](CacheWriter::finish) (a panic unwinding) still
     /// waits for the helper: no write happens after the walk is over.
     fn drop(&mut self) {
-        if self.helper.is_some() {
-            drop(self.jobs.take());
-            if let Some(helper) = self.helper.take() {
-                let _ = helper.join();
-            }
-        }
+        let _ = self.join();
     }
 }
 
@@ -183,9 +172,8 @@ fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Option<Unsaved>> {
             // claiming a version above the trusted one, may be kept; the caller decides.
             // A store that cannot be read is written: ours is verified.
             if let Ok(Some(cached)) = store.read(&name, cache_limit) {
-                let may_be_newer = cached.len() > snapshot_len
-                    || Metadata::<Targets>::from_bytes(&cached)
-                        .is_ok_and(|md| md.signed.version > trusted_version);
+                let may_be_newer =
+                    cached.len() > snapshot_len || claims_version_above(&cached, trusted_version);
                 if may_be_newer {
                     return Ok(Some(unsaved));
                 }

@@ -8,6 +8,7 @@ mod signatures;
 mod trusted_set;
 
 pub use delegate::verify_delegate;
+pub(crate) use newer_role::claims_version_above;
 pub use search::{TargetInfo, DEFAULT_MAX_DELEGATIONS};
 pub use signatures::{check_keyids, verify_threshold};
 pub(crate) use trusted_set::VerifiedTargets;

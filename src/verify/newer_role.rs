@@ -87,7 +87,13 @@ impl TrustedSet {
         let Some(trusted_meta) = self.snapshot().and_then(|s| s.role_meta(role)) else {
             return false;
         };
-        Metadata::<Targets>::from_bytes(role_bytes)
-            .is_ok_and(|md| md.signed.version > trusted_meta.version)
+        claims_version_above(role_bytes, trusted_meta.version)
     }
+}
+
+/// Whether `role_bytes` parses as targets metadata that claims a version above `version`
+/// ([`TrustedSet::claims_newer_cached_role`], given the version the trusted snapshot lists).
+/// A claim only: nothing is verified.
+pub(crate) fn claims_version_above(role_bytes: &[u8], version: u64) -> bool {
+    Metadata::<Targets>::from_bytes(role_bytes).is_ok_and(|md| md.signed.version > version)
 }
