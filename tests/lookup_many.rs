@@ -236,6 +236,57 @@ fn a_role_that_fails_verification_ahead_is_neither_trusted_nor_cached() {
 }
 
 #[test]
+fn a_round_of_many_roles_verified_side_by_side_gives_each_lookup_its_own_answer() {
+    // 48 roles in one round: verified by several threads at once (as many as the cores
+    // allow, up to four), their results coming back in any order. Every fifth role is
+    // signed by the next one's key (5.6.3 fails).
+    const MANY: usize = 48;
+    let mut sim = Sim::new();
+    for i in 0..MANY {
+        let role = format!("m{i}");
+        sim.add_delegation(
+            "targets",
+            &role,
+            PathSpec::Paths(vec![format!("{role}/*")]),
+            false,
+        );
+        sim.add_target(&role, &format!("{role}/file"), role.as_bytes());
+    }
+    sim.update_snapshot();
+    let s = Served::new("lookup_many_side_by_side", sim);
+    let bad = |i: usize| i % 5 == 2;
+    for i in (0..MANY).filter(|&i| bad(i)) {
+        let wrong = s.c.repo.sim().bytes(&format!("m{}", (i + 1) % MANY));
+        s.server.set(&format!("/metadata/1.m{i}.json"), wrong);
+    }
+    let paths: Vec<String> = (0..MANY).map(|i| format!("m{i}/file")).collect();
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let mut u = Updater::new(s.config()).unwrap();
+    let results = u.get_target_infos(&paths).unwrap();
+    assert_eq!(results.len(), MANY);
+    for (i, r) in results.iter().enumerate() {
+        let role = format!("m{i}");
+        if bad(i) {
+            let e = r.as_ref().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::BadSignature, "{role}: {e}");
+            assert!(s.c.read_cached(&format!("{role}.json")).is_none(), "{role}");
+        } else {
+            let info = r.as_ref().unwrap().as_ref().unwrap();
+            assert_eq!(
+                (info.path.as_str(), info.role.as_str()),
+                (paths[i], role.as_str())
+            );
+            assert!(s.c.read_cached(&format!("{role}.json")).is_some(), "{role}");
+            assert_eq!(
+                s.server.requests(&format!("/metadata/1.{role}.json")),
+                1,
+                "{role}"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_callback_runs_on_the_calling_thread() {
     let s = Setup::new("lookup_many_threads");
     // r2 fails verification ahead, on the worker: its failure is logged all the same.

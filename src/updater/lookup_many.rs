@@ -1,10 +1,11 @@
 //! Looking up many targets at once ([`Updater::get_target_infos`]): the delegated metadata
 //! the lookups need is fetched ahead, several roles at once over libcurl's multi interface,
-//! each verified on a worker thread while the transfers go on, then every lookup runs as
-//! [`Updater::get_target_info`] runs it.
+//! each verified on worker threads (one per core, at most four) while the transfers go on,
+//! then every lookup runs as [`Updater::get_target_info`] runs it.
 
 use std::cell::RefCell;
-use std::sync::mpsc;
+use std::num::NonZeroUsize;
+use std::sync::{mpsc, Arc, Mutex};
 
 use super::{
     load_cached_targets, log_fetched, persist_targets, LogLevel, RemoteTargets, TargetInfo,
@@ -14,8 +15,31 @@ use crate::error::{Error, Result};
 use crate::fetch::{take_body, MemoryBody, MultiFetcher, MultiRequest};
 use crate::verify::{TrustedSet, VerifiedTargets};
 
-/// How many fetched roles at most wait for the verifying thread.
+/// How many fetched roles at most wait for the verifying threads.
 const WORKER_QUEUE: usize = 4;
+
+/// How many threads at most verify the roles of one round.
+const MAX_VERIFIERS: usize = 4;
+
+/// A round starts one verifying thread per this many roles.
+const ROLES_PER_VERIFIER: usize = 8;
+
+/// How many threads verify a round of `roles` roles: one per [`ROLES_PER_VERIFIER`] roles and
+/// per core, at most [`MAX_VERIFIERS`]; at least one. (The cores are counted only for a round
+/// that could use more than one thread: counting them reads the process's CPU limits.)
+fn verifiers(roles: usize) -> usize {
+    let wanted = roles.div_ceil(ROLES_PER_VERIFIER).clamp(1, MAX_VERIFIERS);
+    if wanted == 1 {
+        return 1;
+    }
+    wanted.min(std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+}
+
+/// The next fetched role for a verifying thread, once one arrives; `None` once the round has
+/// no more.
+fn next_job(queued: &Mutex<mpsc::Receiver<(usize, Vec<u8>)>>) -> Option<(usize, Vec<u8>)> {
+    queued.lock().ok()?.recv().ok()
+}
 
 /// A role a lookup needs next and does not trust yet, with where to fetch it.
 struct Wanted {
@@ -38,14 +62,15 @@ impl Updater {
     /// connections, each transfer with the protections of a single one (the length snapshot
     /// gives or the configured maximum, the redirect rules, the transport settings, the
     /// deadline), and each role verified (5.6.1-5.6.6) against the role that delegated it
-    /// before it is trusted or cached, as soon as its own transfer ends: on a worker thread,
-    /// which calls no callback, while the other transfers go on; the roles it verified are
-    /// cached on this thread between transfers. The bytes held at once are those of the
-    /// running transfers and of at most four roles waiting to be verified. A role is fetched
-    /// once however many lookups need it. A role that could not be fetched or verified ahead
-    /// is left to the lookup that needs it, which fetches it again on its own (with retries,
-    /// when configured) and reports why it failed. When the progress function cancels, no
-    /// role is fetched afterwards: the lookups that still needed one fail with
+    /// before it is trusted or cached, as soon as its own transfer ends: on worker threads
+    /// (one per core, at most four, and one per eight roles of a round), which call no
+    /// callback, while the other transfers go on; the roles they verified are cached on this
+    /// thread between transfers. The bytes held at once are those of the running transfers,
+    /// of the roles being verified and of at most four roles waiting for a worker. A role is
+    /// fetched once however many lookups need it. A role that could not be fetched or
+    /// verified ahead is left to the lookup that needs it, which fetches it again on its own
+    /// (with retries, when configured) and reports why it failed. When the progress function
+    /// cancels, no role is fetched afterwards: the lookups that still needed one fail with
     /// [`Error::Cancelled`].
     ///
     /// With a custom fetcher ([`Updater::with_fetcher`]), or offline, the lookups run one
@@ -174,9 +199,9 @@ impl Updater {
     /// be fetched, verified or cached to `failed`. When `defer`, the roles that passed are
     /// returned to be cached later instead (with what passed, in the same order).
     ///
-    /// Verification runs on a worker thread while this one drives the transfers and writes
-    /// the cache, so that the two overlap; the worker holds at most a few roles' bytes that
-    /// wait for it. Without a worker thread (the system refused one), on this thread.
+    /// Verification runs on worker threads (see [`verifiers`]) while this one drives the
+    /// transfers and writes the cache, so that they overlap; at most a few roles' bytes wait
+    /// for the workers. Without a worker thread (the system refused them), on this thread.
     fn fetch_round(
         &self,
         multi: &mut MultiFetcher,
@@ -233,20 +258,31 @@ impl Updater {
         };
         let settle = RefCell::new(settle);
         std::thread::scope(|scope| {
-            // Bounded: a transfer that ends while the worker is behind waits for it.
+            // Bounded: a transfer that ends while the workers are behind waits for them.
             let (jobs, queued) = mpsc::sync_channel::<(usize, Vec<u8>)>(WORKER_QUEUE);
+            // Shared by the workers only: once the last one ends, sending fails.
+            let queued = Arc::new(Mutex::new(queued));
             let (done, finished) = mpsc::channel();
-            let worker = std::thread::Builder::new()
-                .name("tuf-verify".into())
-                .spawn_scoped(scope, move || {
-                    for (i, data) in queued {
-                        if done.send((i, verify(i, data))).is_err() {
-                            break;
+            let verify = &verify;
+            let mut started = false;
+            for _ in 0..verifiers(wanted.len()) {
+                let (queued, done) = (queued.clone(), done.clone());
+                let worker = std::thread::Builder::new()
+                    .name("tuf-verify".into())
+                    .spawn_scoped(scope, move || {
+                        // One worker at a time waits for the next role, the lock released
+                        // before it verifies.
+                        while let Some((i, data)) = next_job(&queued) {
+                            if done.send((i, verify(i, data))).is_err() {
+                                break;
+                            }
                         }
-                    }
-                });
-            let jobs = worker.is_ok().then_some(jobs);
-            // Roles the worker verified are cached between transfers.
+                    });
+                started |= worker.is_ok();
+            }
+            drop((queued, done));
+            let jobs = started.then_some(jobs);
+            // Roles the workers verified are cached between transfers.
             let drain = || {
                 while let Ok((i, r)) = finished.try_recv() {
                     (settle.borrow_mut())(i, r);
@@ -263,7 +299,8 @@ impl Updater {
                     let Some(jobs) = &jobs else {
                         return (settle.borrow_mut())(i, verify(i, data));
                     };
-                    // The worker is gone only if it panicked, which the scope's end reports.
+                    // The workers are gone only if they panicked, which the scope's end
+                    // reports.
                     if let Err(mpsc::SendError((i, data))) = jobs.send((i, data)) {
                         (settle.borrow_mut())(i, verify(i, data));
                     }
@@ -276,5 +313,20 @@ impl Updater {
             }
         });
         (out, unsaved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_verifying_thread_per_core_and_per_eight_roles_at_most_four() {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(verifiers(0), 1);
+        assert_eq!(verifiers(1), 1);
+        assert_eq!(verifiers(8), 1);
+        assert_eq!(verifiers(9), cores.min(2));
+        assert_eq!(verifiers(100), cores.min(4));
     }
 }
