@@ -24,6 +24,7 @@ use std::process::{Child, Command, Stdio};
 
 use common::http::TestServer;
 use common::sim::Sim;
+use common::sim_fetcher::TempDir;
 use tuf::metadata::{DateTime, Metadata, PathSpec, RoleType, TargetFile, Targets};
 use tuf::updater::{quote, Updater, UpdaterConfig};
 use tuf::verify::{Policy, TrustedSet};
@@ -34,13 +35,6 @@ const ROUNDS: usize = 6;
 /// The round before whose publication the root key is rotated.
 const ROTATION_ROUND: usize = 3;
 const DELEGATED: &str = "deleg";
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("libtuf-multi-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -305,32 +299,32 @@ fn processes(
 
 #[test]
 fn processes_over_file() {
-    let dir = tempdir("file");
+    let scratch = TempDir::new("multi-file");
+    let dir = scratch.path();
     let repo = dir.join("repo");
     processes(
-        &dir,
+        dir,
         &DirSink(repo.clone()),
         &format!("file://{}/", repo.join("metadata").display()),
         &format!("file://{}/", repo.join("targets").display()),
         false,
     );
     assert_no_temp_files(&repo, ".part");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn processes_over_http() {
-    let dir = tempdir("http");
+    let scratch = TempDir::new("multi-http");
+    let dir = scratch.path();
     let server = TestServer::start();
     processes(
-        &dir,
+        dir,
         &server,
         &server.url("/metadata/"),
         &server.url("/targets/"),
         true,
     );
     drop(server);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// An updater on `md` and `tdir` for the repository in `repo`, over `file://`.
@@ -349,7 +343,8 @@ fn file_config(md: &Path, tdir: &Path, repo: &Path, bootstrap: Option<Vec<u8>>) 
 #[test]
 fn an_updater_behind_keeps_newer_cached_delegated_metadata() {
     for meta_hashes in [false, true] {
-        let dir = tempdir(&format!("behind-{meta_hashes}"));
+        let scratch = TempDir::new(&format!("multi-behind-{meta_hashes}"));
+        let dir = scratch.path();
         let repo = dir.join("repo");
         let sink = DirSink(repo.clone());
         let mut publisher = Publisher::new(meta_hashes);
@@ -388,14 +383,14 @@ fn an_updater_behind_keeps_newer_cached_delegated_metadata() {
         // Once refreshed, the updater that was behind uses the cached role.
         behind.refresh().unwrap();
         assert!(behind.get_target_info("d/r1.bin").unwrap().is_some());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 
 #[test]
 fn threads_with_own_updaters() {
     const THREADS: usize = 4;
-    let dir = tempdir("threads");
+    let scratch = TempDir::new("multi-threads");
+    let dir = scratch.path();
     let repo = dir.join("repo");
     let sink = DirSink(repo.clone());
     let mut publisher = Publisher::new(false);
@@ -458,7 +453,6 @@ fn threads_with_own_updaters() {
 
     verify_cache(&md, &publisher, timestamp_before_last_round);
     verify_targets(&tdir, &publisher, &last_names);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 // ---- checks of the shared directories ------------------------------------------------------
