@@ -12,7 +12,6 @@ use std::path::Path;
 
 use common::sim::Sim;
 use common::sim_fetcher::Served;
-use tuf::metadata::PathSpec;
 use tuf::updater::Updater;
 use tuf::ErrorKind;
 
@@ -23,16 +22,7 @@ const ROLES: usize = 4;
 fn served(test: &str) -> Served {
     let mut sim = Sim::new();
     sim.add_target("targets", "top.txt", b"top");
-    for i in 0..ROLES {
-        let role = format!("r{i}");
-        sim.add_delegation(
-            "targets",
-            &role,
-            PathSpec::Paths(vec![format!("{role}/*")]),
-            false,
-        );
-        sim.add_target(&role, &format!("{role}/file"), role.as_bytes());
-    }
+    sim.add_path_roles("r", ROLES);
     sim.update_snapshot();
     Served::new(test, sim)
 }

@@ -242,16 +242,7 @@ fn a_round_of_many_roles_verified_side_by_side_gives_each_lookup_its_own_answer(
     // signed by the next one's key (5.6.3 fails).
     const MANY: usize = 48;
     let mut sim = Sim::new();
-    for i in 0..MANY {
-        let role = format!("m{i}");
-        sim.add_delegation(
-            "targets",
-            &role,
-            PathSpec::Paths(vec![format!("{role}/*")]),
-            false,
-        );
-        sim.add_target(&role, &format!("{role}/file"), role.as_bytes());
-    }
+    sim.add_path_roles("m", MANY);
     sim.update_snapshot();
     let s = Served::new("lookup_many_side_by_side", sim);
     let bad = |i: usize| i % 5 == 2;

@@ -255,6 +255,22 @@ impl Sim {
         keyid
     }
 
+    /// Adds `count` roles `{prefix}0`, `{prefix}1`, ... delegated by `targets`, role `R`
+    /// trusted for `R/*` and listing `R/file`, whose bytes are `R` (not published: call
+    /// `update_snapshot` after).
+    pub fn add_path_roles(&mut self, prefix: &str, count: usize) {
+        for i in 0..count {
+            let role = format!("{prefix}{i}");
+            self.add_delegation(
+                "targets",
+                &role,
+                PathSpec::Paths(vec![format!("{role}/*")]),
+                false,
+            );
+            self.add_target(&role, &format!("{role}/file"), role.as_bytes());
+        }
+    }
+
     /// Replaces the published root v1 by the current root (only before any rotation), e.g.
     /// after changing `consistent_snapshot` or keys of the initial root.
     pub fn republish_root_v1(&mut self) {
