@@ -58,9 +58,9 @@ pub(super) enum Job {
 /// What the helper did, once the walk is over.
 #[derive(Default)]
 pub(super) struct Finished {
-    /// How many jobs were done, in the order they were handed over (the ones after a failure
-    /// are not).
-    pub done: usize,
+    /// The newest root written to the root history, and its bytes (the roots are handed over
+    /// oldest first).
+    pub root: Option<(u64, Vec<u8>)>,
     /// The delegated roles left to the caller: the cache holds a copy that may be newer.
     pub deferred: Vec<Unsaved>,
     /// The first write that failed.
@@ -77,7 +77,7 @@ pub(super) struct CacheWriter {
 impl CacheWriter {
     /// A helper writing to `cache`, or `None` (the caller writes on its own thread) when the
     /// cache is not a directory or the system gives no thread.
-    pub fn start(cache: &MetadataCache) -> Option<CacheWriter> {
+    fn start(cache: &MetadataCache) -> Option<CacheWriter> {
         let (store, sync_all) = cache.shared_files()?;
         let (tx, rx) = mpsc::channel::<Job>();
         let failed = Arc::new(AtomicBool::new(false));
@@ -88,10 +88,9 @@ impl CacheWriter {
                 let mut finished = Finished::default();
                 for job in rx {
                     match run(&store, sync_all, job) {
-                        Ok(deferred) => {
-                            finished.deferred.extend(deferred);
-                            finished.done += 1;
-                        }
+                        Ok(Written::Root(version, data)) => finished.root = Some((version, data)),
+                        Ok(Written::Role) => {}
+                        Ok(Written::Deferred(unsaved)) => finished.deferred.push(unsaved),
                         Err(e) => {
                             flag.store(true, Ordering::Release);
                             finished.error = Some(e);
@@ -138,6 +137,44 @@ impl CacheWriter {
     }
 }
 
+/// The helper of one walk, started when the walk hands over its first write: a walk that
+/// writes nothing starts no thread.
+#[derive(Default)]
+pub(super) enum LazyWriter {
+    #[default]
+    NotStarted,
+    Running(CacheWriter),
+    /// The cache is not a directory, or the system gave no thread: the caller writes.
+    Unavailable,
+}
+
+impl LazyWriter {
+    /// The helper, started at the first call; `None` when there is none (the caller then
+    /// writes on its own thread).
+    pub fn get(&mut self, cache: &MetadataCache) -> Option<&CacheWriter> {
+        if matches!(self, LazyWriter::NotStarted) {
+            *self = CacheWriter::start(cache).map_or(LazyWriter::Unavailable, LazyWriter::Running);
+        }
+        match self {
+            LazyWriter::Running(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// Whether a write of the helper failed ([`CacheWriter::failed`]).
+    pub fn failed(&self) -> bool {
+        matches!(self, LazyWriter::Running(w) if w.failed())
+    }
+
+    /// What the helper did ([`CacheWriter::finish`]); `None` when none was started.
+    pub fn finish(self) -> Option<Finished> {
+        match self {
+            LazyWriter::Running(w) => Some(w.finish()),
+            _ => None,
+        }
+    }
+}
+
 impl Drop for CacheWriter {
     /// A walk that ends without [`finish`](CacheWriter::finish) (a panic unwinding) still
     /// waits for the helper: no write happens after the walk is over.
@@ -146,8 +183,18 @@ impl Drop for CacheWriter {
     }
 }
 
-/// Does `job`: `Ok(Some(role))` for a delegated role left to the caller.
-fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Option<Unsaved>> {
+/// What a job done left.
+enum Written {
+    /// Root `version`, with its bytes, is in the root history.
+    Root(u64, Vec<u8>),
+    /// The delegated role is in the cache.
+    Role,
+    /// The delegated role is left to the caller.
+    Deferred(Unsaved),
+}
+
+/// Does `job`.
+fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Written> {
     let _lock = store.lock()?;
     match job {
         Job::Root {
@@ -160,6 +207,7 @@ fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Option<Unsaved>> {
                 store.remove(&MetadataCache::role_name("snapshot"))?;
             }
             store.write(&MetadataCache::root_name(version), &data, sync_all)?;
+            Ok(Written::Root(version, data))
         }
         Job::Role {
             unsaved,
@@ -175,11 +223,11 @@ fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Option<Unsaved>> {
                 let may_be_newer =
                     cached.len() > snapshot_len || claims_version_above(&cached, trusted_version);
                 if may_be_newer {
-                    return Ok(Some(unsaved));
+                    return Ok(Written::Deferred(unsaved));
                 }
             }
             store.write(&name, &unsaved.data, sync_all)?;
+            Ok(Written::Role)
         }
     }
-    Ok(None)
 }

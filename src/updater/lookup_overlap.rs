@@ -5,7 +5,7 @@
 //! fetched and verified; for another store, on this thread while the request for the next
 //! role is on its way.
 
-use super::cache_writer::{CacheWriter, Job};
+use super::cache_writer::{Job, LazyWriter};
 use super::{load_cached_targets, log_fetched, multi_fetcher, TargetInfo, Unsaved, Updater};
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiFetcher, MultiRequest};
@@ -33,13 +33,12 @@ impl Updater {
         let mut multi: Option<MultiFetcher> = None;
         // The helper, started at the first role fetched; without one (not a directory, or
         // no thread), the role waiting to be written on this thread.
-        let mut writer: Option<CacheWriter> = None;
-        let mut inline = false;
+        let mut writer = LazyWriter::default();
         let mut stopped_by_writer = false;
         let mut unsaved: Option<Unsaved> = None;
         let save = |set: &TrustedSet, u: Unsaved| u.save(set, cache, config);
         let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| -> Result<()> {
-            if writer.as_ref().is_some_and(CacheWriter::failed) {
+            if writer.failed() {
                 stopped_by_writer = true;
                 return Err(Error::State("a cache write failed".into()));
             }
@@ -91,11 +90,7 @@ impl Updater {
                 remote,
                 data,
             };
-            if writer.is_none() && !inline {
-                writer = CacheWriter::start(cache);
-                inline = writer.is_none();
-            }
-            match &writer {
+            match writer.get(cache) {
                 Some(w) => {
                     log_fetched(config, &u.role, &u.remote);
                     w.send(Job::Role {
@@ -113,10 +108,9 @@ impl Updater {
         if let Some(u) = unsaved.take() {
             save(set, u)?;
         }
-        let Some(w) = writer else {
+        let Some(finished) = writer.finish() else {
             return found;
         };
-        let finished = w.finish();
         if let Some(e) = finished.error {
             if stopped_by_writer || found.is_ok() {
                 return Err(e);

@@ -43,7 +43,7 @@ mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-use cache_writer::CacheWriter;
+use cache_writer::LazyWriter;
 pub use config::{
     LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
@@ -318,13 +318,11 @@ impl Updater {
         let last = start.saturating_add(self.config.max_root_rotations.into());
         let mut ahead = root_ahead::RootsAhead::new(last);
         // The roots fetched are written to a directory on a helper thread, started at the
-        // first one (`cache_writer.rs`); `handed` holds what it was given, in order.
-        let mut writer: Option<CacheWriter> = None;
-        let mut inline = false;
-        let mut handed: Vec<(u64, Vec<u8>)> = Vec::new();
+        // first one (`cache_writer.rs`).
+        let mut writer = LazyWriter::default();
         let mut result = (|| {
             for _ in 0..self.config.max_root_rotations {
-                if writer.as_ref().is_some_and(CacheWriter::failed) {
+                if writer.failed() {
                     break; // the error is the helper's, below
                 }
                 // A root at the highest version has no successor (5.3.3: none is available).
@@ -372,17 +370,12 @@ impl Updater {
                         )
                     });
                 }
-                if writer.is_none() && !inline {
-                    writer = CacheWriter::start(&self.cache);
-                    inline = writer.is_none();
-                }
-                if let Some(w) = &writer {
+                if let Some(w) = writer.get(&self.cache) {
                     w.send(cache_writer::Job::Root {
                         version: next,
-                        data: data.clone(),
+                        data,
                         rotated,
                     });
-                    handed.push((next, data));
                     continue;
                 }
                 // Not before the log message: no callback runs under the lock.
@@ -397,11 +390,10 @@ impl Updater {
             }
             Ok(())
         })();
-        if let Some(w) = writer {
+        if let Some(finished) = writer.finish() {
             // The newest root persisted (by the helper, or found in the history after the
             // roots it was given) is the one to start the next refresh from.
-            let finished = w.finish();
-            if let Some((version, data)) = handed.drain(..finished.done).next_back() {
+            if let Some((version, data)) = finished.root {
                 if version > self.root_version {
                     self.root_bytes = data;
                     self.root_version = version;

@@ -314,8 +314,10 @@ MUTANTS = [
     ("W1", "shared cache, written on the helper thread: a cached role that may be newer is left "
      "to the caller, not rolled back", WRITER,
      "                if may_be_newer {\n", "                if false && may_be_newer {\n"),
-    ("W2", "5.2 a refresh starts from the newest root the helper persisted, not the last one "
-     "handed to it", UPD, "handed.drain(..finished.done)", "handed.drain(..)"),
+    ("W2", "5.2 a refresh starts from the newest root the helper persisted: a root it could "
+     "not write is not reported as written", WRITER,
+     "            store.write(&MetadataCache::root_name(version), &data, sync_all)?;\n",
+     "            let _ = store.write(&MetadataCache::root_name(version), &data, sync_all);\n"),
     ("A1", "5.3.3 roots fetched ahead: no version above max_root_rotations asked for", ROOTS,
      "            let count = count.min(ahead.window as u64) as usize;\n",
      "            let count = ahead.window;\n"),
