@@ -135,6 +135,32 @@ fn root_history_that_is_a_file_is_replaced() {
 }
 
 #[test]
+fn dangling_lock_link_does_not_create_its_target() {
+    let c = filled("lock-link");
+    let outside = c.dir.path().join("created-through-the-link");
+    let lock = c.cached(".lock");
+    std::fs::remove_file(&lock).unwrap();
+    symlink(&outside, &lock);
+    c.updater().refresh().unwrap();
+    assert!(!outside.exists(), "the lock link's target was created");
+    assert!(is_regular(&lock), ".lock is not a regular file again");
+}
+
+#[test]
+fn lock_that_is_a_fifo_does_not_block() {
+    let c = filled("lock-fifo");
+    let lock = c.cached(".lock");
+    std::fs::remove_file(&lock).unwrap();
+    mkfifo(&lock);
+    let (repo, config) = (c.repo.clone(), c.config());
+    within("an updater and a refresh with a FIFO as .lock", move || {
+        let mut u = Updater::with_fetcher(config, Box::new(repo)).unwrap();
+        u.refresh().unwrap();
+    });
+    assert!(is_regular(&lock));
+}
+
+#[test]
 fn root_history_link_gets_no_roots_written_through_it() {
     let mut sim = sim();
     sim.rotate_root(|_| {}, &[]);
