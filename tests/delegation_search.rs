@@ -88,6 +88,10 @@ fn sim_now() -> tuf::metadata::DateTime {
 
 /// Searches `target` in `set`, loading roles from `sim` as the search reaches them. Returns
 /// the result and the loads, as `delegator>role`, in order.
+///
+/// Checks on the way that a role `next_role_to_load` names from the bytes of the role being
+/// loaded, before they are verified (what the updater fetches ahead), is the role the search
+/// loads next, if it loads another.
 fn find_in(
     sim: &Sim,
     set: &mut TrustedSet,
@@ -95,9 +99,19 @@ fn find_in(
     max: usize,
 ) -> (Result<Option<TargetInfo>>, Vec<String>) {
     let mut loads = Vec::new();
+    let mut named: Option<String> = None;
     let r = set.find_target(target, max, &mut |set, role, delegator| {
+        if let Some(named) = named.take() {
+            assert_eq!(
+                named, role,
+                "next_role_to_load named {named}, the search loads {role}"
+            );
+        }
         loads.push(format!("{delegator}>{role}"));
-        set.update_delegated_targets(&sim.bytes(role), role, delegator)
+        let bytes = sim.bytes(role);
+        let candidate = Metadata::<Targets>::from_bytes(&bytes)?;
+        named = set.next_role_to_load(role, &candidate.signed, target);
+        set.update_delegated_targets(&bytes, role, delegator)
             .map(|_| ())
     });
     (r, loads)
@@ -150,6 +164,42 @@ fn target_not_listed_anywhere_is_not_found() {
         find(&sim, "missing"),
         (None, strs(&["targets>r1", "targets>r2"]))
     );
+}
+
+#[test]
+fn the_role_to_load_next_is_the_first_delegation_of_the_target_not_trusted_yet() {
+    // targets -> r1; r1 -> [r1a ("a/*"), r1b ("*")]; r1b -> r1b2. What the updater fetches
+    // while r1 is verified: the role the search loads right after r1, from r1's bytes.
+    let mut sim = Sim::new();
+    delegate(&mut sim, "targets", "r1", &["*"], false);
+    delegate(&mut sim, "r1", "r1a", &["a/*"], false);
+    delegate(&mut sim, "r1", "r1b", &["*"], false);
+    delegate(&mut sim, "r1b", "r1b2", &["*"], false);
+    sim.add_target("r1", "listed", b"in r1");
+    sim.update_snapshot();
+    let mut set = loaded(&sim);
+    let r1 = Metadata::<Targets>::from_bytes(&sim.bytes("r1"))
+        .unwrap()
+        .signed;
+    // The first delegation that covers the target, in r1's order.
+    assert_eq!(set.next_role_to_load("r1", &r1, "a/x"), Some("r1a".into()));
+    assert_eq!(set.next_role_to_load("r1", &r1, "f"), Some("r1b".into()));
+    // None when r1 lists the target itself: the search ends there.
+    assert_eq!(set.next_role_to_load("r1", &r1, "listed"), None);
+    // None for a role without delegations.
+    let r1b2 = Metadata::<Targets>::from_bytes(&sim.bytes("r1b2"))
+        .unwrap()
+        .signed;
+    assert_eq!(set.next_role_to_load("r1b2", &r1b2, "f"), None);
+    // None when that delegation is the role itself (visited: the search goes elsewhere).
+    assert_eq!(set.next_role_to_load("r1b", &r1, "f"), None);
+    // None once that role is trusted: the search does not load it again.
+    set.update_delegated_targets(&sim.bytes("r1"), "r1", "targets")
+        .unwrap();
+    set.update_delegated_targets(&sim.bytes("r1b"), "r1b", "r1")
+        .unwrap();
+    assert_eq!(set.next_role_to_load("r1", &r1, "f"), None);
+    assert_eq!(set.next_role_to_load("r1", &r1, "a/x"), Some("r1a".into()));
 }
 
 // ---- terminating ---------------------------------------------------------------------------

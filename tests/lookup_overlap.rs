@@ -1,10 +1,12 @@
 //! One target lookup ([`Updater::get_target_info`]) with the built-in fetcher, against a real
 //! HTTP server: the delegated roles on the way to the target are fetched one after the other
-//! (each names the next, 5.6.7), and each is written to the cache beside the walk (for a
-//! directory, on a helper thread while the next ones are fetched and verified). Every role is
-//! still verified before it is trusted or cached, and every role trusted is cached before the
-//! lookup returns, in order, whatever ends it: the target found, a role that does not verify,
-//! a failed transfer, a cancellation. A transfer that failed for a transient reason is made
+//! (each names the next, 5.6.7), each fetched while the role before it is verified, and each
+//! written to the cache beside the walk (for a directory, on a helper thread while the next
+//! ones are fetched and verified). Every role is still verified before it is trusted or
+//! cached, and every role trusted is cached before the lookup returns, in order, whatever ends
+//! it: the target found, a role that does not verify, a failed transfer, a cancellation. A
+//! role fetched ahead is used only if the search reaches it, and is verified then; a role the
+//! cache holds is not fetched ahead. A transfer that failed for a transient reason is made
 //! again alone with the retry policy, and only then; a cache write that fails is the lookup's
 //! failure.
 
@@ -108,6 +110,12 @@ fn each_role_is_cached_in_order_before_the_lookup_returns() {
         );
         if i < DEPTH {
             assert!(at(format!("cache d{i}")) < at(format!("cache d{}", i + 1)));
+            // dI+1 is fetched ahead: its transfer starts while dI is verified, before dI is
+            // handed to the cache.
+            assert!(
+                at(format!("fetch d{}", i + 1)) < at(format!("cache d{i}")),
+                "{events:?}"
+            );
         }
     }
     // Every role is cached before the lookup returns, the last one too; each fetched once.
@@ -138,7 +146,151 @@ fn a_role_that_does_not_verify_is_neither_trusted_nor_cached_and_those_before_ar
     assert_eq!(cached(&s), [1, 2, 3]);
     assert!(u.trusted_set().get_targets("d3").is_some());
     assert!(u.trusted_set().get_targets("d4").is_none());
+    // d5, which d4 names, may have been fetched ahead while d4 was verified: it is neither
+    // trusted nor cached, and nothing after it is fetched.
+    assert!(s.server.requests(&role_path(5)) <= 1);
+    assert!(u.trusted_set().get_targets("d5").is_none());
+    assert_eq!(s.server.requests(&role_path(6)), 0);
+}
+
+#[test]
+fn a_role_that_does_not_verify_stops_the_transfer_of_the_role_it_names() {
+    // d4 does not verify; d5, which it names, is fetched ahead and never answered: the lookup
+    // fails with d4's error at once instead of waiting for d5's transfer to time out.
+    let s = setup("lookup_overlap_bad_stops");
+    let bad = common::with_signature_broken(&s.server.get(&role_path(4)).unwrap());
+    s.server.set(&role_path(4), bad);
+    s.server.set_behavior(&role_path(5), Behavior::Silent);
+    let mut u = refreshed(&s, |config| {
+        config.fetcher.timeout = Duration::from_secs(20)
+    });
+    let started = std::time::Instant::now();
+    let e = u.get_target_info(TARGET).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
+    // (The server gives up on its own after 4 s.)
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(u.trusted_set().get_targets("d5").is_none());
+}
+
+#[test]
+fn a_role_fetched_ahead_and_not_searched_is_neither_trusted_nor_cached() {
+    // The search stops at d3 (at most 3 delegated roles visited): d4, fetched while d3 was
+    // verified, is dropped.
+    let s = setup("lookup_overlap_unused");
+    let mut u = refreshed(&s, |config| config.max_delegations = 3);
+    assert_eq!(u.get_target_info(TARGET).unwrap(), None);
+    assert_eq!(cached(&s), [1, 2, 3]);
+    assert!(u.trusted_set().get_targets("d3").is_some());
+    assert!(u.trusted_set().get_targets("d4").is_none());
     assert_eq!(s.server.requests(&role_path(5)), 0);
+}
+
+#[test]
+fn a_role_the_cache_holds_is_not_fetched_ahead() {
+    let s = setup("lookup_overlap_cached");
+    let mut u = refreshed(&s, |_| {});
+    assert!(u.get_target_info(TARGET).unwrap().is_some());
+    // Without d2 in the cache, a new updater fetches d2 again; d3, which d2 names, is in the
+    // cache, verifies, and is not asked for again.
+    std::fs::remove_file(s.c.cached("d2.json")).unwrap();
+    let mut again = refreshed(&s, |_| {});
+    assert!(again.get_target_info(TARGET).unwrap().is_some());
+    assert_eq!(s.server.requests(&role_path(2)), 2);
+    for i in [1, 3, 4, 5, 6] {
+        assert_eq!(s.server.requests(&role_path(i)), 1, "d{i}");
+    }
+}
+
+#[test]
+fn with_a_store_of_the_application_every_role_is_written_in_order() {
+    // No helper thread: each role is written on the lookup's thread, the one before it first,
+    // although a role fetched ahead needs no transfer of its own to write it beside.
+    let s = setup("lookup_overlap_store");
+    let store = Arc::new(RecordingStore::default());
+    let root = s.c.repo.sim().root_bytes(1);
+    let mut u = refreshed(&s, |config| {
+        config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
+        config.bootstrap_root = Some(root);
+    });
+    assert!(u.get_target_info(TARGET).unwrap().is_some());
+    let written: Vec<String> = store.written.lock().unwrap().clone();
+    let roles: Vec<&str> = written
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.starts_with('d'))
+        .collect();
+    assert_eq!(
+        roles,
+        ["d1.json", "d2.json", "d3.json", "d4.json", "d5.json", "d6.json"]
+    );
+    for i in 1..=DEPTH {
+        assert_eq!(s.server.requests(&role_path(i)), 1, "d{i}");
+    }
+
+    // The same when a role fetched ahead failed for a transient reason and is fetched again
+    // alone (with retries).
+    let s = setup("lookup_overlap_store_retry");
+    s.server.set_behavior(
+        &role_path(3),
+        Behavior::FailTimes {
+            status: 503,
+            times: 1,
+        },
+    );
+    let store = Arc::new(RecordingStore::default());
+    let root = s.c.repo.sim().root_bytes(1);
+    let mut u = refreshed(&s, |config| {
+        config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
+        config.bootstrap_root = Some(root);
+        config.retry.retries = 1;
+        config.retry.backoff = Duration::from_millis(10);
+    });
+    assert!(u.get_target_info(TARGET).unwrap().is_some());
+    assert_eq!(s.server.requests(&role_path(3)), 2);
+    let written: Vec<String> = store.written.lock().unwrap().clone();
+    let roles: Vec<&str> = written
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.starts_with('d'))
+        .collect();
+    assert_eq!(
+        roles,
+        ["d1.json", "d2.json", "d3.json", "d4.json", "d5.json", "d6.json"]
+    );
+}
+
+/// An application's store (in memory) that records the names written, in order.
+#[derive(Default)]
+struct RecordingStore {
+    inner: MemoryStore,
+    written: Mutex<Vec<String>>,
+}
+
+impl MetadataStore for RecordingStore {
+    fn read(&self, name: &str, max_length: u64) -> tuf::Result<Option<Vec<u8>>> {
+        self.inner.read(name, max_length)
+    }
+
+    fn write(&self, name: &str, data: &[u8], durable: bool) -> tuf::Result<()> {
+        self.written.lock().unwrap().push(name.to_string());
+        self.inner.write(name, data, durable)
+    }
+
+    fn remove(&self, name: &str) -> tuf::Result<()> {
+        self.inner.remove(name)
+    }
+
+    fn lock(&self) -> tuf::Result<StoreLock> {
+        self.inner.lock()
+    }
+
+    fn root_history(&self) -> Vec<u64> {
+        self.inner.root_history()
+    }
 }
 
 #[test]
@@ -222,7 +374,9 @@ fn a_cache_write_that_fails_fails_the_lookup() {
     let e = u.get_target_info(TARGET).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io, "{e}");
     assert!(u.trusted_set().get_targets("d3").is_none());
-    assert_eq!(s.server.requests(&role_path(4)), 0);
+    // d4 may have been fetched ahead while d3 was verified, not after.
+    assert!(s.server.requests(&role_path(4)) <= 1);
+    assert_eq!(s.server.requests(&role_path(5)), 0);
 }
 
 /// An application's store (in memory) whose writes of one name fail.

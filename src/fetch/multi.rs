@@ -326,6 +326,22 @@ impl MultiFetcher {
         deliver: &mut dyn FnMut(usize, Result<()>),
         poll: &mut dyn FnMut(),
     ) {
+        self.fetch_each_while(requests, progress, deliver, &mut || {
+            poll();
+            true
+        });
+    }
+
+    /// [`fetch_each_polling`](Self::fetch_each_polling), where `poll` returning `false`
+    /// stops the transfers: those still running or waiting end with [`Error::Cancelled`],
+    /// as when the progress function cancels.
+    pub fn fetch_each_while(
+        &mut self,
+        requests: Vec<MultiRequest>,
+        progress: Option<&Progress>,
+        deliver: &mut dyn FnMut(usize, Result<()>),
+        poll: &mut dyn FnMut() -> bool,
+    ) {
         let mut slots: Vec<Slot> = requests
             .into_iter()
             .map(|r| {
@@ -424,7 +440,7 @@ impl MultiFetcher {
                 // the handle is reused.
                 self.idle.push(easy);
             }
-            poll();
+            cancelled |= !poll();
             let beat = heartbeat.elapsed() >= Duration::from_secs(1);
             if beat {
                 heartbeat = Instant::now();

@@ -107,6 +107,9 @@ pub extern "C" fn tuf_updater_refresh(
 /// the other, each verified before it is trusted, and each written to the metadata cache
 /// (a store's callbacks included: on the calling thread, between transfers) while the
 /// request for the next one is on its way; every role trusted is cached before this returns.
+/// The next role is requested while the one before it is verified: the role that one names
+/// first for the target, when the cache does not hold it. It is used only once the role that
+/// names it verified, and is verified itself; a role that fails stops its transfer.
 /// A transfer that failed for a transient reason (no HTTP status, 429, 5xx) is made again
 /// alone with the retry policy when retries are set; any other failure is the lookup's.
 #[no_mangle]

@@ -580,8 +580,11 @@ impl Updater {
     ///
     /// With the built-in fetcher, online, the delegated roles on the way are fetched one
     /// after the other (each names the next), each verified (5.6.1-5.6.6) before it is
-    /// trusted, and each written to the cache beside the walk (for a directory, on a helper
-    /// thread while the next ones are fetched and verified), in order; every role trusted is
+    /// trusted, each fetched while the role before it is verified (the role that one names
+    /// first for the target, read before it is verified, when the cache does not hold it:
+    /// used only if the search reaches it, and verified then), and each written to the cache
+    /// beside the walk (for a directory, on a helper thread while the next ones are fetched
+    /// and verified), in order; every role trusted is
     /// cached before this returns, whatever ends the search, and the first write that fails
     /// ends it. A transfer that failed for a transient reason
     /// ([`crate::fetch::is_transient`]) is made again alone with the retry policy, when
@@ -711,21 +714,8 @@ fn load_cached_targets(
     if set.get_targets(role).is_some() && set.delegator_of(role) == Some(delegator) {
         return Ok(None);
     }
-    let meta = set
-        .snapshot()
-        .ok_or_else(|| Error::State("snapshot is not loaded".into()))?
-        .role_meta(role)
-        .ok_or_else(|| {
-            Error::Repository(format!("role {role} was delegated but is not in snapshot"))
-        })?;
-    let expected_version = meta.version;
-    let max_length = meta.length.unwrap_or(config.targets_max_length);
-    let version = set.root().consistent_snapshot().then_some(expected_version);
-    // Read up to the configured maximum even when snapshot gives a length: a cached file of
-    // another length may be another version (see persist_targets); verification checks the
-    // length.
-    let cache_limit = meta.length.unwrap_or(0).max(config.targets_max_length);
-    let cached = usable(config, cache.read(role, cache_limit), role)?;
+    let remote = remote_targets(set, config, role)?;
+    let cached = usable(config, cache.read(role, remote.cache_limit), role)?;
     let now = set.reference_time();
     if let Some(data) = &cached {
         match set.update_delegated_targets(data, role, delegator) {
@@ -744,12 +734,29 @@ fn load_cached_targets(
     if config.offline {
         return Err(not_cached(cache, role));
     }
-    Ok(Some(RemoteTargets {
+    Ok(Some(remote))
+}
+
+/// Where the metadata of targets role `role` is fetched from, by the trusted snapshot's entry
+/// for it (an error when it has none).
+fn remote_targets(set: &TrustedSet, config: &UpdaterConfig, role: &str) -> Result<RemoteTargets> {
+    let meta = set
+        .snapshot()
+        .ok_or_else(|| Error::State("snapshot is not loaded".into()))?
+        .role_meta(role)
+        .ok_or_else(|| {
+            Error::Repository(format!("role {role} was delegated but is not in snapshot"))
+        })?;
+    let version = set.root().consistent_snapshot().then_some(meta.version);
+    Ok(RemoteTargets {
         url: metadata_url(&config.metadata_base_url, role, version),
-        version: expected_version,
-        max_length,
-        cache_limit,
-    }))
+        version: meta.version,
+        max_length: meta.length.unwrap_or(config.targets_max_length),
+        // Read up to the configured maximum even when snapshot gives a length: a cached file
+        // of another length may be another version (see persist_targets); verification checks
+        // the length.
+        cache_limit: meta.length.unwrap_or(0).max(config.targets_max_length),
+    })
 }
 
 /// The debug message of a role fetched from `remote` and verified, before it is cached.

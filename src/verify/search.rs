@@ -2,7 +2,7 @@
 
 use super::TrustedSet;
 use crate::error::Result;
-use crate::metadata::TargetFile;
+use crate::metadata::{TargetFile, Targets};
 
 /// A target found in trusted metadata by [`TrustedSet::find_target`] (and so by the updater's
 /// lookup).
@@ -84,5 +84,32 @@ impl TrustedSet {
             stack.extend(children.into_iter().rev());
         }
         Ok(None)
+    }
+
+    /// The role [`find_target`](Self::find_target)'s search for `target_path` loads right
+    /// after `role`, were `candidate` trusted as `role`'s metadata: `role`'s first delegated
+    /// role that covers the target (5.6.7.2), when `candidate` does not list the target itself
+    /// and that role is neither `role` nor trusted yet. `None` otherwise, and when the search would go on
+    /// elsewhere (no delegation covers the target: a pending role higher up).
+    ///
+    /// `candidate` may be unverified: the answer only says what the search would ask for
+    /// next, so that it can be fetched while `role` is verified; whatever is fetched is
+    /// verified when the search reaches it, as any role.
+    pub fn next_role_to_load(
+        &self,
+        role: &str,
+        candidate: &Targets,
+        target_path: &str,
+    ) -> Option<String> {
+        if candidate.targets.contains_key(target_path) {
+            return None;
+        }
+        let (child, _) = candidate
+            .delegations
+            .as_ref()?
+            .roles_for_target(target_path)
+            .next()?;
+        // A role delegating to itself is not searched again (visited).
+        (child != role && self.delegator_of(&child).is_none()).then(|| child.into_owned())
     }
 }

@@ -81,6 +81,21 @@ pub(crate) struct VerifiedTargets {
     metadata: Metadata<Targets>,
 }
 
+/// Targets metadata of a role that passed the first checks of
+/// [`TrustedSet::verify_delegated_targets`] (listed in the final snapshot, 5.6.2), parsed,
+/// not verified yet: [`TrustedSet::parse_delegated_targets`] makes one,
+/// [`TrustedSet::verify_parsed_targets`] verifies it. What it holds may be read only to choose
+/// what to fetch.
+#[derive(Debug)]
+pub(crate) struct ParsedTargets {
+    /// The metadata as parsed, unverified.
+    pub(crate) metadata: Metadata<Targets>,
+    /// The version the final snapshot lists for the role.
+    expected_version: u64,
+    /// The length of the bytes parsed.
+    len: usize,
+}
+
 fn state(msg: &str) -> Error {
     Error::State(msg.into())
 }
@@ -384,14 +399,48 @@ impl TrustedSet {
         role: &str,
         delegator: &str,
     ) -> Result<VerifiedTargets> {
+        let parsed = self.parse_delegated_targets(bytes, role)?;
+        self.verify_parsed_targets(parsed, role, delegator)
+    }
+
+    /// The first half of [`verify_delegated_targets`](Self::verify_delegated_targets): the
+    /// snapshot must be final and list `role`, whose length and hashes `bytes` must match
+    /// (5.6.2); then `bytes` parsed. Nothing is verified yet: what this returns may be used
+    /// only to choose what to fetch, and must go through
+    /// [`verify_parsed_targets`](Self::verify_parsed_targets) before anything else.
+    pub(crate) fn parse_delegated_targets(
+        &self,
+        bytes: &[u8],
+        role: &str,
+    ) -> Result<ParsedTargets> {
         let snapshot = self.check_final_snapshot()?;
         let meta = snapshot
             .role_meta(role)
             .ok_or_else(|| Error::Repository(format!("snapshot does not list {role}.json")))?;
         meta.verify_length_and_hashes(role, bytes)?;
-        let expected_version = meta.version;
-        let new = Metadata::<Targets>::from_bytes(bytes)?;
-        self.verify_targets_signatures(role, delegator, &new, bytes.len())?;
+        Ok(ParsedTargets {
+            metadata: Metadata::<Targets>::from_bytes(bytes)?,
+            expected_version: meta.version,
+            len: bytes.len(),
+        })
+    }
+
+    /// The second half of [`verify_delegated_targets`](Self::verify_delegated_targets), on
+    /// what [`parse_delegated_targets`](Self::parse_delegated_targets) of this set returned
+    /// for `role`, with no update of this set in between: signatures (5.6.3), version
+    /// (5.6.4), expiry (5.6.5).
+    pub(crate) fn verify_parsed_targets(
+        &self,
+        parsed: ParsedTargets,
+        role: &str,
+        delegator: &str,
+    ) -> Result<VerifiedTargets> {
+        let ParsedTargets {
+            metadata: new,
+            expected_version,
+            len,
+        } = parsed;
+        self.verify_targets_signatures(role, delegator, &new, len)?;
         if new.signed.version != expected_version {
             return Err(Error::BadVersion {
                 role: role.into(),

@@ -308,8 +308,8 @@ MUTANTS = [
      MULTI, "                } else if let Some(result) = slots[i].result.take() {",
      "                } else if let Some(result) = None::<Result<()>> {"),
     ("L3", "one lookup: each role verified against its delegator before it is cached",
-     OVERLAP, "                    let data = take_body(&body);\n",
-     "                    let data = take_body(&body);\n"
+     OVERLAP, "                Some(Ok(data)) => {\n",
+     "                Some(Ok(data)) => {\n"
      "                    let _ = cache.write(role, &data);\n"),
     ("W1", "shared cache, written on the helper thread: a cached role that may be newer is left "
      "to the caller, not rolled back", WRITER,
