@@ -210,21 +210,15 @@ fn with_a_store_of_the_application_every_role_is_written_in_order() {
     // No helper thread: each role is written on the lookup's thread, the one before it first,
     // although a role fetched ahead needs no transfer of its own to write it beside.
     let s = setup("lookup_overlap_store");
-    let store = Arc::new(RecordingStore::default());
+    let store = Arc::new(TestStore::new(None));
     let root = s.c.repo.sim().root_bytes(1);
     let mut u = refreshed(&s, |config| {
         config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
         config.bootstrap_root = Some(root);
     });
     assert!(u.get_target_info(TARGET).unwrap().is_some());
-    let written: Vec<String> = store.written.lock().unwrap().clone();
-    let roles: Vec<&str> = written
-        .iter()
-        .map(String::as_str)
-        .filter(|n| n.starts_with('d'))
-        .collect();
     assert_eq!(
-        roles,
+        store.roles_written(),
         ["d1.json", "d2.json", "d3.json", "d4.json", "d5.json", "d6.json"]
     );
     for i in 1..=DEPTH {
@@ -241,7 +235,7 @@ fn with_a_store_of_the_application_every_role_is_written_in_order() {
             times: 1,
         },
     );
-    let store = Arc::new(RecordingStore::default());
+    let store = Arc::new(TestStore::new(None));
     let root = s.c.repo.sim().root_bytes(1);
     let mut u = refreshed(&s, |config| {
         config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
@@ -251,46 +245,10 @@ fn with_a_store_of_the_application_every_role_is_written_in_order() {
     });
     assert!(u.get_target_info(TARGET).unwrap().is_some());
     assert_eq!(s.server.requests(&role_path(3)), 2);
-    let written: Vec<String> = store.written.lock().unwrap().clone();
-    let roles: Vec<&str> = written
-        .iter()
-        .map(String::as_str)
-        .filter(|n| n.starts_with('d'))
-        .collect();
     assert_eq!(
-        roles,
+        store.roles_written(),
         ["d1.json", "d2.json", "d3.json", "d4.json", "d5.json", "d6.json"]
     );
-}
-
-/// An application's store (in memory) that records the names written, in order.
-#[derive(Default)]
-struct RecordingStore {
-    inner: MemoryStore,
-    written: Mutex<Vec<String>>,
-}
-
-impl MetadataStore for RecordingStore {
-    fn read(&self, name: &str, max_length: u64) -> tuf::Result<Option<Vec<u8>>> {
-        self.inner.read(name, max_length)
-    }
-
-    fn write(&self, name: &str, data: &[u8], durable: bool) -> tuf::Result<()> {
-        self.written.lock().unwrap().push(name.to_string());
-        self.inner.write(name, data, durable)
-    }
-
-    fn remove(&self, name: &str) -> tuf::Result<()> {
-        self.inner.remove(name)
-    }
-
-    fn lock(&self) -> tuf::Result<StoreLock> {
-        self.inner.lock()
-    }
-
-    fn root_history(&self) -> Vec<u64> {
-        self.inner.root_history()
-    }
 }
 
 #[test]
@@ -365,7 +323,7 @@ fn a_cache_write_that_fails_fails_the_lookup() {
     // The same with the cache on this thread (no helper thread for a store of the
     // application's): the write of d2 fails before d3 is used.
     let s = setup("lookup_overlap_write_store");
-    let store = Arc::new(FailingStore::new("d2.json"));
+    let store = Arc::new(TestStore::new(Some("d2.json")));
     let root = s.c.repo.sim().root_bytes(1);
     let mut u = refreshed(&s, |config| {
         config.storage = tuf::updater::MetadataStorage::Custom(store.clone());
@@ -379,28 +337,42 @@ fn a_cache_write_that_fails_fails_the_lookup() {
     assert_eq!(s.server.requests(&role_path(5)), 0);
 }
 
-/// An application's store (in memory) whose writes of one name fail.
-struct FailingStore {
+/// An application's store (in memory) that records the names written, in order, and whose
+/// writes of one name fail, if given.
+struct TestStore {
     inner: MemoryStore,
-    fail: &'static str,
+    fail: Option<&'static str>,
+    written: Mutex<Vec<String>>,
 }
 
-impl FailingStore {
-    fn new(fail: &'static str) -> FailingStore {
-        FailingStore {
+impl TestStore {
+    fn new(fail: Option<&'static str>) -> TestStore {
+        TestStore {
             inner: MemoryStore::new(),
             fail,
+            written: Mutex::default(),
         }
+    }
+
+    /// The delegated roles written (`dI.json`), in order.
+    fn roles_written(&self) -> Vec<String> {
+        let written = self.written.lock().unwrap();
+        written
+            .iter()
+            .filter(|n| n.starts_with('d'))
+            .cloned()
+            .collect()
     }
 }
 
-impl MetadataStore for FailingStore {
+impl MetadataStore for TestStore {
     fn read(&self, name: &str, max_length: u64) -> tuf::Result<Option<Vec<u8>>> {
         self.inner.read(name, max_length)
     }
 
     fn write(&self, name: &str, data: &[u8], durable: bool) -> tuf::Result<()> {
-        if name == self.fail {
+        self.written.lock().unwrap().push(name.to_string());
+        if Some(name) == self.fail {
             return Err(tuf::Error::Io {
                 path: name.into(),
                 source: std::io::Error::other("the store failed"),

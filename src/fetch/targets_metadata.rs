@@ -2,7 +2,7 @@
 //! step of 5.6.1-5.6.5 that the updater and the C verifier's loader share.
 
 use super::{fetch_bytes, Fetcher};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::verify::TrustedSet;
 
 /// python-tuf's download limit for targets metadata whose length snapshot does not give.
@@ -13,9 +13,9 @@ pub const DEFAULT_TARGETS_MAX_LENGTH: u64 = 5_000_000;
 /// `set` (5.6.1-5.6.5). The download limit is the length the trusted snapshot gives for the
 /// role (5.6.1), else `default_max_length`. Returns the verified bytes (for a cache).
 ///
-/// Fails with [`Error::State`] when no snapshot is trusted, [`Error::Repository`] when the
-/// snapshot does not list the role, and otherwise with the download's or the verification's
-/// error.
+/// Fails with [`Error::State`](crate::Error::State) when no snapshot is trusted,
+/// [`Error::Repository`](crate::Error::Repository) when the snapshot does not list the role,
+/// and otherwise with the download's or the verification's error.
 pub fn fetch_targets_metadata(
     set: &mut TrustedSet,
     fetcher: &mut dyn Fetcher,
@@ -24,13 +24,7 @@ pub fn fetch_targets_metadata(
     delegator: &str,
     default_max_length: u64,
 ) -> Result<Vec<u8>> {
-    let meta = set
-        .snapshot()
-        .ok_or_else(|| Error::State("snapshot is not loaded".into()))?
-        .role_meta(role)
-        .ok_or_else(|| {
-            Error::Repository(format!("role {role} was delegated but is not in snapshot"))
-        })?;
+    let meta = set.delegated_role_meta(role)?;
     let limit = meta.length.unwrap_or(default_max_length);
     let data = fetch_bytes(fetcher, url, limit)?;
     set.update_delegated_targets(&data, role, delegator)?;

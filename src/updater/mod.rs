@@ -740,13 +740,7 @@ fn load_cached_targets(
 /// Where the metadata of targets role `role` is fetched from, by the trusted snapshot's entry
 /// for it (an error when it has none).
 fn remote_targets(set: &TrustedSet, config: &UpdaterConfig, role: &str) -> Result<RemoteTargets> {
-    let meta = set
-        .snapshot()
-        .ok_or_else(|| Error::State("snapshot is not loaded".into()))?
-        .role_meta(role)
-        .ok_or_else(|| {
-            Error::Repository(format!("role {role} was delegated but is not in snapshot"))
-        })?;
+    let meta = set.delegated_role_meta(role)?;
     let version = set.root().consistent_snapshot().then_some(meta.version);
     Ok(RemoteTargets {
         url: metadata_url(&config.metadata_base_url, role, version),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::signatures::{check_keyids, verify_threshold};
 use crate::error::{Error, Result};
 use crate::metadata::{
-    DateTime, Metadata, RoleType, Root, Signature, Signed, Snapshot, Targets, Timestamp,
+    DateTime, MetaFile, Metadata, RoleType, Root, Signature, Signed, Snapshot, Targets, Timestamp,
 };
 
 /// Choices where the specification and python-tuf differ (digest 1.7, 4.3). The default is
@@ -162,6 +162,17 @@ impl TrustedSet {
     /// The trusted snapshot, if any (possibly a baseline that is not final).
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.snapshot.as_ref().map(|m| &m.signed)
+    }
+
+    /// The trusted snapshot's entry for the targets role `role`: [`Error::State`] when no
+    /// snapshot is trusted, [`Error::Repository`] when it does not list the role.
+    pub fn delegated_role_meta(&self, role: &str) -> Result<&MetaFile> {
+        self.snapshot()
+            .ok_or_else(|| state("snapshot is not loaded"))?
+            .role_meta(role)
+            .ok_or_else(|| {
+                Error::Repository(format!("role {role} was delegated but is not in snapshot"))
+            })
     }
 
     /// The length in bytes of the trusted snapshot (0 before one is loaded): about what
