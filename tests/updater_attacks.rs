@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use common::http::{Behavior, TestServer};
 use common::sim::{in_secs, new_key, past, Sim};
-use common::sim_fetcher::{all_files, over_http, serve, Client, Response};
+use common::sim_fetcher::{all_files, over_http, serve, Client, HookedFetcher, Response};
 use tuf::crypto::SigningKey;
 use tuf::metadata::{DelegatedRoles, Key, MetaFile, PathSpec, RoleType};
 use tuf::updater::{Updater, UpdaterConfig};
@@ -581,6 +581,59 @@ fn a_cached_snapshot_newer_than_the_timestamp_lists_is_not_the_baseline() {
     u.refresh().unwrap();
     assert_eq!(u.trusted_set().snapshot().unwrap().version, v1);
     assert_eq!(c.read_cached("snapshot.json").unwrap(), snap2);
+}
+
+/// A newer timestamp that another updater stored in a shared cache while this one fetched its
+/// own (the cache is not locked across the refresh) is kept, so that the next refresh's
+/// rollback baseline (5.4.3) does not go back; a newer one the trusted timestamp keys did not
+/// sign is replaced.
+#[test]
+fn a_newer_cached_timestamp_stored_meanwhile_is_kept_unless_the_timestamp_keys_did_not_sign_it() {
+    for foreign in [false, true] {
+        let c = filled(
+            &format!("newer-cached-timestamp-{foreign}"),
+            sim_with_delegation(),
+        );
+        // The cache holds timestamp vN; this updater is served vN+1 while vN+2 is stored.
+        let (n, v2, v3) = {
+            let mut sim = c.repo.sim();
+            let n = sim.timestamp.signed.version;
+            sim.update_timestamp();
+            let v2 = sim.bytes("timestamp");
+            sim.update_timestamp();
+            let v3 = if foreign {
+                let mut md = sim.timestamp.clone();
+                md.signatures.clear();
+                md.sign(&new_key()).unwrap();
+                md.to_bytes()
+            } else {
+                sim.bytes("timestamp")
+            };
+            (n, v2, v3)
+        };
+        c.repo
+            .set_override("metadata/timestamp.json", Response::Bytes(v2.clone()));
+        // Stored when the timestamp is asked for: after this updater read its cached
+        // timestamp, before it stores the one fetched.
+        let (cached, stored) = (c.cached("timestamp.json"), v3.clone());
+        let fetcher = HookedFetcher {
+            inner: c.repo.clone(),
+            before: Box::new(move |url: &str| {
+                if url.ends_with("/timestamp.json") {
+                    std::fs::write(&cached, &stored).unwrap();
+                }
+            }),
+        };
+        let mut u = Updater::with_fetcher(c.config(), Box::new(fetcher)).unwrap();
+        u.refresh().unwrap();
+        assert_eq!(u.trusted_set().timestamp().unwrap().version, n + 1);
+        let kept = c.read_cached("timestamp.json").unwrap();
+        let expected = if foreign { v2 } else { v3 };
+        assert!(
+            kept == expected,
+            "foreign: {foreign}: the cached timestamp is another one"
+        );
+    }
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! Cache writes on a helper thread (`tuf-cache`) while a chain of roles is walked: the new
-//! roots of a refresh (5.3) and the delegated roles on the way to a target (5.6.7). Each role
-//! of a chain is verified against the one before it, so the chain is walked one role after
-//! the other; writing a role to a metadata directory costs about as much as fetching and
-//! verifying it (creating the file is the costly part), and nothing in the walk waits for
-//! the write. So the writes run beside the walk instead of between its steps:
+//! roots of a refresh (5.3), its timestamp, snapshot and targets (5.4 to 5.6), and the
+//! delegated roles on the way to a target (5.6.7). Each role of a chain is verified against
+//! the one before it, so the chain is walked one role after the other; writing a role to a
+//! metadata directory costs about as much as fetching and verifying it (creating the file is
+//! the costly part), and nothing in the walk waits for the write. So the writes run beside
+//! the walk instead of between its steps:
 //!
 //! - in the order the roles were verified, each under the cache lock together with the
 //!   decision it rests on, as on the calling thread;
@@ -31,12 +32,24 @@ use std::thread::JoinHandle;
 use super::cache::MetadataCache;
 use super::store::MetadataStore;
 use super::store_fs::FileStore;
-use super::Unsaved;
+use super::{keep_cached, Unsaved};
 use crate::error::{Error, Result};
+use crate::metadata::{RoleType, Root};
 use crate::verify::claims_version_above;
 
 /// A write handed to the helper.
 pub(super) enum Job {
+    /// The timestamp or snapshot (`role`), verified at `version`: written unless the cache
+    /// holds by now a newer version signed by a threshold of `root`'s keys for the role, and
+    /// not `older` ([`keep_cached`]); `max`: how much of a cached copy is read.
+    TopLevel {
+        role: RoleType,
+        version: u64,
+        data: Vec<u8>,
+        older: Option<Vec<u8>>,
+        root: Box<Root>,
+        max: u64,
+    },
     /// Root `version`, verified, into the root history (5.3.8); first, when `rotated`, the
     /// cached timestamp and snapshot are removed (5.3.11), under the same lock.
     Root {
@@ -63,6 +76,8 @@ pub(super) struct Finished {
     pub root: Option<(u64, Vec<u8>)>,
     /// The delegated roles left to the caller: the cache holds a copy that may be newer.
     pub deferred: Vec<Unsaved>,
+    /// The timestamp or snapshot not written: the cache holds a newer one, which is kept.
+    pub kept: Vec<RoleType>,
     /// The first write that failed.
     pub error: Option<Error>,
 }
@@ -91,6 +106,7 @@ impl CacheWriter {
                         Ok(Written::Root(version, data)) => finished.root = Some((version, data)),
                         Ok(Written::Role) => {}
                         Ok(Written::Deferred(unsaved)) => finished.deferred.push(unsaved),
+                        Ok(Written::Kept(role)) => finished.kept.push(role),
                         Err(e) => {
                             flag.store(true, Ordering::Release);
                             finished.error = Some(e);
@@ -187,16 +203,37 @@ impl Drop for CacheWriter {
 enum Written {
     /// Root `version`, with its bytes, is in the root history.
     Root(u64, Vec<u8>),
-    /// The delegated role is in the cache.
+    /// The timestamp, snapshot or targets role is in the cache.
     Role,
     /// The delegated role is left to the caller.
     Deferred(Unsaved),
+    /// The cache's newer timestamp or snapshot is kept.
+    Kept(RoleType),
 }
 
 /// Does `job`.
 fn run(store: &FileStore, sync_all: bool, job: Job) -> Result<Written> {
     let _lock = store.lock()?;
     match job {
+        Job::TopLevel {
+            role,
+            version,
+            data,
+            older,
+            root,
+            max,
+        } => {
+            let name = MetadataCache::role_name(role.as_str());
+            // As `persist_unless_newer`. A store that cannot be read is written: ours is
+            // verified.
+            if let Ok(Some(cached)) = store.read(&name, max) {
+                if keep_cached(role, &root, &cached, version, older.as_deref()) {
+                    return Ok(Written::Kept(role));
+                }
+            }
+            store.write(&name, &data, sync_all)?;
+            Ok(Written::Role)
+        }
         Job::Root {
             version,
             data,

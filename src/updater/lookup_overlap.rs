@@ -14,7 +14,7 @@
 //!   anyway, one of them earlier, and only for a role the trusted snapshot lists and the
 //!   cache does not hold.
 
-use super::cache_writer::{Job, LazyWriter};
+use super::cache_writer::LazyWriter;
 use super::{
     load_cached_targets, log_fetched, multi_fetcher, remote_targets, RemoteTargets, TargetInfo,
     Unsaved, Updater, UpdaterConfig,
@@ -194,12 +194,7 @@ impl Updater {
             match writer.get(cache) {
                 Some(w) => {
                     log_fetched(config, &u.role, &u.remote);
-                    w.send(Job::Role {
-                        trusted_version: u.remote.version,
-                        snapshot_len: set.snapshot_len(),
-                        cache_limit: u.remote.cache_limit,
-                        unsaved: u,
-                    });
+                    w.send(u.job(set));
                 }
                 None => {
                     // The role before it, when nothing was fetched since it was verified.

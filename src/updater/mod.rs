@@ -61,7 +61,7 @@ use crate::fetch::{
 };
 
 use crate::error::{Error, Result};
-use crate::metadata::{DateTime, Metadata, Signed, Snapshot, Timestamp};
+use crate::metadata::{DateTime, Metadata, RoleType, Signed, Snapshot, Timestamp};
 pub use crate::verify::TargetInfo;
 use crate::verify::{TimestampUpdate, TrustedSet};
 
@@ -272,9 +272,40 @@ impl Updater {
             self.cache.remove_stale_temp_files()?;
         }
         self.load_root()?;
-        self.load_timestamp()?;
-        self.load_snapshot()?;
-        self.load_targets("targets", "root")
+        // The timestamp, snapshot and targets fetched are written to a directory on a helper
+        // thread (`cache_writer.rs`), in order, each while the next one is fetched and
+        // verified; the cycle waits for it, and a write that failed fails the cycle.
+        let mut writer = LazyWriter::default();
+        let loaded = self.load_top_level(&mut writer);
+        let Some(finished) = writer.finish() else {
+            return loaded;
+        };
+        for role in finished.kept {
+            self.log_kept(role.as_str());
+        }
+        if let Some(e) = finished.error {
+            return Err(e);
+        }
+        loaded?;
+        // A targets role the helper left: the cache holds a copy that may be newer.
+        for u in finished.deferred {
+            u.save_logged(&self.set, &self.cache, &self.config)?;
+        }
+        Ok(())
+    }
+
+    /// 5.4 to 5.6.6 of one update cycle, the writes handed to `writer`; stops at the next step
+    /// once a write failed (the error is the helper's).
+    fn load_top_level(&mut self, writer: &mut LazyWriter) -> Result<()> {
+        let stop_if_failed = |writer: &LazyWriter| match writer.failed() {
+            true => Err(Error::State("a cache write failed".into())),
+            false => Ok(()),
+        };
+        self.load_timestamp(writer)?;
+        stop_if_failed(writer)?;
+        self.load_snapshot(writer)?;
+        stop_if_failed(writer)?;
+        self.load_top_targets(writer)
     }
 
     /// Warns of every top-level role accepted although expired (only
@@ -422,7 +453,7 @@ impl Updater {
     /// timestamp was fetched with the first root request (`root_ahead.rs`), that one is the
     /// remote one, and the cached one is what the cache held just before it was asked for.
     /// Offline, the cached one is the final one.
-    fn load_timestamp(&mut self) -> Result<()> {
+    fn load_timestamp(&mut self, writer: &mut LazyWriter) -> Result<()> {
         let (cached, remote) = match self.timestamp_ahead.take() {
             Some(ahead) => (ahead.cached, Some(ahead.remote)),
             None => (self.cached_timestamp()?, None),
@@ -457,7 +488,7 @@ impl Updater {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: from {url}")
             });
-            self.persist_unless_newer::<Timestamp>(&data, version, None)?;
+            self.persist_unless_newer(RoleType::Timestamp, data, version, None, writer)?;
         } else {
             self.config.log(LogLevel::Debug, || {
                 format!("timestamp v{version}: unchanged")
@@ -468,7 +499,7 @@ impl Updater {
 
     /// 5.5: the cached snapshot when it is valid as the final snapshot (then nothing is
     /// downloaded), else the remote one. Offline, the cached one or an error.
-    fn load_snapshot(&mut self) -> Result<()> {
+    fn load_snapshot(&mut self, writer: &mut LazyWriter) -> Result<()> {
         let max = self.config.snapshot_max_length;
         let offline = self.config.offline;
         let cached = usable(&self.config, self.cache.read("snapshot", max), "snapshot")?;
@@ -523,55 +554,92 @@ impl Updater {
         let v = self.set.update_snapshot(&data, false)?.version;
         self.config
             .log(LogLevel::Debug, || format!("snapshot v{v}: from {url}"));
-        self.persist_unless_newer::<Snapshot>(&data, v, older.as_deref())
+        self.persist_unless_newer(RoleType::Snapshot, data, v, older, writer)
     }
 
-    /// Persists `data`, the timestamp or snapshot of version `version` this updater just
-    /// verified, unless the cache holds by now a newer version signed by a threshold of the
-    /// trusted root's keys for the role. The network I/O happens without the cache lock, so
-    /// another updater sharing the cache may have stored a newer version since this one read
-    /// the cache, and the rollback baseline of the next refresh (5.4.3, 5.5.5) must not go
-    /// back. A newer file that the trusted keys did not sign (garbage, or one signed with
-    /// keys a root rotation replaced, 5.3.11) is replaced. `older`: bytes the cache held
-    /// that are known not to be newer; when the cache still holds exactly them, they are
-    /// replaced without being parsed again.
-    fn persist_unless_newer<T: Signed>(
+    /// Persists `data`, the timestamp or snapshot (`role`) of version `version` this updater
+    /// just verified, unless the cache holds by now a newer version signed by a threshold of
+    /// the trusted root's keys for the role ([`keep_cached`]). The network I/O happens
+    /// without the cache lock, so another updater sharing the cache may have stored a newer
+    /// version since this one read the cache, and the rollback baseline of the next refresh
+    /// (5.4.3, 5.5.5) must not go back. A newer file that the trusted keys did not sign
+    /// (garbage, or one signed with keys a root rotation replaced, 5.3.11) is replaced.
+    /// `older`: bytes the cache held that are known not to be newer; when the cache still
+    /// holds exactly them, they are replaced without being parsed again. For a directory,
+    /// handed to `writer`'s helper thread, which decides and writes under the lock.
+    fn persist_unless_newer(
         &self,
-        data: &[u8],
+        role: RoleType,
+        data: Vec<u8>,
         version: u64,
-        older: Option<&[u8]>,
+        older: Option<Vec<u8>>,
+        writer: &mut LazyWriter,
     ) -> Result<()> {
-        let role = T::TYPE.as_str();
-        let max = match T::TYPE {
-            crate::metadata::RoleType::Timestamp => self.config.timestamp_max_length,
+        let max = match role {
+            RoleType::Timestamp => self.config.timestamp_max_length,
             _ => self.config.snapshot_max_length,
         };
+        if let Some(w) = writer.get(&self.cache) {
+            w.send(cache_writer::Job::TopLevel {
+                role,
+                version,
+                data,
+                older,
+                root: Box::new(self.set.root().clone()),
+                max,
+            });
+            return Ok(());
+        }
         let lock = self.cache.lock()?;
         // A store that cannot be read is written: ours is verified.
-        if let Ok(Some(cached)) = self.cache.read(role, max) {
-            if older != Some(cached.as_slice())
-                && signed_and_newer::<T>(self.set.root(), &cached, version)
-            {
+        if let Ok(Some(cached)) = self.cache.read(role.as_str(), max) {
+            if keep_cached(role, self.set.root(), &cached, version, older.as_deref()) {
                 drop(lock); // no callback runs under the lock
-                self.config.log(LogLevel::Debug, || {
-                    format!("{role}: keeping the newer cached version another updater stored")
-                });
+                self.log_kept(role.as_str());
                 return Ok(());
             }
         }
-        self.cache.write(role, data)
+        self.cache.write(role.as_str(), &data)
     }
 
-    /// 5.6.1-5.6.6 for `role`: the cached file when it verifies, else the remote one.
-    fn load_targets(&mut self, role: &str, delegator: &str) -> Result<()> {
-        load_targets(
+    /// The debug message of a newer cached `role` kept ([`persist_unless_newer`](Self::persist_unless_newer)).
+    fn log_kept(&self, role: &str) {
+        self.config.log(LogLevel::Debug, || {
+            format!("{role}: keeping the newer cached version another updater stored")
+        });
+    }
+
+    /// 5.6.1-5.6.6 for the top-level targets: the cached file when it verifies, else the
+    /// remote one, whose write is handed to `writer` (for a directory; else written here).
+    fn load_top_targets(&mut self, writer: &mut LazyWriter) -> Result<()> {
+        let (role, delegator) = ("targets", "root");
+        let Some(remote) =
+            load_cached_targets(&mut self.set, &self.cache, &self.config, role, delegator)?
+        else {
+            return Ok(());
+        };
+        let data = fetch_targets_metadata(
             &mut self.set,
-            &self.cache,
             self.fetcher.as_mut(),
-            &self.config,
+            &remote.url,
             role,
             delegator,
-        )
+            self.config.targets_max_length,
+        )?;
+        let u = Unsaved {
+            role: role.into(),
+            delegator: delegator.into(),
+            remote,
+            data,
+        };
+        match writer.get(&self.cache) {
+            Some(w) => {
+                log_fetched(&self.config, role, &u.remote);
+                w.send(u.job(&self.set));
+                Ok(())
+            }
+            None => u.save(&self.set, &self.cache, &self.config),
+        }
     }
 
     /// Looks up `target_path` through the delegation graph (5.6.7), fetching only the
@@ -676,6 +744,16 @@ struct Unsaved {
 }
 
 impl Unsaved {
+    /// The helper's job that writes it (`cache_writer.rs`), as [`save`](Self::save) would.
+    fn job(self, set: &TrustedSet) -> cache_writer::Job {
+        cache_writer::Job::Role {
+            trusted_version: self.remote.version,
+            snapshot_len: set.snapshot_len(),
+            cache_limit: self.remote.cache_limit,
+            unsaved: self,
+        }
+    }
+
     /// Writes the role to the cache ([`persist_targets`]), after its debug message.
     fn save(&self, set: &TrustedSet, cache: &MetadataCache, config: &UpdaterConfig) -> Result<()> {
         log_fetched(config, &self.role, &self.remote);
@@ -800,6 +878,25 @@ fn persist_targets(
         }
     }
     cache.write(role, data)
+}
+
+/// Whether the cached copy of the timestamp or snapshot (`role`) is kept instead of being
+/// replaced by version `version` ([`Updater::persist_unless_newer`]): it is not `older`
+/// (bytes known not to be newer), and is a version above `version` signed by a threshold of
+/// the keys `root` gives the role.
+fn keep_cached(
+    role: RoleType,
+    root: &crate::metadata::Root,
+    cached: &[u8],
+    version: u64,
+    older: Option<&[u8]>,
+) -> bool {
+    older != Some(cached)
+        && match role {
+            RoleType::Timestamp => signed_and_newer::<Timestamp>(root, cached, version),
+            RoleType::Snapshot => signed_and_newer::<Snapshot>(root, cached, version),
+            _ => false,
+        }
 }
 
 /// Whether `cached` is metadata of role `T` of a version above `version`, signed by a

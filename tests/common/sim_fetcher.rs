@@ -296,6 +296,25 @@ impl SimFetcher {
     }
 }
 
+/// A [`SimFetcher`] that calls `before` with each URL before serving it: for a test that makes
+/// something happen while the updater is in the middle of its work.
+pub struct HookedFetcher {
+    pub inner: SimFetcher,
+    pub before: Box<dyn FnMut(&str) + Send>,
+}
+
+impl Fetcher for HookedFetcher {
+    fn fetch(
+        &mut self,
+        url: &str,
+        max_length: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        (self.before)(url);
+        self.inner.fetch(url, max_length, sink)
+    }
+}
+
 impl Fetcher for SimFetcher {
     fn fetch(
         &mut self,

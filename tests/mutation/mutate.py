@@ -318,6 +318,14 @@ MUTANTS = [
      "not write is not reported as written", WRITER,
      "            store.write(&MetadataCache::root_name(version), &data, sync_all)?;\n",
      "            let _ = store.write(&MetadataCache::root_name(version), &data, sync_all);\n"),
+    ("K1", "5.4.3 shared cache: a newer timestamp another updater stored, signed by the "
+     "timestamp keys, is kept (the next rollback baseline does not go back)", UPD,
+     "            RoleType::Timestamp => signed_and_newer::<Timestamp>(root, cached, version),\n",
+     "            RoleType::Timestamp => false,\n"),
+    ("K2", "5.5.5 shared cache: a newer snapshot another updater stored, signed by the "
+     "snapshot keys, is kept", UPD,
+     "            RoleType::Snapshot => signed_and_newer::<Snapshot>(root, cached, version),\n",
+     "            RoleType::Snapshot => false,\n"),
     ("A1", "5.3.3 roots fetched ahead: no version above max_root_rotations asked for", ROOTS,
      "            let count = count.min(ahead.window as u64) as usize;\n",
      "            let count = ahead.window;\n"),
