@@ -27,8 +27,9 @@
  *   tuf_verifier or tuf_multirepo that is already in a call (from a second thread, or from one
  *   of its own callbacks) fails with TUF_ERR_STATE and changes nothing.
  * - A call may run threads of libtuf's own while it lasts (a lookup of many targets verifies
- *   the fetched metadata on up to four; a chain of new roots or of delegations is written to
- *   a metadata directory on one); they call no callback and end before the call returns.
+ *   the fetched metadata on up to four; what a refresh fetches, and a chain of delegations,
+ *   is written to a metadata directory on one); they call no callback and end before the call
+ *   returns.
  * - Callbacks run on the thread that called into libtuf, during that call. Each callback type
  *   documents the locks held while it runs, what it may call, and how long its userdata must
  *   live. No callback may unwind into libtuf: no C++ exception, longjmp or thread
