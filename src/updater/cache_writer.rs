@@ -182,6 +182,15 @@ impl LazyWriter {
         matches!(self, LazyWriter::Running(w) if w.failed())
     }
 
+    /// An error when a write of the helper failed, for the walk to stop at its next step;
+    /// [`finish`](Self::finish) tells the write's own error.
+    pub fn check(&self) -> Result<()> {
+        match self.failed() {
+            true => Err(Error::State("a cache write failed".into())),
+            false => Ok(()),
+        }
+    }
+
     /// What the helper did ([`CacheWriter::finish`]); `None` when none was started.
     pub fn finish(self) -> Option<Finished> {
         match self {

@@ -16,8 +16,8 @@
 
 use super::cache_writer::LazyWriter;
 use super::{
-    load_cached_targets, log_fetched, multi_fetcher, remote_targets, RemoteTargets, TargetInfo,
-    Unsaved, Updater, UpdaterConfig,
+    load_cached_targets, multi_fetcher, remote_targets, RemoteTargets, TargetInfo, Unsaved,
+    Updater, UpdaterConfig,
 };
 use crate::error::{Error, Result};
 use crate::fetch::{fetch_targets_metadata, is_transient, take_body, MultiFetcher, MultiRequest};
@@ -74,9 +74,9 @@ impl Updater {
         let mut ahead: Option<Ahead> = None;
         let save = |set: &TrustedSet, u: Unsaved| u.save(set, cache, config);
         let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| -> Result<()> {
-            if writer.failed() {
+            if let Err(e) = writer.check() {
                 stopped_by_writer = true;
-                return Err(Error::State("a cache write failed".into()));
+                return Err(e);
             }
             // The role fetched ahead is the one the search asks for, untrusted when it was
             // fetched (see `next_role_to_load`) and not cached then: the cache is not read
@@ -192,10 +192,7 @@ impl Updater {
                 data,
             };
             match writer.get(cache) {
-                Some(w) => {
-                    log_fetched(config, &u.role, &u.remote);
-                    w.send(u.job(set));
-                }
+                Some(w) => u.hand_over(w, set, config),
                 None => {
                     // The role before it, when nothing was fetched since it was verified.
                     if let Some(before) = unsaved.take() {

@@ -43,7 +43,7 @@ mod target_files;
 
 use cache::MetadataCache;
 pub use cache::{quote, write_atomic};
-use cache_writer::LazyWriter;
+use cache_writer::{CacheWriter, LazyWriter};
 pub use config::{
     LogFn, LogLevel, Logger, MetadataStorage, UpdaterConfig, DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS,
@@ -297,15 +297,19 @@ impl Updater {
     /// 5.4 to 5.6.6 of one update cycle, the writes handed to `writer`; stops at the next step
     /// once a write failed (the error is the helper's).
     fn load_top_level(&mut self, writer: &mut LazyWriter) -> Result<()> {
-        let stop_if_failed = |writer: &LazyWriter| match writer.failed() {
-            true => Err(Error::State("a cache write failed".into())),
-            false => Ok(()),
-        };
         self.load_timestamp(writer)?;
-        stop_if_failed(writer)?;
+        writer.check()?;
         self.load_snapshot(writer)?;
-        stop_if_failed(writer)?;
-        self.load_top_targets(writer)
+        writer.check()?;
+        load_targets(
+            &mut self.set,
+            &self.cache,
+            self.fetcher.as_mut(),
+            &self.config,
+            "targets",
+            "root",
+            Some(writer),
+        )
     }
 
     /// Warns of every top-level role accepted although expired (only
@@ -609,39 +613,6 @@ impl Updater {
         });
     }
 
-    /// 5.6.1-5.6.6 for the top-level targets: the cached file when it verifies, else the
-    /// remote one, whose write is handed to `writer` (for a directory; else written here).
-    fn load_top_targets(&mut self, writer: &mut LazyWriter) -> Result<()> {
-        let (role, delegator) = ("targets", "root");
-        let Some(remote) =
-            load_cached_targets(&mut self.set, &self.cache, &self.config, role, delegator)?
-        else {
-            return Ok(());
-        };
-        let data = fetch_targets_metadata(
-            &mut self.set,
-            self.fetcher.as_mut(),
-            &remote.url,
-            role,
-            delegator,
-            self.config.targets_max_length,
-        )?;
-        let u = Unsaved {
-            role: role.into(),
-            delegator: delegator.into(),
-            remote,
-            data,
-        };
-        match writer.get(&self.cache) {
-            Some(w) => {
-                log_fetched(&self.config, role, &u.remote);
-                w.send(u.job(&self.set));
-                Ok(())
-            }
-            None => u.save(&self.set, &self.cache, &self.config),
-        }
-    }
-
     /// Looks up `target_path` through the delegation graph (5.6.7), fetching only the
     /// delegated metadata the search needs. Refreshes first if this updater has not.
     /// `Ok(None)`: no trusted role lists the target (5.7.2).
@@ -674,7 +645,7 @@ impl Updater {
             ..
         } = self;
         let mut load = |set: &mut TrustedSet, role: &str, delegator: &str| {
-            load_targets(set, cache, fetcher.as_mut(), config, role, delegator)
+            load_targets(set, cache, fetcher.as_mut(), config, role, delegator, None)
         };
         set.find_target(target_path, config.max_delegations, &mut load)
     }
@@ -697,8 +668,8 @@ fn metadata_url(base: &str, role: &str, version: Option<u64>) -> String {
 
 /// Loads targets metadata of `role` into `set`: the cached file when it verifies, else the
 /// remote one (with the length from snapshot meta, or the configured maximum), persisted once
-/// accepted. Roles already trusted are not loaded again. Offline, the cached file or an
-/// error.
+/// accepted: handed to `writer`'s helper thread when there is one (a directory), else here.
+/// Roles already trusted are not loaded again. Offline, the cached file or an error.
 fn load_targets(
     set: &mut TrustedSet,
     cache: &MetadataCache,
@@ -706,6 +677,7 @@ fn load_targets(
     config: &UpdaterConfig,
     role: &str,
     delegator: &str,
+    writer: Option<&mut LazyWriter>,
 ) -> Result<()> {
     let Some(remote) = load_cached_targets(set, cache, config, role, delegator)? else {
         return Ok(());
@@ -718,8 +690,19 @@ fn load_targets(
         delegator,
         config.targets_max_length,
     )?;
-    log_fetched(config, role, &remote);
-    persist_targets(set, cache, config, role, delegator, &remote, &data)
+    let u = Unsaved {
+        role: role.into(),
+        delegator: delegator.into(),
+        remote,
+        data,
+    };
+    match writer.and_then(|w| w.get(cache)) {
+        Some(w) => {
+            u.hand_over(w, set, config);
+            Ok(())
+        }
+        None => u.save(set, cache, config),
+    }
 }
 
 /// Where the metadata of a targets role that is not trusted yet comes from, and how it is
@@ -744,14 +727,16 @@ struct Unsaved {
 }
 
 impl Unsaved {
-    /// The helper's job that writes it (`cache_writer.rs`), as [`save`](Self::save) would.
-    fn job(self, set: &TrustedSet) -> cache_writer::Job {
-        cache_writer::Job::Role {
+    /// Hands the role to the helper `w` (`cache_writer.rs`), which writes it as
+    /// [`save`](Self::save) would, after its debug message.
+    fn hand_over(self, w: &CacheWriter, set: &TrustedSet, config: &UpdaterConfig) {
+        log_fetched(config, &self.role, &self.remote);
+        w.send(cache_writer::Job::Role {
             trusted_version: self.remote.version,
             snapshot_len: set.snapshot_len(),
             cache_limit: self.remote.cache_limit,
             unsaved: self,
-        }
+        });
     }
 
     /// Writes the role to the cache ([`persist_targets`]), after its debug message.
