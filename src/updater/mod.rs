@@ -606,7 +606,8 @@ impl Updater {
         self.cache.write(role.as_str(), &data)
     }
 
-    /// The debug message of a newer cached `role` kept ([`persist_unless_newer`](Self::persist_unless_newer)).
+    /// The debug message of a newer cached `role` kept
+    /// ([`persist_unless_newer`](Self::persist_unless_newer)).
     fn log_kept(&self, role: &str) {
         self.config.log(LogLevel::Debug, || {
             format!("{role}: keeping the newer cached version another updater stored")
@@ -623,9 +624,8 @@ impl Updater {
     /// first for the target, read before it is verified, when the cache does not hold it:
     /// used only if the search reaches it, and verified then), and each written to the cache
     /// beside the walk (for a directory, on a helper thread while the next ones are fetched
-    /// and verified), in order; every role trusted is
-    /// cached before this returns, whatever ends the search, and the first write that fails
-    /// ends it. A transfer that failed for a transient reason
+    /// and verified), in order; every role trusted is cached before this returns, whatever
+    /// ends the search, and the first write that fails ends it. A transfer that failed for a transient reason
     /// ([`crate::fetch::is_transient`]) is made again alone with the retry policy, when
     /// [`UpdaterConfig::retry`] has retries; any other failure, a cancellation included, is
     /// the lookup's. With a custom fetcher, or offline, each role is cached before the next

@@ -89,8 +89,8 @@ impl TrustedSet {
     /// The role [`find_target`](Self::find_target)'s search for `target_path` loads right
     /// after `role`, were `candidate` trusted as `role`'s metadata: `role`'s first delegated
     /// role that covers the target (5.6.7.2), when `candidate` does not list the target itself
-    /// and that role is neither `role` nor trusted yet. `None` otherwise, and when the search would go on
-    /// elsewhere (no delegation covers the target: a pending role higher up).
+    /// and that role is neither `role` nor trusted yet. `None` otherwise, and when the search
+    /// would go on elsewhere (no delegation covers the target: a pending role higher up).
     ///
     /// `candidate` may be unverified: the answer only says what the search would ask for
     /// next, so that it can be fetched while `role` is verified; whatever is fetched is
