@@ -625,11 +625,11 @@ impl Updater {
     /// used only if the search reaches it, and verified then), and each written to the cache
     /// beside the walk (for a directory, on a helper thread while the next ones are fetched
     /// and verified), in order; every role trusted is cached before this returns, whatever
-    /// ends the search, and the first write that fails ends it. A transfer that failed for a transient reason
-    /// ([`crate::fetch::is_transient`]) is made again alone with the retry policy, when
-    /// [`UpdaterConfig::retry`] has retries; any other failure, a cancellation included, is
-    /// the lookup's. With a custom fetcher, or offline, each role is cached before the next
-    /// one is fetched.
+    /// ends the search, and the first write that fails ends it. A transfer that failed for a
+    /// transient reason ([`crate::fetch::is_transient`]) is made again alone with the retry
+    /// policy, when [`UpdaterConfig::retry`] has retries; any other failure, a cancellation
+    /// included, is the lookup's. With a custom fetcher, or offline, each role is cached
+    /// before the next one is fetched.
     pub fn get_target_info(&mut self, target_path: &str) -> Result<Option<TargetInfo>> {
         if !self.refreshed {
             self.refresh()?;
